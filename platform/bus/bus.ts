@@ -1,0 +1,75 @@
+// The message bus contract shared by the Kafka adapter and the embedded SQLite log.
+
+/** A message to publish. The key picks the partition, so one key's messages stay in order. */
+export interface OutgoingMessage {
+  readonly key: string | null;
+  readonly value: string;
+  /** Epoch ms; the bus stamps the publish time when absent. */
+  readonly timestamp?: number;
+}
+
+export interface BusMessage {
+  readonly topic: string;
+  readonly partition: number;
+  /** Position in the partition, as a decimal string (Kafka offsets are 64-bit). */
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: string;
+  readonly timestamp: number;
+}
+
+/**
+ * Where a consumer starts.
+ * - committed: after the group's last commit; where the group has none, from the earliest message.
+ * - earliest / latest: ignore and overwrite the group's commits.
+ */
+export type StartFrom = 'committed' | 'earliest' | 'latest';
+
+export interface ConsumeOptions {
+  readonly topics: readonly string[];
+  /** Consumer group. Without one, nothing is committed and `from` must be earliest or latest. */
+  readonly group?: string;
+  readonly from?: StartFrom;
+  /**
+   * Called with consecutive messages of one partition, in order. The batch is committed for the group
+   * only after the returned promise resolves; if it rejects, the batch is delivered again (at least once).
+   */
+  readonly handler: (batch: readonly BusMessage[]) => Promise<void>;
+}
+
+export interface Subscription {
+  /** Stops fetching, waits for the batch in hand to finish and commit. */
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions?: number;
+}
+
+export interface BusHealth {
+  readonly kind: 'kafka' | 'embedded';
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface Bus {
+  readonly kind: 'kafka' | 'embedded';
+  /** Creates missing topics; existing ones are left as they are. */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /** Resolves once every message is durable (Kafka: acknowledged by all in-sync replicas). */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  consume(options: ConsumeOptions): Promise<Subscription>;
+  health(): BusHealth;
+  close(): Promise<void>;
+}
+
+export class BusError extends Error {
+  constructor(
+    readonly code: 'ERR_BUS_UNREACHABLE' | 'ERR_BUS_USAGE' | 'ERR_BUS_CLOSED' | 'ERR_BUS_TOO_LARGE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BusError';
+  }
+}

@@ -1,0 +1,268 @@
+// The single-node bus: a durable, append-only log in SQLite (WAL) with Kafka's semantics of
+// partitions, offsets and consumer groups, so one process needs no broker.
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { backoffDelay, sleep } from '../retry.js';
+import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
+import { checkMessageSize } from './limits.js';
+import { partitionForKey } from './partitioner.js';
+
+export interface EmbeddedLogOptions {
+  /** The SQLite file; ':memory:' for a private, non-durable log. */
+  readonly file: string;
+  /** Partitions given to a topic created implicitly. */
+  readonly defaultPartitions?: number;
+  readonly retentionMs?: number;
+  /** How often a consumer looks for messages written by another process. */
+  readonly pollIntervalMs?: number;
+  readonly batchSize?: number;
+  readonly now?: () => number;
+  /** Told about a failing handler before its batch is delivered again. */
+  readonly onHandlerError?: (error: unknown, topic: string, partition: number) => void;
+}
+
+interface Row {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string;
+  ts: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS partition_heads (
+    topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+    PRIMARY KEY (topic, partition)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS messages (
+    topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+    key TEXT, value TEXT NOT NULL, ts INTEGER NOT NULL,
+    PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS messages_by_time ON messages (ts);
+  CREATE TABLE IF NOT EXISTS group_offsets (
+    grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+    PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;
+`;
+
+export class EmbeddedLog implements Bus {
+  readonly kind = 'embedded' as const;
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly activeGroups = new Set<string>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly defaultPartitions: number;
+  private readonly retentionMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly now: () => number;
+  private readonly onHandlerError: EmbeddedLogOptions['onHandlerError'];
+  private readonly retentionTimer: NodeJS.Timeout;
+  private roundRobin = 0;
+  private closed = false;
+  private readonly statements;
+
+  constructor(options: EmbeddedLogOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    // WAL: readers (another process running `tail`) never block the writer. synchronous=NORMAL keeps
+    // every committed publish across a process crash; only a power cut can lose the last commits.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.defaultPartitions = options.defaultPartitions ?? 1;
+    this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.batchSize = options.batchSize ?? 500;
+    this.now = options.now ?? Date.now;
+    this.onHandlerError = options.onHandlerError;
+    this.appended.setMaxListeners(0);
+    this.statements = {
+      topic: this.db.prepare<[string], { partitions: number }>('SELECT partitions FROM topics WHERE name = ?'),
+      createTopic: this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)'),
+      createHead: this.db.prepare('INSERT OR IGNORE INTO partition_heads (topic, partition, next_offset) VALUES (?, ?, 0)'),
+      head: this.db.prepare<[string, number], { next_offset: number }>(
+        'SELECT next_offset FROM partition_heads WHERE topic = ? AND partition = ?',
+      ),
+      setHead: this.db.prepare('UPDATE partition_heads SET next_offset = ? WHERE topic = ? AND partition = ?'),
+      insert: this.db.prepare('INSERT INTO messages (topic, partition, offset, key, value, ts) VALUES (?, ?, ?, ?, ?, ?)'),
+      earliest: this.db.prepare<[string, number], { first: number | null }>(
+        'SELECT MIN(offset) AS first FROM messages WHERE topic = ? AND partition = ?',
+      ),
+      read: this.db.prepare<[string, number, number, number], Row>(
+        'SELECT partition, offset, key, value, ts FROM messages WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
+      ),
+      committed: this.db.prepare<[string, string, number], { next_offset: number }>(
+        'SELECT next_offset FROM group_offsets WHERE grp = ? AND topic = ? AND partition = ?',
+      ),
+      commit: this.db.prepare(
+        `INSERT INTO group_offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
+         ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
+      ),
+      expire: this.db.prepare('DELETE FROM messages WHERE ts < ?'),
+    };
+    this.applyRetention();
+    this.retentionTimer = setInterval(() => this.applyRetention(), Math.min(this.retentionMs, 3600_000));
+    this.retentionTimer.unref();
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    this.assertOpen();
+    this.db.transaction(() => {
+      for (const topic of topics) this.partitionsOf(topic.name, topic.partitions);
+    })();
+  }
+
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    this.assertOpen();
+    for (const message of messages) checkMessageSize(topic, message);
+    const now = this.now();
+    this.db.transaction(() => {
+      const partitions = this.partitionsOf(topic);
+      for (const message of messages) {
+        const partition =
+          message.key === null ? this.roundRobin++ % partitions : partitionForKey(message.key, partitions);
+        const offset = this.statements.head.get(topic, partition)!.next_offset;
+        this.statements.insert.run(topic, partition, offset, message.key, message.value, message.timestamp ?? now);
+        this.statements.setHead.run(offset + 1, topic, partition);
+      }
+    }).immediate();
+    this.appended.emit('append', topic);
+  }
+
+  async consume(options: ConsumeOptions): Promise<Subscription> {
+    this.assertOpen();
+    const from = options.from ?? 'committed';
+    const group = options.group;
+    if (group === undefined && from === 'committed') {
+      throw new BusError('ERR_BUS_USAGE', 'a consumer without a group must start from earliest or latest');
+    }
+    if (group !== undefined && this.activeGroups.has(group)) {
+      throw new BusError('ERR_BUS_USAGE', `group ${group} already has a consumer in this process (the embedded log gives a group one member)`);
+    }
+    const positions = this.db.transaction(() => {
+      const result: Array<{ topic: string; partition: number; next: number }> = [];
+      for (const topic of options.topics) {
+        for (let partition = 0; partition < this.partitionsOf(topic); partition++) {
+          const committed = group === undefined ? undefined : this.statements.committed.get(group, topic, partition);
+          const next =
+            from === 'latest'
+              ? this.headOf(topic, partition)
+              : from === 'committed' && committed !== undefined
+                ? committed.next_offset
+                : this.earliestOf(topic, partition);
+          if (group !== undefined && from !== 'committed') this.statements.commit.run(group, topic, partition, next);
+          result.push({ topic, partition, next });
+        }
+      }
+      return result;
+    }).immediate();
+
+    if (group !== undefined) this.activeGroups.add(group);
+    let stopping = false;
+    let wake: () => void = () => {};
+    const onAppend = () => wake();
+    this.appended.on('append', onAppend);
+
+    const loop = async () => {
+      let failures = 0;
+      while (!stopping) {
+        let delivered = false;
+        for (const position of positions) {
+          if (stopping) break;
+          // A consumer that fell behind retention skips to what still exists, as Kafka's reset does.
+          position.next = Math.max(position.next, this.earliestOf(position.topic, position.partition));
+          const rows = this.statements.read.all(position.topic, position.partition, position.next, this.batchSize);
+          if (rows.length === 0) continue;
+          const batch: BusMessage[] = rows.map((row) => ({
+            topic: position.topic,
+            partition: row.partition,
+            offset: String(row.offset),
+            key: row.key,
+            value: row.value,
+            timestamp: row.ts,
+          }));
+          try {
+            await options.handler(batch);
+            failures = 0;
+          } catch (error) {
+            this.onHandlerError?.(error, position.topic, position.partition);
+            await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 5000 }));
+            delivered = true;
+            break;
+          }
+          position.next = rows[rows.length - 1]!.offset + 1;
+          if (group !== undefined && !this.closed) {
+            this.statements.commit.run(group, position.topic, position.partition, position.next);
+          }
+          delivered = true;
+        }
+        if (!delivered && !stopping) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.pollIntervalMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = () => {};
+        }
+      }
+    };
+    const running = loop();
+    const subscription: Subscription = {
+      stop: async () => {
+        if (stopping) return running;
+        stopping = true;
+        wake();
+        this.appended.off('append', onAppend);
+        await running;
+        if (group !== undefined) this.activeGroups.delete(group);
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  health(): BusHealth {
+    return { kind: 'embedded', ok: !this.closed, detail: this.closed ? 'closed' : `embedded log ${this.db.name}` };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.closed = true;
+    clearInterval(this.retentionTimer);
+    this.db.close();
+  }
+
+  /** Deletes messages past retention; returns how many went. */
+  applyRetention(): number {
+    if (this.closed) return 0;
+    return this.statements.expire.run(this.now() - this.retentionMs).changes;
+  }
+
+  private partitionsOf(topic: string, wanted?: number): number {
+    const existing = this.statements.topic.get(topic);
+    if (existing) return existing.partitions;
+    const partitions = wanted ?? this.defaultPartitions;
+    this.statements.createTopic.run(topic, partitions);
+    for (let partition = 0; partition < partitions; partition++) this.statements.createHead.run(topic, partition);
+    return partitions;
+  }
+
+  private headOf(topic: string, partition: number): number {
+    return this.statements.head.get(topic, partition)?.next_offset ?? 0;
+  }
+
+  private earliestOf(topic: string, partition: number): number {
+    return this.statements.earliest.get(topic, partition)?.first ?? this.headOf(topic, partition);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new BusError('ERR_BUS_CLOSED', 'the embedded log is closed');
+  }
+}

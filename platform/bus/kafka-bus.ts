@@ -1,0 +1,203 @@
+// The cluster bus: Apache Kafka through kafkajs, behind the same Bus contract as the embedded log.
+import { randomUUID } from 'node:crypto';
+import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry, type Producer } from 'kafkajs';
+import type { Logger } from '../log.js';
+import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
+import { checkMessageSize } from './limits.js';
+
+const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+  /** Partitions and replication for topics this bus creates. */
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** How long `connect` waits for the cluster before giving up. */
+  readonly connectTimeoutMs?: number;
+}
+
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private producer: Producer | undefined;
+  private producerReady: Promise<Producer> | undefined;
+  private readonly subscriptions = new Set<Subscription>();
+  private state: { ok: boolean; detail: string } = { ok: false, detail: 'not connected' };
+  private closed = false;
+
+  /** Connects and checks that the cluster answers; a clear error when it does not. */
+  static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
+    const bus = new KafkaBus(options);
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        bus.admin.connect().then(() => bus.admin.describeCluster()),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      await bus.admin.disconnect().catch(() => {});
+      throw new BusError('ERR_BUS_UNREACHABLE', `cannot reach Kafka at ${options.brokers.join(',')}: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    bus.state = { ok: true, detail: `connected to ${options.brokers.join(',')}` };
+    return bus;
+  }
+
+  private constructor(private readonly options: KafkaBusOptions) {
+    const logger = options.logger.child({ component: 'kafka' });
+    this.kafka = new KafkaClient({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      connectionTimeout: 3000,
+      requestTimeout: 30_000,
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 },
+      logLevel: LogLevel.WARN,
+      logCreator:
+        () =>
+        ({ namespace, level, log }: LogEntry) => {
+          const { message, ...rest } = log;
+          const method = level <= LogLevel.ERROR ? 'error' : level === LogLevel.WARN ? 'warn' : 'debug';
+          logger[method]({ namespace, ...rest }, message);
+        },
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    this.assertOpen();
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic.name));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic: topic.name,
+        numPartitions: topic.partitions ?? this.options.partitions ?? 3,
+        replicationFactor: this.options.replicationFactor ?? 1,
+      })),
+    });
+  }
+
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    this.assertOpen();
+    for (const message of messages) checkMessageSize(topic, message);
+    const producer = await this.readyProducer();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((message) => ({
+          key: message.key,
+          value: message.value,
+          timestamp: String(message.timestamp ?? Date.now()),
+        })),
+      });
+      this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
+    } catch (error) {
+      this.state = { ok: false, detail: `publish failed: ${(error as Error).message}` };
+      throw error;
+    }
+  }
+
+  async consume(options: ConsumeOptions): Promise<Subscription> {
+    this.assertOpen();
+    const from = options.from ?? 'committed';
+    if (options.group === undefined && from === 'committed') {
+      throw new BusError('ERR_BUS_USAGE', 'a consumer without a group must start from earliest or latest');
+    }
+    const group = options.group;
+    const groupId = group ?? `stock-stream-reader-${randomUUID()}`;
+    if (group !== undefined && from !== 'committed') {
+      for (const topic of options.topics) await this.admin.resetOffsets({ groupId, topic, earliest: from === 'earliest' });
+    }
+    const consumer: Consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 100,
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.state = { ok: false, detail: `consumer crashed: ${event.payload.error.message}` };
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: from !== 'latest' });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+        const messages: BusMessage[] = batch.messages.map((message) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value === null ? '' : message.value.toString('utf8'),
+          timestamp: Number(message.timestamp),
+        }));
+        await options.handler(messages);
+        const last = messages[messages.length - 1]!.offset;
+        if (group !== undefined) {
+          await consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+          ]);
+        }
+        resolveOffset(last);
+        await heartbeat();
+      },
+    });
+    let stopped: Promise<void> | undefined;
+    const subscription: Subscription = {
+      stop: () => {
+        stopped ??= consumer.disconnect().finally(() => this.subscriptions.delete(subscription));
+        return stopped;
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  health(): BusHealth {
+    return { kind: 'kafka', ok: this.state.ok && !this.closed, detail: this.closed ? 'closed' : this.state.detail };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.producer?.disconnect();
+    await this.admin.disconnect();
+  }
+
+  private readyProducer(): Promise<Producer> {
+    this.producerReady ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      this.producer = producer;
+      return producer;
+    })().catch((error: unknown) => {
+      this.producerReady = undefined;
+      throw error;
+    });
+    return this.producerReady;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new BusError('ERR_BUS_CLOSED', 'the Kafka bus is closed');
+  }
+}

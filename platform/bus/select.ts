@@ -1,0 +1,36 @@
+// Chooses the bus from configuration: Kafka when brokers are configured, the embedded log otherwise.
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { Bus, TopicSpec } from './bus.js';
+import { EmbeddedLog } from './embedded-log.js';
+import { KafkaBus } from './kafka-bus.js';
+
+export function embeddedLogFile(config: Config): string {
+  return join(config.dataDir, 'bus.sqlite');
+}
+
+export async function openBus(config: Config, logger: Logger): Promise<Bus> {
+  if (config.kafka.brokers !== undefined) {
+    return KafkaBus.connect({
+      brokers: config.kafka.brokers,
+      clientId: config.kafka.clientId,
+      partitions: config.kafka.partitions,
+      replicationFactor: config.kafka.replicationFactor,
+      connectTimeoutMs: config.kafka.connectTimeoutMs,
+      logger,
+    });
+  }
+  return new EmbeddedLog({
+    file: embeddedLogFile(config),
+    defaultPartitions: config.embeddedLog.partitions,
+    retentionMs: config.embeddedLog.retentionHours * 3600_000,
+    onHandlerError: (error, topic, partition) =>
+      logger.warn({ err: error, topic, partition }, 'handler failed; the batch will be delivered again'),
+  });
+}
+
+/** The project's topics, as configured. */
+export function projectTopics(config: Config): TopicSpec[] {
+  return Object.values(config.topics).map((name) => ({ name }));
+}

@@ -1,0 +1,122 @@
+// The one configuration schema: it gives the Config type, every default and every validation message.
+import { z } from 'zod';
+
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
+
+const symbol = z.string().regex(SYMBOL_PATTERN, 'must look like BTC-USD (2-10 capitals or digits, a dash, 2-10 more)');
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"');
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
+const urlWithScheme = (schemes: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
+  );
+
+export const ConfigSchema = z
+  .object({
+    /** Symbols followed by every role. Bitcoin first; nothing assumes one symbol. */
+    symbols: z.array(symbol).min(1, 'must list at least one symbol').default(['BTC-USD']),
+    /** Where single-node data lives (embedded log, SQLite store). */
+    dataDir: z.string().min(1).default('./data'),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .prefault({}),
+    topics: z
+      .object({
+        ticks: topicName.default('stock.ticks'),
+        indicators: topicName.default('stock.indicators'),
+        signals: topicName.default('stock.signals'),
+        dlq: topicName.default('stock.ticks.dlq'),
+      })
+      .strict()
+      .prefault({}),
+    kafka: z
+      .object({
+        /** Set: the Kafka bus. Unset: the embedded log. */
+        brokers: z.array(hostPort).min(1, 'must list at least one host:port').optional(),
+        clientId: z.string().min(1).default('stock-stream'),
+        partitions: z.number().int().min(1).max(1000).default(3),
+        replicationFactor: z.number().int().min(1).max(5).default(1),
+        /** How long start-up waits for the first connection before it gives up. */
+        connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    embeddedLog: z
+      .object({
+        partitions: z.number().int().min(1).max(64).default(1),
+        /** Messages older than this are deleted; consumers further behind lose them, as with Kafka. */
+        retentionHours: z.number().min(1).max(24 * 365).default(168),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        /** Set: Redis holds aggregates and shared state. Unset: SQLite in dataDir. */
+        url: urlWithScheme(['redis', 'rediss']).optional(),
+      })
+      .strict()
+      .prefault({}),
+    mqtt: z
+      .object({
+        url: urlWithScheme(['mqtt', 'mqtts', 'ws', 'wss']).optional(),
+        username: z.string().min(1).optional(),
+        /** Secret: only from MQTT_PASSWORD or MQTT_PASSWORD_FILE. */
+        password: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        /** Seconds between polls or simulated ticks (MESSAGE_INTERVAL in the original specification). */
+        intervalSeconds: z.number().positive().max(86_400).default(1),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Keys whose values are secrets: never accepted from the config file, never logged. */
+export const SECRET_PATHS = ['mqtt.password'] as const;
+
+export type EnvParser = 'string' | 'number' | 'csv';
+
+/** Environment variables that override the config file, with the key each one sets. */
+export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: EnvParser; secret?: boolean }> = [
+  { env: 'STOCK_STREAM_SYMBOLS', path: 'symbols', parse: 'csv' },
+  { env: 'STOCK_STREAM_DATA_DIR', path: 'dataDir', parse: 'string' },
+  { env: 'LOG_LEVEL', path: 'log.level', parse: 'string' },
+  { env: 'HOST', path: 'http.host', parse: 'string' },
+  { env: 'PORT', path: 'http.port', parse: 'number' },
+  { env: 'KAFKA_BOOTSTRAP_SERVERS', path: 'kafka.brokers', parse: 'csv' },
+  { env: 'KAFKA_TOPIC', path: 'topics.ticks', parse: 'string' },
+  { env: 'KAFKA_PARTITIONS', path: 'kafka.partitions', parse: 'number' },
+  { env: 'KAFKA_REPLICATION_FACTOR', path: 'kafka.replicationFactor', parse: 'number' },
+  { env: 'MESSAGE_INTERVAL', path: 'ingest.intervalSeconds', parse: 'number' },
+  { env: 'REDIS_URL', path: 'redis.url', parse: 'string' },
+  { env: 'MQTT_URL', path: 'mqtt.url', parse: 'string' },
+  { env: 'MQTT_USERNAME', path: 'mqtt.username', parse: 'string' },
+  { env: 'MQTT_PASSWORD', path: 'mqtt.password', parse: 'string', secret: true },
+];

@@ -1,0 +1,120 @@
+// A real Apache Kafka 4.x broker in KRaft mode (one combined broker+controller), run with `java` from
+// the jars that fetch-kafka.sh takes from Maven Central. Ready once a produce/consume round trip works.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import kafkajs from 'kafkajs';
+import { freePort, requireProgram, startServer, waitUntil, type Server } from './child.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface KafkaService {
+  readonly brokers: string[];
+  readonly version: string;
+  start(): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startKafka(dir: string): Promise<KafkaService> {
+  requireProgram('java', 'install a Java 17+ runtime (Debian: apt-get install default-jdk-headless)');
+  requireProgram('mvn', 'install Maven (Debian: apt-get install maven)');
+  const fetched = spawnSync('bash', [join(here, 'kafka', 'fetch-kafka.sh')], { encoding: 'utf8' });
+  if (fetched.status !== 0) throw new Error(`could not fetch the Kafka broker: ${fetched.stderr.trim()}`);
+  const libs = fetched.stdout.trim();
+  const version = /kafka-([^/]+)\/libs$/.exec(libs)?.[1] ?? 'unknown';
+  const classpath = `${libs}/*`;
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const dataDir = join(dir, 'kafka-data');
+  mkdirSync(dataDir, { recursive: true });
+  const properties = join(dir, 'server.properties');
+  const log4j = join(dir, 'log4j2.yaml');
+  writeFileSync(
+    properties,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=PLAINTEXT',
+      `log.dirs=${dataDir}`,
+      'num.partitions=1',
+      'auto.create.topics.enable=false',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=4',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'transaction.state.log.num.partitions=4',
+      'group.initial.rebalance.delay.ms=0',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    log4j,
+    'Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: "[%d] %p %m (%c)%n"\n  Loggers:\n    Root:\n      level: WARN\n      AppenderRef:\n        - ref: STDOUT\n',
+  );
+  const java = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath];
+  const clusterId = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' }).stdout.trim();
+  const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', properties], {
+    encoding: 'utf8',
+  });
+  if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
+
+  let server: Server | undefined;
+  const brokers = [`127.0.0.1:${port}`];
+  const service: KafkaService = {
+    brokers,
+    version,
+    async start() {
+      server = startServer('java', [...java, 'kafka.Kafka', properties], join(dir, 'kafka.log'));
+      await waitUntil('kafka broker', () => roundTrip(brokers), 90_000, server);
+    },
+    async stop(signal) {
+      await server?.stop(signal);
+    },
+  };
+  await service.start();
+  return service;
+}
+
+/** Creates a topic, produces one message and reads it back: the broker really serves. */
+async function roundTrip(brokers: string[]): Promise<void> {
+  const kafka = new kafkajs.Kafka({
+    clientId: 'harness',
+    brokers,
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+  });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  const consumer = kafka.consumer({ groupId: `harness-${Date.now()}`, maxWaitTimeInMs: 100 });
+  const topic = 'harness.ready';
+  try {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await producer.connect();
+    const marker = `ready-${Date.now()}`;
+    await producer.send({ topic, messages: [{ value: marker }] });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('round trip timed out')), 15_000);
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            if (message.value?.toString() === marker) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+  }
+}
