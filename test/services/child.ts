@@ -63,6 +63,7 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T>, timeou
       return await probe();
     } catch (error) {
       lastError = error;
+      if (process.env.HARNESS_DEBUG) console.error(`harness: ${what} not ready yet: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

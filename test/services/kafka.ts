@@ -1,6 +1,8 @@
 // A real Apache Kafka 4.x broker in KRaft mode (one combined broker+controller), run with `java` from
 // the jars that fetch-kafka.sh takes from Maven Central. Ready once a produce/consume round trip works.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +10,7 @@ import kafkajs from 'kafkajs';
 import { freePort, requireProgram, startServer, waitUntil, type Server } from './child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const run = promisify(execFile);
 
 export interface KafkaService {
   readonly brokers: string[];
@@ -19,9 +22,12 @@ export interface KafkaService {
 export async function startKafka(dir: string): Promise<KafkaService> {
   requireProgram('java', 'install a Java 17+ runtime (Debian: apt-get install default-jdk-headless)');
   requireProgram('mvn', 'install Maven (Debian: apt-get install maven)');
-  const fetched = spawnSync('bash', [join(here, 'kafka', 'fetch-kafka.sh')], { encoding: 'utf8' });
-  if (fetched.status !== 0) throw new Error(`could not fetch the Kafka broker: ${fetched.stderr.trim()}`);
-  const libs = fetched.stdout.trim();
+  const libs = await run('bash', [join(here, 'kafka', 'fetch-kafka.sh')]).then(
+    (result) => result.stdout.trim(),
+    (error: { stderr?: string; message: string }) => {
+      throw new Error(`could not fetch the Kafka broker: ${error.stderr?.trim() || error.message}`);
+    },
+  );
   const version = /kafka-([^/]+)\/libs$/.exec(libs)?.[1] ?? 'unknown';
   const classpath = `${libs}/*`;
   const [port, controllerPort] = [await freePort(), await freePort()];
@@ -57,11 +63,13 @@ export async function startKafka(dir: string): Promise<KafkaService> {
     'Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: "[%d] %p %m (%c)%n"\n  Loggers:\n    Root:\n      level: WARN\n      AppenderRef:\n        - ref: STDOUT\n',
   );
   const java = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath];
-  const clusterId = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' }).stdout.trim();
-  const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', properties], {
-    encoding: 'utf8',
-  });
-  if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
+  // Any 16 random bytes in base64url make a valid KRaft cluster id; no second JVM start needed for it.
+  const clusterId = randomBytes(16).toString('base64url');
+  await run('java', [...java, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', properties]).catch(
+    (error: { stderr?: string; message: string }) => {
+      throw new Error(`kafka storage format failed: ${error.stderr?.trim() || error.message}`);
+    },
+  );
 
   let server: Server | undefined;
   const brokers = [`127.0.0.1:${port}`];
@@ -102,7 +110,13 @@ async function roundTrip(brokers: string[]): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('round trip timed out')), 15_000);
+      // A broker that has just started may still be creating __consumer_offsets: give up on this
+      // try quickly (the caller tries again) rather than wait out the client's own retries.
+      const timer = setTimeout(() => reject(new Error('round trip timed out')), 4000);
+      consumer.on(consumer.events.CRASH, (event) => {
+        clearTimeout(timer);
+        reject(event.payload.error);
+      });
       consumer
         .run({
           eachMessage: async ({ message }) => {
