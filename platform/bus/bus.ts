@@ -55,6 +55,8 @@ export interface BusHealth {
 
 export interface Bus {
   readonly kind: 'kafka' | 'embedded';
+  /** The names of the project's topics that exist (internal ones left out). */
+  listTopics(): Promise<string[]>;
   /** Creates missing topics; existing ones are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Resolves once every message is durable (Kafka: acknowledged by all in-sync replicas). */

@@ -80,6 +80,7 @@ export class EmbeddedLog implements Bus {
     this.onHandlerError = options.onHandlerError;
     this.appended.setMaxListeners(0);
     this.statements = {
+      topics: this.db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
       topic: this.db.prepare<[string], { partitions: number }>('SELECT partitions FROM topics WHERE name = ?'),
       createTopic: this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)'),
       createHead: this.db.prepare('INSERT OR IGNORE INTO partition_heads (topic, partition, next_offset) VALUES (?, ?, 0)'),
@@ -106,6 +107,11 @@ export class EmbeddedLog implements Bus {
     this.applyRetention();
     this.retentionTimer = setInterval(() => this.applyRetention(), Math.min(this.retentionMs, 3600_000));
     this.retentionTimer.unref();
+  }
+
+  async listTopics(): Promise<string[]> {
+    this.assertOpen();
+    return this.statements.topics.all().map((row) => row.name);
   }
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {

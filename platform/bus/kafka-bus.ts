@@ -70,6 +70,11 @@ export class KafkaBus implements Bus {
     this.admin = this.kafka.admin();
   }
 
+  async listTopics(): Promise<string[]> {
+    this.assertOpen();
+    return (await this.admin.listTopics()).filter((name) => !name.startsWith('__')).sort();
+  }
+
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     this.assertOpen();
     const existing = new Set(await this.admin.listTopics());

@@ -118,7 +118,7 @@ function parseEnvValue(env: string, path: string, parser: EnvParser, value: stri
 
 function describeIssue(issues: readonly z.core.$ZodIssue[], origin: Map<string, string>, file: string | undefined): string {
   const issue = issues[0];
-  if (issue === undefined) return 'config: invalid';
+  if (issue === undefined) return 'invalid';
   let keyPath = issue.path.map(String).join('.');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
@@ -129,7 +129,7 @@ function describeIssue(issues: readonly z.core.$ZodIssue[], origin: Map<string, 
   }
   const source = [...origin.entries()].find(([path]) => keyPath === path || keyPath.startsWith(`${path}.`));
   const where = source ? ` (from ${source[1]})` : file ? ` (in ${file})` : '';
-  return `config: ${keyPath || '(root)'}: ${message}${where}`;
+  return `${keyPath || '(root)'}: ${message}${where}`;
 }
 
 function describeType(value: unknown): string {

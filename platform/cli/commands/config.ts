@@ -1,0 +1,15 @@
+// `stock-stream config`: prints the effective configuration (file + environment), secrets redacted.
+import { redactConfig } from '../../config/load.js';
+import type { Command } from '../command.js';
+
+export const configCommand: Command = {
+  name: 'config',
+  summary: 'validate and print the effective configuration, secrets redacted',
+  description: 'Exits 78 with a one-line error naming the key when the configuration is invalid.',
+  positionals: [],
+  options: {},
+  async run(context) {
+    context.stdout.write(`${JSON.stringify(redactConfig(context.config()), null, 2)}\n`);
+    return 0;
+  },
+};

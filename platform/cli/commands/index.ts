@@ -1,0 +1,8 @@
+// Every subcommand, in the order `stock-stream --help` lists them. A role's command joins when it works.
+import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
+import { configCommand } from './config.js';
+import { publishCommand } from './publish.js';
+import { tailCommand } from './tail.js';
+
+export const commands: readonly Command[] = [tailCommand, publishCommand, checkCommand, configCommand];

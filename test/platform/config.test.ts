@@ -1,0 +1,122 @@
+// Configuration: defaults, file + environment, the original specification's names, secrets, and bad input.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig, redactConfig, type Env } from '../../platform/config/load.js';
+
+const files = (map: Record<string, string>) => (path: string) => {
+  const text = map[path];
+  if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+  return text;
+};
+
+function failure(env: Env, readFile = files({})): string {
+  try {
+    loadConfig({ env, readFile });
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    const message = (error as Error).message;
+    assert.not.match(message, /\n/, 'one line');
+    return message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+test('defaults: Bitcoin, embedded log and SQLite, dashboard on 8080', () => {
+  const config = loadConfig({ env: {} });
+  assert.equal(config.symbols, ['BTC-USD']);
+  assert.is(config.kafka.brokers, undefined);
+  assert.is(config.redis.url, undefined);
+  assert.is(config.http.port, 8080);
+  assert.equal(config.topics, { ticks: 'stock.ticks', indicators: 'stock.indicators', signals: 'stock.signals', dlq: 'stock.ticks.dlq' });
+  assert.is(config.ingest.intervalSeconds, 1);
+  assert.is(config.dataDir, './data');
+});
+
+test("the original specification's environment names keep working", () => {
+  const config = loadConfig({
+    env: { KAFKA_BOOTSTRAP_SERVERS: 'kafka-0.kafka:9092, kafka-1.kafka:9092', KAFKA_TOPIC: 'btc.prices', MESSAGE_INTERVAL: '2.5' },
+  });
+  assert.equal(config.kafka.brokers, ['kafka-0.kafka:9092', 'kafka-1.kafka:9092']);
+  assert.is(config.topics.ticks, 'btc.prices');
+  assert.is(config.ingest.intervalSeconds, 2.5);
+});
+
+test('REDIS_URL, MQTT_URL, STOCK_STREAM_DATA_DIR and PORT override the file', () => {
+  const readFile = files({
+    '/etc/ss.yaml': 'dataDir: /var/lib/a\nhttp:\n  port: 9000\nredis:\n  url: redis://file:6379\nsymbols: [BTC-USD, ETH-USD]\n',
+  });
+  const config = loadConfig({
+    env: { STOCK_STREAM_CONFIG: '/etc/ss.yaml', REDIS_URL: 'redis://env:6379', MQTT_URL: 'mqtts://broker:8883', STOCK_STREAM_DATA_DIR: '/data', PORT: '8081' },
+    readFile,
+  });
+  assert.is(config.redis.url, 'redis://env:6379');
+  assert.is(config.mqtt.url, 'mqtts://broker:8883');
+  assert.is(config.dataDir, '/data');
+  assert.is(config.http.port, 8081);
+  assert.equal(config.symbols, ['BTC-USD', 'ETH-USD'], 'the rest of the file stays');
+});
+
+test('a JSON config file works too, and an empty variable counts as unset', () => {
+  const config = loadConfig({
+    env: { KAFKA_BOOTSTRAP_SERVERS: '' },
+    file: '/c.json',
+    readFile: files({ '/c.json': '{"kafka": {"brokers": ["k:9092"], "partitions": 6}}' }),
+  });
+  assert.equal(config.kafka.brokers, ['k:9092']);
+  assert.is(config.kafka.partitions, 6);
+});
+
+test('bad values fail with one line naming the key and where it came from', () => {
+  assert.is(failure({ PORT: 'eighty' }), 'PORT (http.port): must be a number, got "eighty"');
+  assert.is(failure({ PORT: '70000' }), 'http.port: Too big: expected number to be <=65535 (from PORT)');
+  assert.match(failure({ KAFKA_BOOTSTRAP_SERVERS: 'no-port' }), /^kafka\.brokers\.0: must be host:port \(from KAFKA_BOOTSTRAP_SERVERS\)$/);
+  assert.match(failure({ REDIS_URL: 'http://x' }), /^redis\.url: must be a URL starting with redis:\/\/ or rediss:\/\//);
+  assert.match(failure({ MQTT_URL: 'not a url' }), /^mqtt\.url: must be a URL/);
+  assert.match(failure({ MESSAGE_INTERVAL: '0' }), /^ingest\.intervalSeconds: .* \(from MESSAGE_INTERVAL\)$/);
+  assert.match(failure({ KAFKA_TOPIC: 'bad topic!' }), /^topics\.ticks: must be 1-249 characters/);
+  assert.match(failure({ STOCK_STREAM_SYMBOLS: 'BTC-USD,bitcoin' }), /^symbols\.1: must look like BTC-USD/);
+  assert.match(failure({ LOG_LEVEL: 'loud' }), /^log\.level: /);
+});
+
+test('the config file: unknown keys, wrong types, unreadable or malformed files', () => {
+  const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
+  assert.is(failure(env, files({ '/c.yaml': 'kafka:\n  bootstrap: x:1\n' })), 'kafka.bootstrap: unknown key (in /c.yaml)');
+  assert.is(failure(env, files({ '/c.yaml': 'colour: blue\n' })), 'colour: unknown key (in /c.yaml)');
+  assert.is(failure(env, files({ '/c.yaml': 'http:\n  port: "8080"\n' })), 'http.port: must be number (in /c.yaml)');
+  assert.is(failure(env, files({})), 'config file /c.yaml: cannot read it (ENOENT)');
+  assert.match(failure(env, files({ '/c.yaml': 'http: [unclosed\n' })), /^config file \/c\.yaml: not valid YAML or JSON: /);
+  assert.is(failure(env, files({ '/c.yaml': '- a\n- b\n' })), 'config file /c.yaml: must be a mapping of keys to values, not a list');
+  assert.is(failure(env, files({ '/c.yaml': '42\n' })), 'config file /c.yaml: must be a mapping of keys to values, not a number');
+});
+
+test('hostile files: alias bombs and prototype keys are refused, nothing is polluted', () => {
+  const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+  assert.match(failure(env, files({ '/c.yaml': bomb })), /^config file \/c\.yaml: not valid YAML or JSON: /);
+  assert.match(failure(env, files({ '/c.yaml': '__proto__:\n  polluted: true\n' })), /unknown key/);
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
+  assert.match(failure(env, files({ '/c.yaml': 'constructor:\n  prototype:\n    polluted: true\n' })), /^constructor: unknown key/);
+});
+
+test('secrets: only from the environment or a file, never from the config file', () => {
+  assert.is(loadConfig({ env: { MQTT_PASSWORD: 's3cret' } }).mqtt.password, 's3cret');
+  const fromFile = loadConfig({ env: { MQTT_PASSWORD_FILE: '/run/secrets/mqtt' }, readFile: files({ '/run/secrets/mqtt': 'from-file\n' }) });
+  assert.is(fromFile.mqtt.password, 'from-file', 'the trailing newline of a secret file is dropped');
+  assert.is(
+    failure({ STOCK_STREAM_CONFIG: '/c.yaml' }, files({ '/c.yaml': 'mqtt:\n  password: hunter2\n' })),
+    'config file /c.yaml: mqtt.password: secrets are not accepted in the config file; set MQTT_PASSWORD or MQTT_PASSWORD_FILE',
+  );
+  assert.is(failure({ MQTT_PASSWORD: 'a', MQTT_PASSWORD_FILE: '/x' }), 'MQTT_PASSWORD and MQTT_PASSWORD_FILE are both set; set only one');
+  assert.is(failure({ MQTT_PASSWORD_FILE: '/nope' }), 'MQTT_PASSWORD_FILE: cannot read /nope (ENOENT)');
+});
+
+test('redaction replaces every secret and leaves the configuration itself alone', () => {
+  const config = loadConfig({ env: { MQTT_PASSWORD: 's3cret', MQTT_URL: 'mqtt://h:1883' } });
+  const shown = redactConfig(config);
+  assert.is(shown.mqtt.password, '[redacted]');
+  assert.not.match(JSON.stringify(shown), /s3cret/);
+  assert.is(config.mqtt.password, 's3cret');
+  assert.is(redactConfig(loadConfig({ env: {} })).mqtt.password, undefined, 'an unset secret stays unset');
+});
+
+test.run();

@@ -1,0 +1,95 @@
+// What only the embedded log has to prove: durability across kill -9, sharing with another process,
+// retention, and its one-member-per-group rule.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { BusMessage } from '../../platform/bus/bus.js';
+import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
+import { eventually } from '../support/wait.js';
+
+const freshFile = () => join(mkdtempSync(join(tmpdir(), 'embedded-')), 'bus.sqlite');
+
+async function readAll(log: EmbeddedLog, topic: string, expected: number): Promise<BusMessage[]> {
+  const received: BusMessage[] = [];
+  const subscription = await log.consume({ topics: [topic], from: 'earliest', handler: async (batch) => void received.push(...batch) });
+  await eventually(() => assert.ok(received.length >= expected, `${received.length} of ${expected}`));
+  await subscription.stop();
+  return received;
+}
+
+test('nothing is lost when the writer is killed with SIGKILL after publish returned', async () => {
+  const file = freshFile();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'fixtures', 'embedded-writer.ts'), file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let confirmed = -1;
+  let buffer = '';
+  await new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited with ${code}`))));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) confirmed = Number(line);
+      if (confirmed >= 300) child.kill('SIGKILL');
+    });
+  });
+  const log = new EmbeddedLog({ file });
+  const received = await readAll(log, 'durable', confirmed + 1);
+  const numbers = received.map((message) => (JSON.parse(message.value) as { i: number }).i);
+  assert.equal(numbers.slice(0, confirmed + 1), Array.from({ length: confirmed + 1 }, (_, i) => i), 'every confirmed message, in order');
+  await log.close();
+});
+
+test('another process (or instance) on the same file reads what this one publishes', async () => {
+  const file = freshFile();
+  const writer = new EmbeddedLog({ file });
+  await writer.ensureTopics([{ name: 'shared' }]);
+  const reader = new EmbeddedLog({ file, pollIntervalMs: 20 });
+  const received: BusMessage[] = [];
+  const subscription = await reader.consume({ topics: ['shared'], from: 'latest', handler: async (batch) => void received.push(...batch) });
+  await writer.publish('shared', [{ key: 'a', value: 'one' }, { key: 'a', value: 'two' }]);
+  await eventually(() => assert.equal(received.map((m) => m.value), ['one', 'two']));
+  await subscription.stop();
+  await Promise.all([reader.close(), writer.close()]);
+});
+
+test('retention deletes old messages; a consumer behind it skips to what remains', async () => {
+  let now = 1_000_000_000_000;
+  const log = new EmbeddedLog({ file: freshFile(), retentionMs: 3600_000, now: () => now });
+  await log.publish('r', [{ key: 'a', value: 'old' }]);
+  now += 2 * 3600_000;
+  await log.publish('r', [{ key: 'a', value: 'new' }]);
+  assert.is(log.applyRetention(), 1);
+  const received = await readAll(log, 'r', 1);
+  assert.equal(received.map((m) => [m.value, m.offset]), [['new', '1']], 'offsets are never reused');
+  await log.close();
+});
+
+test('a group has one member at a time in the embedded log, and a closed log refuses work', async () => {
+  const log = new EmbeddedLog({ file: freshFile() });
+  const first = await log.consume({ topics: ['g'], group: 'solo', handler: async () => {} });
+  try {
+    await log.consume({ topics: ['g'], group: 'solo', handler: async () => {} });
+    assert.unreachable('a second member should be refused');
+  } catch (error) {
+    assert.is((error as { code?: string }).code, 'ERR_BUS_USAGE');
+  }
+  await first.stop();
+  const again = await log.consume({ topics: ['g'], group: 'solo', handler: async () => {} });
+  await again.stop();
+  await log.close();
+  try {
+    await log.publish('g', [{ key: null, value: 'late' }]);
+    assert.unreachable('closed');
+  } catch (error) {
+    assert.is((error as { code?: string }).code, 'ERR_BUS_CLOSED');
+  }
+  assert.is(log.health().ok, false);
+});
+
+test.run();
