@@ -1,0 +1,175 @@
+// Bollinger Bands: SMA middle band, population standard deviation, variance computed without cancellation.
+import { checkPeriod, checkPrice, type Indicator } from './indicator.js';
+import { SnapshotReader } from './snapshot-reader.js';
+
+export interface BollingerSnapshot {
+  kind: 'bollinger';
+  period: number;
+  stdDev: number;
+  filled: number;
+  head: number;
+  window: number[];
+  mean: number;
+  m2: number;
+  reference: number;
+  cycleSum: number;
+  cycleSquares: number;
+  flatRun: number;
+}
+
+/**
+ * Deviation from TA-Lib, on purpose: TA-Lib computes the variance as E[x²] − mean², which at
+ * BTC prices (x² ≈ 1e10) cancels away most significant digits, so quiet windows get bands that
+ * are wrong by cents or that collapse to zero. Here the mean and the sum of squared deviations
+ * (m2) slide with Welford's update, and every time the ring wraps they are recomputed from sums
+ * of deviations from the first price of the cycle: that price lies inside the window, which
+ * bounds the cancellation (Samuelson's inequality) and stops rounding error from accumulating.
+ * When the last `period` prices are identical the bands are exactly the price.
+ */
+export class Bollinger implements Indicator<BollingerSnapshot> {
+  readonly period: number;
+  readonly stdDev: number;
+  readonly lookback: number;
+  private readonly window: Float64Array;
+  private filled = 0;
+  private head = 0;
+  private mean = 0;
+  private m2 = 0;
+  // Deviation sums over the prices written since the ring last wrapped, relative to the first.
+  private reference = 0;
+  private cycleSum = 0;
+  private cycleSquares = 0;
+  // How many of the latest prices are equal to the latest one, counted up to period.
+  private flatRun = 0;
+  private middleBand = 0;
+  private width = 0;
+
+  constructor(period = 20, stdDev = 2) {
+    this.period = checkPeriod('Bollinger', 'period', period);
+    if (!Number.isFinite(stdDev) || stdDev < 0) {
+      throw new RangeError(`Bollinger: stdDev must be a finite number >= 0, got ${String(stdDev)}`);
+    }
+    this.stdDev = stdDev;
+    this.lookback = this.period - 1;
+    this.window = new Float64Array(this.period);
+  }
+
+  get isStable(): boolean {
+    return this.filled === this.period;
+  }
+
+  get value(): number | null {
+    return this.filled === this.period ? this.middleBand : null;
+  }
+
+  get middle(): number | null {
+    return this.value;
+  }
+
+  get upper(): number | null {
+    return this.filled === this.period ? this.middleBand + this.width : null;
+  }
+
+  get lower(): number | null {
+    return this.filled === this.period ? this.middleBand - this.width : null;
+  }
+
+  update(price: number): number | null {
+    checkPrice('Bollinger', price);
+    const head = this.head;
+    const old = this.window[head]!;
+    if (this.filled < this.period) {
+      this.filled++;
+      const delta = price - this.mean;
+      this.mean += delta / this.filled;
+      this.m2 += delta * (price - this.mean);
+    } else {
+      const mean = this.mean + (price - old) / this.period;
+      this.m2 += (price - old) * (price - mean + (old - this.mean));
+      this.mean = mean;
+    }
+    const previous = this.window[head === 0 ? this.period - 1 : head - 1]!;
+    this.flatRun = this.filled > 1 && price === previous ? Math.min(this.flatRun + 1, this.period) : 1;
+    this.window[head] = price;
+    if (head === 0) {
+      this.reference = price;
+      this.cycleSum = 0;
+      this.cycleSquares = 0;
+    }
+    const deviation = price - this.reference;
+    this.cycleSum += deviation;
+    this.cycleSquares += deviation * deviation;
+    if (head + 1 === this.period) {
+      this.head = 0;
+      this.mean = this.reference + this.cycleSum / this.period;
+      this.m2 = Math.max(0, this.cycleSquares - (this.cycleSum * this.cycleSum) / this.period);
+    } else {
+      this.head = head + 1;
+    }
+    if (this.filled < this.period) return null;
+    this.publish(price);
+    return this.middleBand;
+  }
+
+  private publish(price: number): void {
+    if (this.flatRun === this.period) {
+      this.middleBand = price;
+      this.width = 0;
+    } else {
+      this.middleBand = this.mean;
+      this.width = this.m2 > 0 ? this.stdDev * Math.sqrt(this.m2 / this.period) : 0;
+    }
+  }
+
+  snapshot(): BollingerSnapshot {
+    return {
+      kind: 'bollinger',
+      period: this.period,
+      stdDev: this.stdDev,
+      filled: this.filled,
+      head: this.head,
+      window: Array.from(this.window),
+      mean: this.mean,
+      m2: this.m2,
+      reference: this.reference,
+      cycleSum: this.cycleSum,
+      cycleSquares: this.cycleSquares,
+      flatRun: this.flatRun,
+    };
+  }
+
+  restore(snapshot: BollingerSnapshot): void {
+    const read = new SnapshotReader('bollinger', snapshot);
+    read.same('period', this.period);
+    read.same('stdDev', this.stdDev);
+    // Everything is read before anything is assigned: a refused snapshot changes nothing.
+    const window = read.numbers('window', this.period);
+    const filled = read.integer('filled', 0, this.period);
+    const head = read.integer('head', 0, this.period - 1);
+    const mean = read.number('mean');
+    const m2 = read.number('m2');
+    const reference = read.number('reference');
+    const cycleSum = read.number('cycleSum');
+    const cycleSquares = read.number('cycleSquares');
+    const flatRun = read.integer('flatRun', 0, this.period);
+    this.window.set(window);
+    this.filled = filled;
+    this.head = head;
+    this.mean = mean;
+    this.m2 = m2;
+    this.reference = reference;
+    this.cycleSum = cycleSum;
+    this.cycleSquares = cycleSquares;
+    this.flatRun = flatRun;
+    if (this.filled === this.period) {
+      this.publish(this.window[this.head === 0 ? this.period - 1 : this.head - 1]!);
+    }
+  }
+
+  static fromSnapshot(snapshot: BollingerSnapshot): Bollinger {
+    const read = new SnapshotReader('bollinger', snapshot);
+    const bollinger = new Bollinger(read.integer('period', 1, Number.MAX_SAFE_INTEGER), read.number('stdDev'));
+    bollinger.restore(snapshot);
+    return bollinger;
+  }
+}

@@ -1,0 +1,34 @@
+// The small streaming contract every indicator follows, and the argument checks they share.
+
+/**
+ * A streaming indicator: one price in, O(1) work, no allocation.
+ * `update` returns the main value, or null while warming up. The first value arrives after
+ * `lookback` prices (at index `lookback`), which is TA-Lib's lookback for the same settings.
+ * `snapshot()` is plain JSON (finite numbers only, so JSON.stringify/parse is exact), and
+ * `restore(snapshot)` continues bit-for-bit as if the indicator had never stopped.
+ */
+export interface Indicator<Snapshot> {
+  readonly lookback: number;
+  readonly isStable: boolean;
+  readonly value: number | null;
+  update(price: number): number | null;
+  snapshot(): Snapshot;
+  restore(snapshot: Snapshot): void;
+}
+
+// Periods allocate ring buffers, so a typo like 2e9 should fail loudly rather than take the heap.
+export const MAX_PERIOD = 1_000_000;
+
+export function checkPeriod(indicator: string, name: string, value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min || value > MAX_PERIOD) {
+    throw new RangeError(`${indicator}: ${name} must be an integer from ${min} to ${MAX_PERIOD}, got ${String(value)}`);
+  }
+  return value;
+}
+
+// Checked before any state changes, so a bad tick can never poison the running sums.
+export function checkPrice(indicator: string, price: number): void {
+  if (!Number.isFinite(price)) {
+    throw new RangeError(`${indicator}: price must be a finite number, got ${String(price)}`);
+  }
+}

@@ -1,0 +1,118 @@
+// Wilder's relative strength index, TA-Lib's timing and smoothing (first value at index period).
+import { checkPeriod, checkPrice, type Indicator } from './indicator.js';
+import { SnapshotReader } from './snapshot-reader.js';
+
+export interface RsiSnapshot {
+  kind: 'rsi';
+  period: number;
+  count: number;
+  previous: number;
+  gain: number;
+  loss: number;
+}
+
+/**
+ * Deviation from TA-Lib, on purpose: when there is no movement at all (average gain and average
+ * loss both zero) the RSI is 50, neutral. TA-Lib returns 0 there, which a rule would read as
+ * "deeply oversold" and answer with a buy on a frozen feed. Only gains gives 100, only losses 0.
+ *
+ * During a flat stretch after real movement both averages shrink by the same factor each tick,
+ * so the RSI holds its last value; once their sum falls below one ulp of the price (about 400
+ * flat ticks at period 14) they are flushed to zero and the RSI becomes 50. Without the flush
+ * they would underflow one after the other, flipping the RSI to 0 or 100 before 50.
+ */
+export class Rsi implements Indicator<RsiSnapshot> {
+  readonly period: number;
+  readonly lookback: number;
+  // Prices seen, counted up to period + 1 (the first value needs period price changes).
+  private count = 0;
+  private previous = 0;
+  // Sums of gains and losses during the warm-up, Wilder's smoothed averages after it.
+  private gain = 0;
+  private loss = 0;
+  private current = 0;
+
+  constructor(period = 14) {
+    // Period 1 is no average at all (TA-Lib even returns the price for it).
+    this.period = checkPeriod('RSI', 'period', period, 2);
+    this.lookback = this.period;
+  }
+
+  get isStable(): boolean {
+    return this.count > this.period;
+  }
+
+  get value(): number | null {
+    return this.count > this.period ? this.current : null;
+  }
+
+  update(price: number): number | null {
+    checkPrice('RSI', price);
+    const change = price - this.previous;
+    this.previous = price;
+    if (this.count > this.period) {
+      // TA-Lib's operation order: (avg * (n - 1) + x) / n.
+      const n = this.period;
+      let loss = this.loss * (n - 1);
+      let gain = this.gain * (n - 1);
+      if (change < 0) loss -= change;
+      else gain += change;
+      this.loss = loss / n;
+      this.gain = gain / n;
+      return this.publish(price);
+    }
+    if (this.count > 0) {
+      if (change < 0) this.loss -= change;
+      else this.gain += change;
+    }
+    this.count++;
+    if (this.count <= this.period) return null;
+    this.loss /= this.period;
+    this.gain /= this.period;
+    return this.publish(price);
+  }
+
+  private publish(price: number): number {
+    let total = this.gain + this.loss;
+    if (total !== 0 && total < Math.abs(price) * Number.EPSILON) {
+      this.gain = 0;
+      this.loss = 0;
+      total = 0;
+    }
+    this.current = total === 0 ? 50 : 100 * (this.gain / total);
+    return this.current;
+  }
+
+  snapshot(): RsiSnapshot {
+    return {
+      kind: 'rsi',
+      period: this.period,
+      count: this.count,
+      previous: this.previous,
+      gain: this.gain,
+      loss: this.loss,
+    };
+  }
+
+  restore(snapshot: RsiSnapshot): void {
+    const read = new SnapshotReader('rsi', snapshot);
+    read.same('period', this.period);
+    // Everything is read before anything is assigned: a refused snapshot changes nothing.
+    const count = read.integer('count', 0, this.period + 1);
+    const previous = read.number('previous');
+    const gain = read.number('gain');
+    const loss = read.number('loss');
+    this.count = count;
+    this.previous = previous;
+    this.gain = gain;
+    this.loss = loss;
+    const total = this.gain + this.loss;
+    this.current = total === 0 ? 50 : 100 * (this.gain / total);
+  }
+
+  static fromSnapshot(snapshot: RsiSnapshot): Rsi {
+    const rsi = new Rsi(new SnapshotReader('rsi', snapshot).integer('period', 2, Number.MAX_SAFE_INTEGER));
+    rsi.restore(snapshot);
+    return rsi;
+  }
+}
