@@ -1,0 +1,31 @@
+// The README, CI script and docs say what the code does: the same commands, packages and settings.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigSchema, ENV_OVERRIDES } from '../../platform/config/schema.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+test('.ci/run runs exactly the README test command, after the packages the README names', () => {
+  const readme = read('README.md');
+  const ci = read('.ci/run');
+  assert.match(readme, /Install and run the whole test suite[^\n]*\n\n```\nnpm ci && npm test\n```/);
+  const lastCommand = ci.trim().split('\n').filter((line) => line.trim() && !line.startsWith('#')).pop();
+  assert.is(lastCommand, 'npm ci && npm test');
+  const ciPackages = /SYSTEM_PACKAGES="([^"]+)"/.exec(ci)![1]!.split(' ').map((pair) => pair.split(':')[1]);
+  const readmePackages = /sudo apt-get install (.+)\n/.exec(readme)![1]!.split(' ');
+  assert.equal(ciPackages, readmePackages);
+});
+
+test('docs/configuration.md documents every key and every environment variable', () => {
+  const doc = read('docs/configuration.md');
+  for (const { env, path } of ENV_OVERRIDES) {
+    assert.ok(doc.includes(`\`${env}\``), `${env} is documented`);
+    assert.ok(doc.includes(`\`${path}\``), `${path} is documented`);
+  }
+  for (const key of Object.keys(ConfigSchema.shape)) assert.ok(doc.includes(`\`${key}`), `${key} is documented`);
+});
+
+test.run();
