@@ -1,0 +1,63 @@
+// What a bench module returns, and the timing loop they share: warm up, take turns, take the median.
+
+export interface BenchRow {
+  /** What is computed, e.g. "SMA(20)"; rows of one group are compared with each other. */
+  group: string;
+  implementation: string;
+  nsPerUpdate: number;
+}
+
+/** A bench module exports one of these; bench/run.ts calls them in turn. */
+export type Bench = () => Promise<BenchRow[]>;
+
+export interface Contender {
+  implementation: string;
+  /** Processes every price once and returns a checksum, so the JIT cannot drop the work. */
+  loop: (prices: Float64Array) => number;
+  /** Timed rounds; slow peers get fewer so the run stays short. */
+  rounds: number;
+}
+
+// Written with every checksum so no loop is dead code.
+export let sink = 0;
+
+/**
+ * Median ns per update of each contender. After two warm-up passes the contenders take turns,
+ * round after round, so a burst of load on a shared machine hits all of them alike.
+ */
+export async function measure(group: string, contenders: Contender[], prices: Float64Array): Promise<BenchRow[]> {
+  for (const contender of contenders) for (let i = 0; i < 2; i++) sink += contender.loop(prices);
+  const samples = contenders.map((): number[] => []);
+  const maxRounds = Math.max(...contenders.map((c) => c.rounds));
+  for (let round = 0; round < maxRounds; round++) {
+    for (const [i, contender] of contenders.entries()) {
+      if (round >= contender.rounds) continue;
+      const start = process.hrtime.bigint();
+      sink += contender.loop(prices);
+      samples[i]!.push(Number(process.hrtime.bigint() - start) / prices.length);
+    }
+    // Let the event loop breathe between rounds (and GC run outside the timed loops).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return contenders.map((contender, i) => {
+    const sorted = samples[i]!.sort((a, b) => a - b);
+    return { group, implementation: contender.implementation, nsPerUpdate: sorted[Math.floor(sorted.length / 2)]! };
+  });
+}
+
+/** A reproducible BTC-like random walk (cents, 60,000 to 100,000), the same for every bench. */
+export function btcPrices(length: number, seed = 2024): Float64Array {
+  const prices = new Float64Array(length);
+  let state = seed >>> 0;
+  let price = 80_000;
+  for (let i = 0; i < length; i++) {
+    // xorshift32: cheap and seeded, so every run measures the same series.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const r = (state >>> 0) / 4294967296;
+    price = Math.min(100_000, Math.max(60_000, price + (r * 2 - 1) * 150));
+    prices[i] = Math.round(price * 100) / 100;
+  }
+  return prices;
+}
