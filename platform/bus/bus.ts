@@ -6,6 +6,8 @@ export interface OutgoingMessage {
   readonly value: string;
   /** Epoch ms; the bus stamps the publish time when absent. */
   readonly timestamp?: number;
+  /** Overrides the key's partition (a changelog written beside its input partition). */
+  readonly partition?: number;
 }
 
 export interface BusMessage {
@@ -25,6 +27,17 @@ export interface BusMessage {
  */
 export type StartFrom = 'committed' | 'earliest' | 'latest';
 
+/** What a handler may do besides reading its batch. */
+export interface BatchContext {
+  /**
+   * Publishes with the batch's commit: the messages become visible when the batch is committed and
+   * never when it is not. With `transactional`, publish and commit are one atomic step, so a crash
+   * at any point neither loses nor duplicates them (exactly once). Without it, they are published
+   * just before the commit (at least once).
+   */
+  publish(topic: string, messages: readonly OutgoingMessage[]): void;
+}
+
 export interface ConsumeOptions {
   readonly topics: readonly string[];
   /** Consumer group. Without one, nothing is committed and `from` must be earliest or latest. */
@@ -34,7 +47,9 @@ export interface ConsumeOptions {
    * Called with consecutive messages of one partition, in order. The batch is committed for the group
    * only after the returned promise resolves; if it rejects, the batch is delivered again (at least once).
    */
-  readonly handler: (batch: readonly BusMessage[]) => Promise<void>;
+  readonly handler: (batch: readonly BusMessage[], context: BatchContext) => Promise<void>;
+  /** Commit each batch atomically with what its handler published (needs a group). */
+  readonly transactional?: boolean;
 }
 
 export interface Subscription {
@@ -57,6 +72,10 @@ export interface Bus {
   readonly kind: 'kafka' | 'embedded';
   /** The names of the project's topics that exist (internal ones left out). */
   listTopics(): Promise<string[]>;
+  /** Partitions of a topic, or undefined when it does not exist. */
+  partitionCount(topic: string): Promise<number | undefined>;
+  /** The group's committed position (next offset to read) per partition; partitions without one are absent. */
+  committedOffsets(group: string, topic: string): Promise<Map<number, string>>;
   /** Creates missing topics; existing ones are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Resolves once every message is durable (Kafka: acknowledged by all in-sync replicas). */

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { backoffDelay, sleep } from '../retry.js';
 import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
-import { checkMessageSize } from './limits.js';
+import { checkConsumeOptions, checkMessageSize } from './limits.js';
 import { partitionForKey } from './partitioner.js';
 
 export interface EmbeddedLogOptions {
@@ -103,6 +103,9 @@ export class EmbeddedLog implements Bus {
          ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
       ),
       expire: this.db.prepare('DELETE FROM messages WHERE ts < ?'),
+      groupOffsets: this.db.prepare<[string, string], { partition: number; next_offset: number }>(
+        'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ?',
+      ),
     };
     this.applyRetention();
     this.retentionTimer = setInterval(() => this.applyRetention(), Math.min(this.retentionMs, 3600_000));
@@ -124,27 +127,42 @@ export class EmbeddedLog implements Bus {
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     this.assertOpen();
     for (const message of messages) checkMessageSize(topic, message);
-    const now = this.now();
-    this.db.transaction(() => {
-      const partitions = this.partitionsOf(topic);
-      for (const message of messages) {
-        const partition =
-          message.key === null ? this.roundRobin++ % partitions : partitionForKey(message.key, partitions);
-        const offset = this.statements.head.get(topic, partition)!.next_offset;
-        this.statements.insert.run(topic, partition, offset, message.key, message.value, message.timestamp ?? now);
-        this.statements.setHead.run(offset + 1, topic, partition);
-      }
-    }).immediate();
+    this.db.transaction(() => this.append(topic, messages)).immediate();
     this.appended.emit('append', topic);
+  }
+
+  async partitionCount(topic: string): Promise<number | undefined> {
+    this.assertOpen();
+    return this.statements.topic.get(topic)?.partitions;
+  }
+
+  async committedOffsets(group: string, topic: string): Promise<Map<number, string>> {
+    this.assertOpen();
+    const rows = this.statements.groupOffsets.all(group, topic);
+    return new Map(rows.map((row) => [row.partition, String(row.next_offset)]));
+  }
+
+  /** Appends inside the caller's transaction. */
+  private append(topic: string, messages: readonly OutgoingMessage[]): void {
+    const now = this.now();
+    const partitions = this.partitionsOf(topic);
+    for (const message of messages) {
+      const partition =
+        message.partition ?? (message.key === null ? this.roundRobin++ % partitions : partitionForKey(message.key, partitions));
+      if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+        throw new BusError('ERR_BUS_USAGE', `${topic} has no partition ${partition}`);
+      }
+      const offset = this.statements.head.get(topic, partition)!.next_offset;
+      this.statements.insert.run(topic, partition, offset, message.key, message.value, message.timestamp ?? now);
+      this.statements.setHead.run(offset + 1, topic, partition);
+    }
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
     this.assertOpen();
     const from = options.from ?? 'committed';
     const group = options.group;
-    if (group === undefined && from === 'committed') {
-      throw new BusError('ERR_BUS_USAGE', 'a consumer without a group must start from earliest or latest');
-    }
+    checkConsumeOptions(options);
     if (group !== undefined && this.activeGroups.has(group)) {
       throw new BusError('ERR_BUS_USAGE', `group ${group} already has a consumer in this process (the embedded log gives a group one member)`);
     }
@@ -190,19 +208,31 @@ export class EmbeddedLog implements Bus {
             value: row.value,
             timestamp: row.ts,
           }));
+          const outputs: Array<{ topic: string; messages: readonly OutgoingMessage[] }> = [];
+          const next = rows[rows.length - 1]!.offset + 1;
           try {
-            await options.handler(batch);
-            failures = 0;
+            await options.handler(batch, {
+              publish: (topic, messages) => {
+                for (const message of messages) checkMessageSize(topic, message);
+                outputs.push({ topic, messages });
+              },
+            });
+            if (this.closed) break;
+            // One SQLite transaction: what the handler published and the group's commit land together,
+            // so the embedded log is always exactly-once, transactional or not.
+            this.db.transaction(() => {
+              for (const output of outputs) this.append(output.topic, output.messages);
+              if (group !== undefined) this.statements.commit.run(group, position.topic, position.partition, next);
+            }).immediate();
           } catch (error) {
             this.onHandlerError?.(error, position.topic, position.partition);
             await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 5000 }));
             delivered = true;
             break;
           }
-          position.next = rows[rows.length - 1]!.offset + 1;
-          if (group !== undefined && !this.closed) {
-            this.statements.commit.run(group, position.topic, position.partition, position.next);
-          }
+          failures = 0;
+          if (outputs.length > 0) this.appended.emit('append');
+          position.next = next;
           delivered = true;
         }
         if (!delivered && !stopping) {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from '../log.js';
 import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
-import { checkMessageSize } from './limits.js';
+import { checkConsumeOptions, checkMessageSize } from './limits.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;
 
@@ -75,6 +75,21 @@ export class KafkaBus implements Bus {
     return (await this.admin.listTopics()).filter((name) => !name.startsWith('__')).sort();
   }
 
+  async partitionCount(topic: string): Promise<number | undefined> {
+    this.assertOpen();
+    if (!(await this.admin.listTopics()).includes(topic)) return undefined;
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return metadata.topics[0]?.partitions.length;
+  }
+
+  async committedOffsets(group: string, topic: string): Promise<Map<number, string>> {
+    this.assertOpen();
+    const [offsets] = await this.admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const result = new Map<number, string>();
+    for (const { partition, offset } of offsets?.partitions ?? []) if (offset !== '-1') result.set(partition, offset);
+    return result;
+  }
+
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     this.assertOpen();
     const existing = new Set(await this.admin.listTopics());
@@ -98,11 +113,7 @@ export class KafkaBus implements Bus {
       await producer.send({
         topic,
         acks: -1,
-        messages: messages.map((message) => ({
-          key: message.key,
-          value: message.value,
-          timestamp: String(message.timestamp ?? Date.now()),
-        })),
+        messages: messages.map(toKafkaMessage),
       });
       this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
     } catch (error) {
@@ -113,11 +124,29 @@ export class KafkaBus implements Bus {
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
     this.assertOpen();
+    checkConsumeOptions(options);
     const from = options.from ?? 'committed';
-    if (options.group === undefined && from === 'committed') {
-      throw new BusError('ERR_BUS_USAGE', 'a consumer without a group must start from earliest or latest');
-    }
     const group = options.group;
+    const transactional = options.transactional === true;
+    // One transactional producer per input partition, with an id that survives restarts: a new
+    // owner of the partition fences the old one and aborts whatever it left open.
+    const producers = new Map<string, Producer>();
+    const transactionalProducer = async (topic: string, partition: number): Promise<Producer> => {
+      const id = `${group}.${topic}.${partition}`;
+      let producer = producers.get(id);
+      if (!producer) {
+        producer = this.kafka.producer({
+          transactionalId: id,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await producer.connect();
+        producers.set(id, producer);
+      }
+      return producer;
+    };
     const groupId = group ?? `stock-stream-reader-${randomUUID()}`;
     if (group !== undefined && from !== 'committed') {
       for (const topic of options.topics) await this.admin.resetOffsets({ groupId, topic, earliest: from === 'earliest' });
@@ -150,12 +179,35 @@ export class KafkaBus implements Bus {
           value: message.value === null ? '' : message.value.toString('utf8'),
           timestamp: Number(message.timestamp),
         }));
-        await options.handler(messages);
+        const outputs: Array<{ topic: string; messages: readonly OutgoingMessage[] }> = [];
+        await options.handler(messages, {
+          publish: (topic, published) => {
+            for (const message of published) checkMessageSize(topic, message);
+            outputs.push({ topic, messages: published });
+          },
+        });
         const last = messages[messages.length - 1]!.offset;
-        if (group !== undefined) {
-          await consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-          ]);
+        const next = (BigInt(last) + 1n).toString();
+        const topicMessages = outputs.map((output) => ({ topic: output.topic, messages: output.messages.map(toKafkaMessage) }));
+        if (transactional) {
+          const producer = await transactionalProducer(batch.topic, batch.partition);
+          const transaction = await producer.transaction();
+          try {
+            if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+            await transaction.sendOffsets({
+              consumerGroupId: groupId,
+              topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+            });
+            await transaction.commit();
+          } catch (error) {
+            await transaction.abort().catch(() => {});
+            throw error;
+          }
+        } else {
+          if (topicMessages.length > 0) await (await this.readyProducer()).sendBatch({ topicMessages, acks: -1 });
+          if (group !== undefined) {
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+          }
         }
         resolveOffset(last);
         await heartbeat();
@@ -164,7 +216,11 @@ export class KafkaBus implements Bus {
     let stopped: Promise<void> | undefined;
     const subscription: Subscription = {
       stop: () => {
-        stopped ??= consumer.disconnect().finally(() => this.subscriptions.delete(subscription));
+        stopped ??= consumer
+          .disconnect()
+          .then(() => Promise.allSettled([...producers.values()].map((producer) => producer.disconnect())))
+          .then(() => undefined)
+          .finally(() => this.subscriptions.delete(subscription));
         return stopped;
       },
     };
@@ -205,4 +261,13 @@ export class KafkaBus implements Bus {
   private assertOpen(): void {
     if (this.closed) throw new BusError('ERR_BUS_CLOSED', 'the Kafka bus is closed');
   }
+}
+
+function toKafkaMessage(message: OutgoingMessage) {
+  return {
+    key: message.key,
+    value: message.value,
+    timestamp: String(message.timestamp ?? Date.now()),
+    ...(message.partition !== undefined ? { partition: message.partition } : {}),
+  };
 }

@@ -192,6 +192,62 @@ for (const adapter of adapters) {
     assert.equal(values(received), ['fine']);
   });
 
+  test('explicit partitions, partition counts and committed offsets', async () => {
+    assert.is(await bus.partitionCount(topic), 3);
+    assert.is(await bus.partitionCount(`missing.${randomUUID()}`), undefined);
+    await bus.publish(topic, [
+      { key: 'whatever', value: 'to-2', partition: 2 },
+      { key: null, value: 'also-2', partition: 2 },
+    ]);
+    const group = `g-${randomUUID()}`;
+    assert.equal([...(await bus.committedOffsets(group, topic))], [], 'a new group has no commits');
+    const { received, subscription } = await collect(bus, { topics: [topic], group });
+    await eventually(() => assert.is(received.length, 2));
+    await subscription.stop();
+    assert.equal(received.map((m) => m.partition), [2, 2]);
+    const committed = await bus.committedOffsets(group, topic);
+    assert.is(committed.get(2), (BigInt(received[1]!.offset) + 1n).toString());
+    assert.is(committed.get(0), undefined);
+  });
+
+  test('transactional: what a handler publishes lands once, with the commit, even after a failed attempt', async () => {
+    const output = `${topic}.out`;
+    await bus.ensureTopics([{ name: output, partitions: 1 }]);
+    await bus.publish(topic, numbered('in', 40, (i) => `k${i % 3}`));
+    const group = `g-${randomUUID()}`;
+    let attempts = 0;
+    let handled = 0;
+    const subscription = await bus.consume({
+      topics: [topic],
+      group,
+      transactional: true,
+      handler: async (batch, context) => {
+        attempts++;
+        context.publish(output, batch.map((message) => ({ key: message.key, value: `out:${message.value}` })));
+        if (attempts === 1) throw new Error('crash after publishing, before the commit');
+        handled += batch.length;
+      },
+    });
+    await eventually(() => assert.is(handled, 40), 30_000);
+    await subscription.stop();
+    const reader = await collect(bus, { topics: [output], from: 'earliest' });
+    await eventually(() => assert.is(reader.received.length, 40));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await reader.subscription.stop();
+    assert.equal(values(reader.received).sort(), numbered('in', 40).map((m) => `out:${m.value}`).sort());
+    const committed = await bus.committedOffsets(group, topic);
+    assert.is([...committed.values()].reduce((sum, offset) => sum + Number(offset), 0), 40, 'every input committed');
+  });
+
+  test('a transactional consumer needs a group', async () => {
+    try {
+      await bus.consume({ topics: [topic], from: 'earliest', transactional: true, handler: async () => {} });
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.is((error as { code?: string }).code, 'ERR_BUS_USAGE');
+    }
+  });
+
   test('reports itself healthy while connected', () => {
     const health = bus.health();
     assert.ok(health.ok, health.detail);
