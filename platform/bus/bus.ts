@@ -60,6 +60,8 @@ export interface Subscription {
 export interface TopicSpec {
   readonly name: string;
   readonly partitions?: number;
+  /** Keep only the latest message per key (a changelog), as Kafka's cleanup.policy=compact. */
+  readonly compact?: boolean;
 }
 
 export interface BusHealth {

@@ -32,7 +32,7 @@ interface Row {
 }
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL, compact INTEGER NOT NULL DEFAULT 0);
   CREATE TABLE IF NOT EXISTS partition_heads (
     topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
     PRIMARY KEY (topic, partition)) WITHOUT ROWID;
@@ -81,8 +81,9 @@ export class EmbeddedLog implements Bus {
     this.appended.setMaxListeners(0);
     this.statements = {
       topics: this.db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
-      topic: this.db.prepare<[string], { partitions: number }>('SELECT partitions FROM topics WHERE name = ?'),
-      createTopic: this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)'),
+      topic: this.db.prepare<[string], { partitions: number; compact: number }>('SELECT partitions, compact FROM topics WHERE name = ?'),
+      createTopic: this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions, compact) VALUES (?, ?, ?)'),
+      compactKey: this.db.prepare('DELETE FROM messages WHERE topic = ? AND partition = ? AND key = ? AND offset < ?'),
       createHead: this.db.prepare('INSERT OR IGNORE INTO partition_heads (topic, partition, next_offset) VALUES (?, ?, 0)'),
       head: this.db.prepare<[string, number], { next_offset: number }>(
         'SELECT next_offset FROM partition_heads WHERE topic = ? AND partition = ?',
@@ -120,7 +121,7 @@ export class EmbeddedLog implements Bus {
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     this.assertOpen();
     this.db.transaction(() => {
-      for (const topic of topics) this.partitionsOf(topic.name, topic.partitions);
+      for (const topic of topics) this.partitionsOf(topic.name, topic.partitions, topic.compact);
     })();
   }
 
@@ -146,6 +147,8 @@ export class EmbeddedLog implements Bus {
   private append(topic: string, messages: readonly OutgoingMessage[]): void {
     const now = this.now();
     const partitions = this.partitionsOf(topic);
+    // Compaction happens as the newer message is written, so a changelog holds one message per key.
+    const compact = this.statements.topic.get(topic)?.compact === 1;
     for (const message of messages) {
       const partition =
         message.partition ?? (message.key === null ? this.roundRobin++ % partitions : partitionForKey(message.key, partitions));
@@ -155,6 +158,7 @@ export class EmbeddedLog implements Bus {
       const offset = this.statements.head.get(topic, partition)!.next_offset;
       this.statements.insert.run(topic, partition, offset, message.key, message.value, message.timestamp ?? now);
       this.statements.setHead.run(offset + 1, topic, partition);
+      if (compact && message.key !== null) this.statements.compactKey.run(topic, partition, message.key, offset);
     }
   }
 
@@ -281,11 +285,11 @@ export class EmbeddedLog implements Bus {
     return this.statements.expire.run(this.now() - this.retentionMs).changes;
   }
 
-  private partitionsOf(topic: string, wanted?: number): number {
+  private partitionsOf(topic: string, wanted?: number, compact = false): number {
     const existing = this.statements.topic.get(topic);
     if (existing) return existing.partitions;
     const partitions = wanted ?? this.defaultPartitions;
-    this.statements.createTopic.run(topic, partitions);
+    this.statements.createTopic.run(topic, partitions, compact ? 1 : 0);
     for (let partition = 0; partition < partitions; partition++) this.statements.createHead.run(topic, partition);
     return partitions;
   }

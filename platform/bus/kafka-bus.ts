@@ -101,6 +101,16 @@ export class KafkaBus implements Bus {
         topic: topic.name,
         numPartitions: topic.partitions ?? this.options.partitions ?? 3,
         replicationFactor: this.options.replicationFactor ?? 1,
+        ...(topic.compact
+          ? {
+              configEntries: [
+                { name: 'cleanup.policy', value: 'compact' },
+                // Roll and clean often: a restoring processor reads what compaction has not yet removed.
+                { name: 'segment.ms', value: String(10 * 60_000) },
+                { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+              ],
+            }
+          : {}),
       })),
     });
   }

@@ -1,6 +1,5 @@
 // The `stock-stream` command line: global options, help generated from each command's own spec,
 // dispatch, and one-line errors with exit codes. Process concerns (signals, exit) stay in bin/.
-import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { BusError } from '../bus/bus.js';
@@ -9,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
 import { UsageError, type Command, type OptionSpec } from './command.js';
 import { commands } from './commands/index.js';
+import { version } from './version.js';
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -28,19 +28,6 @@ export interface MainIO {
   readonly signal: AbortSignal;
   /** Where logs go; stderr by default. */
   readonly logDestination?: Writable;
-}
-
-export function version(): string {
-  // Two levels up from the sources, three from dist/: take whichever is the project's package.json.
-  for (const path of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'stock-stream') return pkg.version;
-    } catch {
-      // not at this depth
-    }
-  }
-  return 'unknown';
 }
 
 export async function main(argv: readonly string[], io: MainIO): Promise<number> {

@@ -1,12 +1,14 @@
 // The one configuration schema: it gives the Config type, every default and every validation message.
 import { z } from 'zod';
-
-export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
+import { SYMBOL_PATTERN } from '../../core/tick.js';
+import { DEFAULT_INDICATOR_PERIODS as PERIODS } from '../../core/indicators/indicator-set.js';
+import { DEFAULT_RULES, validateRules, type RuleConfig } from '../../core/rules/rule-config.js';
 
 const symbol = z.string().regex(SYMBOL_PATTERN, 'must look like BTC-USD (2-10 capitals or digits, a dash, 2-10 more)');
 const topicName = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"');
+const period = z.number().int().min(1).max(100_000);
 const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
@@ -47,6 +49,8 @@ export const ConfigSchema = z
         indicators: topicName.default('stock.indicators'),
         signals: topicName.default('stock.signals'),
         dlq: topicName.default('stock.ticks.dlq'),
+        /** The processor's compacted state changelog (exactly-once recovery). */
+        processorState: topicName.default('stock.processor.state'),
       })
       .strict()
       .prefault({}),
@@ -83,6 +87,54 @@ export const ConfigSchema = z
         username: z.string().min(1).optional(),
         /** Secret: only from MQTT_PASSWORD or MQTT_PASSWORD_FILE. */
         password: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Indicator periods (TA-Lib conventions). */
+    indicators: z
+      .object({
+        sma: period.default(PERIODS.sma),
+        ema: period.default(PERIODS.ema),
+        rsi: period.default(PERIODS.rsi),
+        macd: z
+          .object({
+            fast: period.default(PERIODS.macd.fast),
+            slow: period.default(PERIODS.macd.slow),
+            signal: period.default(PERIODS.macd.signal),
+          })
+          .strict()
+          .refine((macd) => macd.fast < macd.slow, { message: 'fast must be shorter than slow', path: ['fast'] })
+          .prefault({}),
+        bollinger: z
+          .object({
+            period: period.default(PERIODS.bollinger.period),
+            stdDev: z.number().positive().max(10).default(PERIODS.bollinger.stdDev),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Signal rules; see docs/signals.md. The default runs one rule of each kind. */
+    rules: z
+      .array(z.record(z.string(), z.unknown()))
+      .min(1, 'must list at least one rule')
+      .default(DEFAULT_RULES.map((rule) => ({ ...rule })))
+      .superRefine((rules, context) => {
+        try {
+          validateRules(rules as unknown as RuleConfig[]);
+        } catch (error) {
+          // "rules[0].rules[1].oversold: must be ..." -> path rules.0.rules.1.oversold, message after it.
+          const [where = 'rules', ...rest] = String((error as Error).message).split(': ');
+          const path = where.replace(/\[(\d+)\]/g, '.$1').split('.').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+          context.addIssue({ code: 'custom', message: rest.join(': '), path });
+        }
+      })
+      .transform((rules) => rules as unknown as RuleConfig[]),
+    process: z
+      .object({
+        /** Consumer group of the processors; instances in one group split the partitions. */
+        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-processor'),
       })
       .strict()
       .prefault({}),

@@ -2,7 +2,8 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
+import { processCommand } from './process.js';
 import { publishCommand } from './publish.js';
 import { tailCommand } from './tail.js';
 
-export const commands: readonly Command[] = [tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [processCommand, tailCommand, publishCommand, checkCommand, configCommand];

@@ -1,0 +1,115 @@
+// One symbol's path through the core: tick -> indicators -> rules -> signals, with JSON state.
+// The processor, single-node mode and replay all run this, so they produce the same signals.
+import type { RuleTick, Signal } from './contracts.js';
+import { DEFAULT_INDICATOR_PERIODS, IndicatorSet, type IndicatorPeriods, type IndicatorSetSnapshot, type IndicatorValues } from './indicators/indicator-set.js';
+import { DEFAULT_RULES, type RuleConfig } from './rules/rule-config.js';
+import { RuleEngine, type RuleEngineSnapshot } from './rules/rule-engine.js';
+import type { Tick } from './tick.js';
+
+export interface PipelineSettings {
+  readonly periods: IndicatorPeriods;
+  readonly rules: readonly RuleConfig[];
+}
+
+export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { periods: DEFAULT_INDICATOR_PERIODS, rules: DEFAULT_RULES };
+
+/** The `stock.indicators` message (and replay's output line) for one tick. */
+export interface IndicatorRecord extends IndicatorValues {
+  readonly type: 'indicators';
+  readonly ts: number;
+  readonly symbol: string;
+  readonly price: number;
+}
+
+export interface PipelineSnapshot {
+  readonly kind: 'pipeline';
+  readonly symbol: string;
+  readonly lastTs: number | null;
+  readonly indicators: IndicatorSetSnapshot;
+  readonly rules: RuleEngineSnapshot;
+}
+
+export class SymbolPipeline {
+  private readonly indicators: IndicatorSet;
+  private readonly engine: RuleEngine;
+  private lastTs: number | null = null;
+  // Reused for every tick: the rule engine copies what it keeps.
+  private readonly ruleTick: RuleTick;
+
+  constructor(
+    readonly symbol: string,
+    settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS,
+  ) {
+    this.indicators = new IndicatorSet(settings.periods);
+    this.engine = new RuleEngine(symbol, settings.rules);
+    this.ruleTick = { symbol, ts: 0, price: 0, indicators: this.indicators.values };
+  }
+
+  /**
+   * Feeds one validated tick of this symbol. Returns its signals (usually none), or undefined when
+   * the tick is not newer than the last one: indicators are a sequence, so a late or repeated price
+   * is left out rather than let in out of order. Signal ids stay unique because ts strictly rises.
+   */
+  step(tick: Tick): readonly Signal[] | undefined {
+    if (tick.symbol !== this.symbol) throw new RangeError(`pipeline ${this.symbol}: got a tick for ${tick.symbol}`);
+    if (this.lastTs !== null && tick.ts <= this.lastTs) return undefined;
+    this.indicators.update(tick.price);
+    this.ruleTick.ts = tick.ts;
+    this.ruleTick.price = tick.price;
+    const signals = this.engine.step(this.ruleTick);
+    this.lastTs = tick.ts;
+    return signals;
+  }
+
+  /** The indicator values after the last accepted tick (one reused object). */
+  get values(): Readonly<IndicatorValues> {
+    return this.indicators.values;
+  }
+
+  /** A new record of the last accepted tick's indicators, for publishing. */
+  record(tick: Tick): IndicatorRecord {
+    return { type: 'indicators', ts: tick.ts, symbol: tick.symbol, price: tick.price, ...this.indicators.values };
+  }
+
+  snapshot(): PipelineSnapshot {
+    return {
+      kind: 'pipeline',
+      symbol: this.symbol,
+      lastTs: this.lastTs,
+      indicators: this.indicators.snapshot(),
+      rules: this.engine.snapshot(),
+    };
+  }
+
+  /** A pipeline that continues exactly where `snapshot` left off; throws on a malformed or foreign snapshot. */
+  static restore(symbol: string, snapshot: unknown, settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS): SymbolPipeline {
+    const saved = snapshot as Partial<PipelineSnapshot> | null;
+    if (saved === null || typeof saved !== 'object' || saved.kind !== 'pipeline' || saved.symbol !== symbol) {
+      throw new RangeError(`pipeline ${symbol}: not a snapshot of this symbol's pipeline`);
+    }
+    if (saved.lastTs !== null && !Number.isSafeInteger(saved.lastTs)) throw new RangeError(`pipeline ${symbol}: lastTs is not epoch ms`);
+    const pipeline = new SymbolPipeline(symbol, settings);
+    pipeline.indicators.restore(saved.indicators as IndicatorSetSnapshot);
+    pipeline.engine.restore(saved.rules as RuleEngineSnapshot);
+    pipeline.lastTs = saved.lastTs ?? null;
+    return pipeline;
+  }
+}
+
+/** The `stock.signals` message (and replay's signal line) for one signal. */
+export function signalRecord(signal: Signal): Signal & { readonly type: 'signal' } {
+  return { type: 'signal', ...signal };
+}
+
+/** How the processor makes and restores pipelines, so that tests can vary the settings. */
+export interface PipelineFactory {
+  create(symbol: string): SymbolPipeline;
+  restore(symbol: string, snapshot: unknown): SymbolPipeline;
+}
+
+export function pipelineFactory(settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS): PipelineFactory {
+  return {
+    create: (symbol) => new SymbolPipeline(symbol, settings),
+    restore: (symbol, snapshot) => SymbolPipeline.restore(symbol, snapshot, settings),
+  };
+}

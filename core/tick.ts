@@ -1,0 +1,54 @@
+// The tick contract: one price observation, and the validation every door applies to it.
+// Pure: the upper bound on time comes in as an argument, never from a clock.
+
+export interface Tick {
+  readonly symbol: string;
+  readonly price: number;
+  /** Epoch milliseconds, UTC. */
+  readonly ts: number;
+  readonly source: string;
+  readonly volume?: number;
+  readonly bid?: number;
+  readonly ask?: number;
+}
+
+export type TickCheck = { readonly ok: true; readonly tick: Tick } | { readonly ok: false; readonly reason: string };
+
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
+/** 2009-01-03, the Bitcoin genesis block: nothing we follow is older. */
+export const EARLIEST_TS = Date.UTC(2009, 0, 3);
+const SOURCE_PATTERN = /^[a-z0-9][a-z0-9:._-]{0,63}$/i;
+const MAX_PRICE = 1e12;
+
+/**
+ * Checks an untrusted value (parsed JSON, a CSV row) and returns a clean Tick with only the known
+ * fields, or the first reason it is not one. `latestTs` bounds time from above (now + allowed skew).
+ */
+export function checkTick(value: unknown, latestTs: number = Number.POSITIVE_INFINITY): TickCheck {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not an object');
+  const raw = value as Record<string, unknown>;
+  const { symbol, price, ts, source } = raw;
+  if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) return fail('symbol: must look like BTC-USD');
+  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0 || price > MAX_PRICE) {
+    return fail('price: must be a finite number above 0');
+  }
+  if (typeof ts !== 'number' || !Number.isInteger(ts)) return fail('ts: must be whole epoch milliseconds');
+  if (ts < EARLIEST_TS) return fail('ts: before 2009-01-03 (seconds instead of milliseconds?)');
+  if (ts > latestTs) return fail('ts: in the future');
+  if (typeof source !== 'string' || !SOURCE_PATTERN.test(source)) return fail('source: must be a short name');
+  const tick: { -readonly [K in keyof Tick]: Tick[K] } = { symbol, price, ts, source };
+  for (const field of ['volume', 'bid', 'ask'] as const) {
+    const extra = raw[field];
+    if (extra === undefined || extra === null) continue;
+    if (typeof extra !== 'number' || !Number.isFinite(extra) || extra < 0 || (field !== 'volume' && extra === 0)) {
+      return fail(`${field}: must be a finite number ${field === 'volume' ? 'of 0 or more' : 'above 0'}`);
+    }
+    tick[field] = extra;
+  }
+  if (tick.bid !== undefined && tick.ask !== undefined && tick.bid > tick.ask) return fail('bid: above ask');
+  return { ok: true, tick };
+}
+
+function fail(reason: string): TickCheck {
+  return { ok: false, reason };
+}

@@ -1,0 +1,58 @@
+// Runs one long-running role from the CLI: opens the bus, starts the role, serves /healthz and
+// /metrics, and on SIGINT/SIGTERM stops the role, the server and the bus, in that order.
+import type { Bus } from '../bus/bus.js';
+import { openBus } from '../bus/select.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { buildOpsApp, createMetricsRegistry, type HealthCheck } from '../ops/ops-server.js';
+import type { Registry } from 'prom-client';
+import type { CommandContext } from './command.js';
+import { version } from './version.js';
+
+export interface RoleDependencies {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly bus: Bus;
+  readonly registry: Registry;
+}
+
+export interface RunningRole {
+  readonly checks: readonly HealthCheck[];
+  stop(): Promise<void>;
+}
+
+export interface RoleSpec {
+  readonly name: string;
+  start(dependencies: RoleDependencies): Promise<RunningRole>;
+}
+
+export async function runRole(context: CommandContext, spec: RoleSpec): Promise<number> {
+  const config = context.config();
+  const logger = context.logger().child({ role: spec.name });
+  const bus = await openBus(config, logger);
+  const registry = createMetricsRegistry(spec.name);
+  let role: RunningRole | undefined;
+  let app: ReturnType<typeof buildOpsApp> | undefined;
+  try {
+    role = await spec.start({ config, logger, bus, registry });
+    app = buildOpsApp({
+      role: spec.name,
+      version: version(),
+      registry,
+      checks: [{ name: bus.kind === 'kafka' ? 'kafka' : 'embedded-log', check: () => bus.health() }, ...role.checks],
+    });
+    await app.listen({ host: config.http.host, port: config.http.port }).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(
+        error.code === 'EADDRINUSE' ? `port ${config.http.port} is in use: set PORT to another` : `cannot serve on port ${config.http.port}: ${error.message}`,
+      );
+    });
+    logger.info({ bus: bus.kind, port: config.http.port }, `${spec.name} running; health on http://${config.http.host}:${config.http.port}/healthz`);
+    if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));
+    logger.info('stopping');
+    return 0;
+  } finally {
+    await role?.stop();
+    await app?.close();
+    await bus.close();
+  }
+}
