@@ -29,14 +29,12 @@ export function checkTick(value: unknown, latestTs: number = Number.POSITIVE_INF
   const raw = value as Record<string, unknown>;
   const { symbol, price, ts, source } = raw;
   if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) return fail('symbol: must look like BTC-USD');
-  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0 || price > MAX_PRICE) {
-    return fail('price: must be a finite number above 0');
-  }
-  if (typeof ts !== 'number' || !Number.isInteger(ts)) return fail('ts: must be whole epoch milliseconds');
-  if (ts < EARLIEST_TS) return fail('ts: before 2009-01-03 (seconds instead of milliseconds?)');
-  if (ts > latestTs) return fail('ts: in the future');
+  const badPrice = priceProblem(price);
+  if (badPrice !== undefined) return fail(badPrice);
+  const badTs = tsProblem(ts, latestTs);
+  if (badTs !== undefined) return fail(badTs);
   if (typeof source !== 'string' || !SOURCE_PATTERN.test(source)) return fail('source: must be a short name');
-  const tick: { -readonly [K in keyof Tick]: Tick[K] } = { symbol, price, ts, source };
+  const tick: { -readonly [K in keyof Tick]: Tick[K] } = { symbol, price: price as number, ts: ts as number, source };
   for (const field of ['volume', 'bid', 'ask'] as const) {
     const extra = raw[field];
     if (extra === undefined || extra === null) continue;
@@ -47,6 +45,22 @@ export function checkTick(value: unknown, latestTs: number = Number.POSITIVE_INF
   }
   if (tick.bid !== undefined && tick.ask !== undefined && tick.bid > tick.ask) return fail('bid: above ask');
   return { ok: true, tick };
+}
+
+/** Why a value is not a tick's price, or undefined when it is one. */
+export function priceProblem(price: unknown): string | undefined {
+  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0 || price > MAX_PRICE) {
+    return 'price: must be a finite number above 0';
+  }
+  return undefined;
+}
+
+/** Why a value is not a tick's time, or undefined when it is one. */
+export function tsProblem(ts: unknown, latestTs: number = Number.POSITIVE_INFINITY): string | undefined {
+  if (typeof ts !== 'number' || !Number.isInteger(ts)) return 'ts: must be whole epoch milliseconds';
+  if (ts < EARLIEST_TS) return 'ts: before 2009-01-03 (seconds instead of milliseconds?)';
+  if (ts > latestTs) return 'ts: in the future';
+  return undefined;
 }
 
 function fail(reason: string): TickCheck {

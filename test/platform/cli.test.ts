@@ -1,6 +1,5 @@
 // The real `stock-stream` executable, as a user runs it: help, errors and exit codes, tail and
 // publish on both buses, dependency checks, and a clean stop on SIGINT.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,37 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commands } from '../../platform/cli/commands/index.js';
 import { freePort } from '../services/child.js';
+import { cli } from '../support/cli.js';
 import { services } from '../support/services.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'stock-stream.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}, input?: string, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: mkdtempSync(join(tmpdir(), 'cli-cwd-')),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin.end(input);
-    onStart?.(child);
-  });
-}
 
 const oneLine = (text: string) => {
   assert.is(text.trim().split('\n').length, 1, `one line: ${text}`);

@@ -4,6 +4,7 @@ import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
 import { processCommand } from './process.js';
 import { publishCommand } from './publish.js';
+import { replayCommand } from './replay.js';
 import { tailCommand } from './tail.js';
 
-export const commands: readonly Command[] = [processCommand, tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [processCommand, replayCommand, tailCommand, publishCommand, checkCommand, configCommand];
