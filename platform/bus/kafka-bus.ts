@@ -120,11 +120,7 @@ export class KafkaBus implements Bus {
     for (const message of messages) checkMessageSize(topic, message);
     const producer = await this.readyProducer();
     try {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: messages.map(toKafkaMessage),
-      });
+      for (const topicMessages of sizedRequests([{ topic, messages }])) await producer.sendBatch({ topicMessages, acks: -1 });
       this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
     } catch (error) {
       this.state = { ok: false, detail: `publish failed: ${(error as Error).message}` };
@@ -149,6 +145,7 @@ export class KafkaBus implements Bus {
           transactionalId: id,
           idempotent: true,
           maxInFlightRequests: 1,
+          retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
           allowAutoTopicCreation: false,
           createPartitioner: Partitioners.DefaultPartitioner,
         });
@@ -198,12 +195,12 @@ export class KafkaBus implements Bus {
         });
         const last = messages[messages.length - 1]!.offset;
         const next = (BigInt(last) + 1n).toString();
-        const topicMessages = outputs.map((output) => ({ topic: output.topic, messages: output.messages.map(toKafkaMessage) }));
+        const requests = sizedRequests(outputs);
         if (transactional) {
           const producer = await transactionalProducer(batch.topic, batch.partition);
           const transaction = await producer.transaction();
           try {
-            if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+            for (const topicMessages of requests) await transaction.sendBatch({ topicMessages, acks: -1 });
             await transaction.sendOffsets({
               consumerGroupId: groupId,
               topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
@@ -214,7 +211,8 @@ export class KafkaBus implements Bus {
             throw error;
           }
         } else {
-          if (topicMessages.length > 0) await (await this.readyProducer()).sendBatch({ topicMessages, acks: -1 });
+          const producer = await this.readyProducer();
+          for (const topicMessages of requests) await producer.sendBatch({ topicMessages, acks: -1 });
           if (group !== undefined) {
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
           }
@@ -255,6 +253,9 @@ export class KafkaBus implements Bus {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
+        // An idempotent producer must not give up while the cluster is away, or order and
+        // de-duplication are lost; publish waits (with backoff) until Kafka is back.
+        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
@@ -280,4 +281,31 @@ function toKafkaMessage(message: OutgoingMessage) {
     timestamp: String(message.timestamp ?? Date.now()),
     ...(message.partition !== undefined ? { partition: message.partition } : {}),
   };
+}
+
+/** Below the broker's message.max.bytes, which limits a whole record batch (one partition's share of a request). */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Splits messages into produce requests small enough for the broker, keeping their order. */
+function sizedRequests(outputs: ReadonlyArray<{ topic: string; messages: readonly OutgoingMessage[] }>) {
+  const requests: Array<Array<{ topic: string; messages: ReturnType<typeof toKafkaMessage>[] }>> = [];
+  let current: Array<{ topic: string; messages: ReturnType<typeof toKafkaMessage>[] }> = [];
+  let bytes = 0;
+  for (const output of outputs) {
+    let entry: { topic: string; messages: ReturnType<typeof toKafkaMessage>[] } | undefined;
+    for (const message of output.messages) {
+      const size = message.value.length * 3 + (message.key?.length ?? 0) * 3 + 64;
+      if (bytes > 0 && bytes + size > MAX_REQUEST_BYTES) {
+        requests.push(current);
+        current = [];
+        entry = undefined;
+        bytes = 0;
+      }
+      if (!entry) current.push((entry = { topic: output.topic, messages: [] }));
+      entry.messages.push(toKafkaMessage(message));
+      bytes += size;
+    }
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
 }

@@ -239,6 +239,25 @@ for (const adapter of adapters) {
     assert.is([...committed.values()].reduce((sum, offset) => sum + Number(offset), 0), 40, 'every input committed');
   });
 
+  test('a batch may publish more than the broker takes in one request (2 MB to one partition)', async () => {
+    const output = `${topic}.big`;
+    await bus.ensureTopics([{ name: output, partitions: 1 }]);
+    await bus.publish(topic, [{ key: 'k', value: 'go' }]);
+    const pad = 'p'.repeat(400);
+    const subscription = await bus.consume({
+      topics: [topic],
+      group: `g-${randomUUID()}`,
+      transactional: true,
+      handler: async (_batch, context) => {
+        context.publish(output, Array.from({ length: 5000 }, (_, i) => ({ key: 'k', value: `${i}:${pad}` })));
+      },
+    });
+    const reader = await collect(bus, { topics: [output], from: 'earliest' });
+    await eventually(() => assert.is(reader.received.length, 5000), 30_000);
+    await Promise.all([subscription.stop(), reader.subscription.stop()]);
+    assert.equal(reader.received.map((m) => Number(m.value.split(':')[0])), Array.from({ length: 5000 }, (_, i) => i), 'in order');
+  });
+
   test('a transactional consumer needs a group', async () => {
     try {
       await bus.consume({ topics: [topic], from: 'earliest', transactional: true, handler: async () => {} });

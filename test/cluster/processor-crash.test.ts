@@ -1,0 +1,111 @@
+// Crash recovery against the real broker: `stock-stream process` is killed with SIGKILL at random
+// moments while ticks flow, restarted each time, and stock.signals must still equal an
+// uninterrupted run's: nothing lost, nothing duplicated. Indicators likewise, one per tick.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { BusMessage } from '../../platform/bus/bus.js';
+import { KafkaBus } from '../../platform/bus/kafka-bus.js';
+import { createLogger } from '../../platform/log.js';
+import { seededRandom } from '../core/indicators/price-series.js';
+import { services } from '../support/services.js';
+import { asMessages, expectedSignals, tickPath } from '../support/ticks.js';
+import { eventually } from '../support/wait.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'stock-stream.js');
+
+function startProcessor(configFile: string, brokers: string): { child: ChildProcess; running: Promise<void> } {
+  const child = spawn(process.execPath, [BIN, 'process', '--config', configFile], {
+    env: { PATH: process.env.PATH ?? '', KAFKA_BOOTSTRAP_SERVERS: brokers },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const running = new Promise<void>((resolve, reject) => {
+    let log = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('process running')) resolve();
+    });
+    child.once('exit', (code, signal) => reject(new Error(`processor exited (${code ?? signal}) before running:\n${log.slice(-2000)}`)));
+  });
+  running.catch(() => {});
+  return { child, running };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+test('SIGKILL at random points while ticks flow: signals and indicators equal an uninterrupted run', async () => {
+  const { kafka } = await services();
+  const brokers = kafka.brokers.join(',');
+  const id = randomUUID().slice(0, 8);
+  const topics = {
+    ticks: `crash.${id}.ticks`,
+    indicators: `crash.${id}.indicators`,
+    signals: `crash.${id}.signals`,
+    dlq: `crash.${id}.dlq`,
+    processorState: `crash.${id}.state`,
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'crash-'));
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(
+    configFile,
+    `log:\n  level: info\nhttp:\n  port: 0\nprocess:\n  group: crash-${id}\ntopics:\n${Object.entries(topics)
+      .map(([key, name]) => `  ${key}: ${name}\n`)
+      .join('')}`,
+  );
+  const bus = await KafkaBus.connect({ brokers: kafka.brokers, clientId: 'crash-test', logger: createLogger('silent'), partitions: 3 });
+  await bus.ensureTopics([{ name: topics.ticks, partitions: 3 }]);
+
+  // A backlog keeps the processor busy, so that the kills land mid-batch and mid-transaction,
+  // and more ticks keep arriving while it restarts.
+  const ticks = tickPath(24_000, ['BTC-USD', 'ETH-USD', 'SOL-USD']);
+  const expected = expectedSignals(ticks);
+  const messages = asMessages(ticks);
+  const backlog = 18_000;
+  for (let i = 0; i < backlog; i += 2000) await bus.publish(topics.ticks, messages.slice(i, i + 2000));
+  let published = backlog;
+  const publishing = (async () => {
+    while (published < messages.length) {
+      await bus.publish(topics.ticks, messages.slice(published, published + 100));
+      published += 100;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+
+  const random = seededRandom(20261127);
+  for (let round = 0; round < 5; round++) {
+    const processor = startProcessor(configFile, brokers);
+    await processor.running;
+    await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(random() * 1200)));
+    await kill(processor.child);
+  }
+  await publishing;
+
+  const last = startProcessor(configFile, brokers);
+  await last.running;
+  const indicators: BusMessage[] = [];
+  const signals: BusMessage[] = [];
+  const readers = await Promise.all([
+    bus.consume({ topics: [topics.indicators], from: 'earliest', handler: async (batch) => void indicators.push(...batch) }),
+    bus.consume({ topics: [topics.signals], from: 'earliest', handler: async (batch) => void signals.push(...batch) }),
+  ]);
+  await eventually(() => assert.ok(indicators.length >= ticks.length, `${indicators.length} of ${ticks.length} indicator records`), 120_000);
+  await eventually(() => assert.ok(signals.length >= expected.length, `${signals.length} of ${expected.length} signals`), 30_000);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await Promise.all(readers.map((reader) => reader.stop()));
+  await kill(last.child);
+  await bus.close();
+
+  assert.is(indicators.length, ticks.length, 'exactly one indicator record per tick');
+  assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the same signals, none lost, none duplicated');
+});
+
+test.run();
