@@ -1,5 +1,7 @@
 // The floor for the indicator bench: the same algorithms as core/indicators, written as one flat loop each.
 // No classes, no validation, no null handling: what our classes cost is the distance to these.
+// Same math and same outputs, bit for bit: each returns the sum of every output the indicator
+// publishes, which test/core/indicators/hand-loops.test.ts checks against the classes.
 
 export function smaLoop(prices: Float64Array, period: number): number {
   const ring = new Float64Array(period);
@@ -36,6 +38,29 @@ export function emaLoop(prices: Float64Array, period: number): number {
   return acc;
 }
 
+/**
+ * emaLoop with its running value kept in memory between prices, as any streaming object must keep
+ * it between update calls: the loop-carried dependency then goes through a store and a load
+ * (store-to-load forwarding, a few cycles) instead of a register. This is the floor for a class.
+ */
+export function emaLoopStateInMemory(prices: Float64Array, period: number): number {
+  const k = 2 / (period + 1);
+  const state = new Float64Array(1);
+  let acc = 0;
+  for (let i = 0; i < prices.length; i++) {
+    const x = prices[i]!;
+    if (i < period) {
+      state[0]! += x;
+      if (i === period - 1) state[0]! /= period;
+      else continue;
+    } else {
+      state[0] = (x - state[0]!) * k + state[0]!;
+    }
+    acc += state[0]!;
+  }
+  return acc;
+}
+
 export function rsiLoop(prices: Float64Array, period: number): number {
   let previous = prices[0]!, gain = 0, loss = 0, acc = 0;
   for (let i = 1; i < prices.length; i++) {
@@ -56,7 +81,13 @@ export function rsiLoop(prices: Float64Array, period: number): number {
       loss /= period;
       gain /= period;
     }
-    const total = gain + loss;
+    let total = gain + loss;
+    // The flush core/indicators/rsi.ts does after a long flat stretch (RSI 50, not 0 or 100).
+    if (total !== 0 && total < Math.abs(x) * Number.EPSILON) {
+      gain = 0;
+      loss = 0;
+      total = 0;
+    }
     acc += total === 0 ? 50 : 100 * (gain / total);
   }
   return acc;
@@ -124,7 +155,7 @@ export function bollingerLoop(prices: Float64Array, period: number, stdDev: numb
     if (filled < period) continue;
     const middle = flatRun === period ? x : mean;
     const width = flatRun === period || m2 <= 0 ? 0 : stdDev * Math.sqrt(m2 / period);
-    acc += middle + width + (middle - width);
+    acc += middle + width + middle + (middle - width);
   }
   return acc;
 }

@@ -1,5 +1,5 @@
 // Bollinger Bands: SMA middle band, population standard deviation, variance computed without cancellation.
-import { checkPeriod, checkPrice, type Indicator } from './indicator.js';
+import { checkPeriod, checkPrice, orNull, type Indicator } from './indicator.js';
 import { SnapshotReader } from './snapshot-reader.js';
 
 export interface BollingerSnapshot {
@@ -25,6 +25,7 @@ export interface BollingerSnapshot {
  * of deviations from the first price of the cycle: that price lies inside the window, which
  * bounds the cancellation (Samuelson's inequality) and stops rounding error from accumulating.
  * When the last `period` prices are identical the bands are exactly the price.
+ * `raw` holds [upper, middle, lower], NaN while warming up, for reading without allocation.
  */
 export class Bollinger implements Indicator<BollingerSnapshot> {
   readonly period: number;
@@ -33,16 +34,14 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
   private readonly window: Float64Array;
   private filled = 0;
   private head = 0;
-  private mean = 0;
-  private m2 = 0;
-  // Deviation sums over the prices written since the ring last wrapped, relative to the first.
-  private reference = 0;
-  private cycleSum = 0;
-  private cycleSquares = 0;
+  // mean, m2, then the deviation sums over the prices written since the ring last wrapped,
+  // relative to the first of them (reference, cycleSum, cycleSquares). In a typed array rather
+  // than fields: V8 keeps a double field as a pointer to a boxed number, two dependent loads.
+  private readonly state = new Float64Array(5);
   // How many of the latest prices are equal to the latest one, counted up to period.
   private flatRun = 0;
-  private middleBand = 0;
-  private width = 0;
+  /** [upper, middle, lower] after the last update; NaN while warming up. Do not write. */
+  readonly raw = new Float64Array([Number.NaN, Number.NaN, Number.NaN]);
 
   constructor(period = 20, stdDev = 2) {
     this.period = checkPeriod('Bollinger', 'period', period);
@@ -54,36 +53,75 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     this.window = new Float64Array(this.period);
   }
 
+  private get mean(): number {
+    return this.state[0]!;
+  }
+  private set mean(value: number) {
+    this.state[0] = value;
+  }
+  private get m2(): number {
+    return this.state[1]!;
+  }
+  private set m2(value: number) {
+    this.state[1] = value;
+  }
+  private get reference(): number {
+    return this.state[2]!;
+  }
+  private set reference(value: number) {
+    this.state[2] = value;
+  }
+  private get cycleSum(): number {
+    return this.state[3]!;
+  }
+  private set cycleSum(value: number) {
+    this.state[3] = value;
+  }
+  private get cycleSquares(): number {
+    return this.state[4]!;
+  }
+  private set cycleSquares(value: number) {
+    this.state[4] = value;
+  }
+
   get isStable(): boolean {
     return this.filled === this.period;
   }
 
   get value(): number | null {
-    return this.filled === this.period ? this.middleBand : null;
+    return orNull(this.raw[1]!);
   }
 
   get middle(): number | null {
-    return this.value;
+    return orNull(this.raw[1]!);
   }
 
   get upper(): number | null {
-    return this.filled === this.period ? this.middleBand + this.width : null;
+    return orNull(this.raw[0]!);
   }
 
   get lower(): number | null {
-    return this.filled === this.period ? this.middleBand - this.width : null;
+    return orNull(this.raw[2]!);
+  }
+
+  update(price: number): number | null {
+    return orNull(this.updateRaw(price));
   }
 
   // Split into small methods on purpose: V8 will not inline a method over 460 bytes of bytecode,
   // and an update that is not inlined into the caller's loop costs twice as much.
-  update(price: number): number | null {
+  updateRaw(price: number): number {
     checkPrice('Bollinger', price);
-    if (this.filled < this.period) this.add(price);
-    else this.slide(price, this.window[this.head]!);
+    if (this.filled < this.period) return this.warm(price);
+    this.slide(price, this.window[this.head]!);
     this.record(price);
-    if (this.filled < this.period) return null;
-    this.publish(price);
-    return this.middleBand;
+    return this.publish(price);
+  }
+
+  private warm(price: number): number {
+    this.add(price);
+    this.record(price);
+    return this.filled < this.period ? Number.NaN : this.publish(price);
   }
 
   /** Welford's update while the window is filling. */
@@ -124,14 +162,15 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     }
   }
 
-  private publish(price: number): void {
-    if (this.flatRun === this.period) {
-      this.middleBand = price;
-      this.width = 0;
-    } else {
-      this.middleBand = this.mean;
-      this.width = this.m2 > 0 ? this.stdDev * Math.sqrt(this.m2 / this.period) : 0;
-    }
+  private publish(price: number): number {
+    const flat = this.flatRun === this.period;
+    const middle = flat ? price : this.mean;
+    const width = flat || this.m2 <= 0 ? 0 : this.stdDev * Math.sqrt(this.m2 / this.period);
+    const raw = this.raw;
+    raw[0] = middle + width;
+    raw[1] = middle;
+    raw[2] = middle - width;
+    return middle;
   }
 
   snapshot(): BollingerSnapshot {
@@ -176,6 +215,8 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     this.flatRun = flatRun;
     if (this.filled === this.period) {
       this.publish(this.window[this.head === 0 ? this.period - 1 : this.head - 1]!);
+    } else {
+      this.raw.fill(Number.NaN);
     }
   }
 

@@ -1,5 +1,5 @@
 // Exponential moving average, TA-Lib style: seeded with the SMA of the first period prices, k = 2/(period+1).
-import { checkPeriod, checkPrice, type Indicator } from './indicator.js';
+import { checkPeriod, checkPrice, orNull, type Indicator } from './indicator.js';
 import { SnapshotReader } from './snapshot-reader.js';
 
 export interface EmaSnapshot {
@@ -33,15 +33,25 @@ export class Ema implements Indicator<EmaSnapshot> {
   }
 
   update(price: number): number | null {
+    return orNull(this.updateRaw(price));
+  }
+
+  updateRaw(price: number): number {
     checkPrice('EMA', price);
     if (this.count === this.period) {
       // TA-Lib's operation order, so long series agree to the last bits rather than drifting apart.
-      this.ema = (price - this.ema) * this.k + this.ema;
-      return this.ema;
+      const ema = (price - this.ema) * this.k + this.ema;
+      this.ema = ema;
+      return ema;
     }
+    return this.seed(price);
+  }
+
+  // Off the hot path, so what callers inline is only the steady-state update.
+  private seed(price: number): number {
     this.seedSum += price;
     this.count++;
-    if (this.count < this.period) return null;
+    if (this.count < this.period) return Number.NaN;
     this.ema = this.seedSum / this.period;
     return this.ema;
   }

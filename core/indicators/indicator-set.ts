@@ -1,7 +1,7 @@
 // The indicators one symbol needs, updated together and filling one reusable output object per tick.
 import { Bollinger, type BollingerSnapshot } from './bollinger.js';
 import { Ema, type EmaSnapshot } from './ema.js';
-import { checkPrice } from './indicator.js';
+import { checkPrice, orNull } from './indicator.js';
 import { Macd, type MacdSnapshot } from './macd.js';
 import { Rsi, type RsiSnapshot } from './rsi.js';
 import { Sma, type SmaSnapshot } from './sma.js';
@@ -37,6 +37,19 @@ export interface IndicatorValues {
   bbLower: number | null;
 }
 
+/** The order of `IndicatorSet.raw`: slot i holds the value named RAW_FIELDS[i]. */
+export const RAW_FIELDS = [
+  'sma',
+  'ema',
+  'rsi',
+  'macd',
+  'macdSignal',
+  'macdHist',
+  'bbUpper',
+  'bbMiddle',
+  'bbLower',
+] as const satisfies readonly (keyof IndicatorValues)[];
+
 export interface IndicatorSetSnapshot {
   kind: 'indicator-set';
   sma: SmaSnapshot;
@@ -60,6 +73,12 @@ export class IndicatorSet {
     bbMiddle: null,
     bbLower: null,
   };
+  /**
+   * The same values as `values` in RAW_FIELDS order, NaN where `values` has null. Refilled by
+   * every update like `values`, but reading it never allocates: a double stored in an object
+   * field that may also hold null is boxed, one heap number per field per tick.
+   */
+  readonly raw = new Float64Array(RAW_FIELDS.length).fill(Number.NaN);
   private sma: Sma;
   private ema: Ema;
   private rsi: Rsi;
@@ -93,26 +112,37 @@ export class IndicatorSet {
   update(price: number): Readonly<IndicatorValues> {
     // Checked once up front so a bad price cannot update some indicators and not others.
     checkPrice('IndicatorSet', price);
-    this.sma.update(price);
-    this.ema.update(price);
-    this.rsi.update(price);
-    this.macd.update(price);
-    this.bollinger.update(price);
+    const raw = this.raw;
+    raw[0] = this.sma.updateRaw(price);
+    raw[1] = this.ema.updateRaw(price);
+    raw[2] = this.rsi.updateRaw(price);
+    this.macd.updateRaw(price);
+    this.bollinger.updateRaw(price);
     this.publish();
     return this.values;
   }
 
+  /** Copies the MACD and Bollinger outputs into raw (the single values are already there), then fills values. */
   private publish(): void {
+    const raw = this.raw;
+    const macd = this.macd.raw;
+    const bands = this.bollinger.raw;
+    raw[3] = macd[0]!;
+    raw[4] = macd[1]!;
+    raw[5] = macd[2]!;
+    raw[6] = bands[0]!;
+    raw[7] = bands[1]!;
+    raw[8] = bands[2]!;
     const values = this.values;
-    values.sma = this.sma.value;
-    values.ema = this.ema.value;
-    values.rsi = this.rsi.value;
-    values.macd = this.macd.macd;
-    values.macdSignal = this.macd.signal;
-    values.macdHist = this.macd.histogram;
-    values.bbUpper = this.bollinger.upper;
-    values.bbMiddle = this.bollinger.middle;
-    values.bbLower = this.bollinger.lower;
+    values.sma = orNull(raw[0]!);
+    values.ema = orNull(raw[1]!);
+    values.rsi = orNull(raw[2]!);
+    values.macd = orNull(raw[3]!);
+    values.macdSignal = orNull(raw[4]!);
+    values.macdHist = orNull(raw[5]!);
+    values.bbUpper = orNull(raw[6]!);
+    values.bbMiddle = orNull(raw[7]!);
+    values.bbLower = orNull(raw[8]!);
   }
 
   snapshot(): IndicatorSetSnapshot {
@@ -144,6 +174,9 @@ export class IndicatorSet {
     this.rsi = rsi;
     this.macd = macd;
     this.bollinger = bollinger;
+    this.raw[0] = sma.value ?? Number.NaN;
+    this.raw[1] = ema.value ?? Number.NaN;
+    this.raw[2] = rsi.value ?? Number.NaN;
     this.publish();
   }
 

@@ -4,6 +4,9 @@
  * A streaming indicator: one price in, O(1) work, no allocation.
  * `update` returns the main value, or null while warming up. The first value arrives after
  * `lookback` prices (at index `lookback`), which is TA-Lib's lookback for the same settings.
+ * `updateRaw` is the same update returning NaN instead of null: V8 has to box a double that
+ * shares a return type with null (a heap allocation per call), never a plain number, so hot
+ * loops (backtests, the bench) use it. NaN never leaves through the nullable getters.
  * `snapshot()` is plain JSON (finite numbers only, so JSON.stringify/parse is exact), and
  * `restore(snapshot)` continues bit-for-bit as if the indicator had never stopped.
  */
@@ -12,6 +15,7 @@ export interface Indicator<Snapshot> {
   readonly isStable: boolean;
   readonly value: number | null;
   update(price: number): number | null;
+  updateRaw(price: number): number;
   snapshot(): Snapshot;
   restore(snapshot: Snapshot): void;
 }
@@ -31,4 +35,9 @@ export function checkPrice(indicator: string, price: number): void {
   if (!Number.isFinite(price)) {
     throw new RangeError(`${indicator}: price must be a finite number, got ${String(price)}`);
   }
+}
+
+/** The nullable face of a raw output: NaN (warming up) becomes null. */
+export function orNull(raw: number): number | null {
+  return Number.isNaN(raw) ? null : raw;
 }

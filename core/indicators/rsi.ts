@@ -1,5 +1,5 @@
 // Wilder's relative strength index, TA-Lib's timing and smoothing (first value at index period).
-import { checkPeriod, checkPrice, type Indicator } from './indicator.js';
+import { checkPeriod, checkPrice, orNull, type Indicator } from './indicator.js';
 import { SnapshotReader } from './snapshot-reader.js';
 
 export interface RsiSnapshot {
@@ -30,7 +30,6 @@ export class Rsi implements Indicator<RsiSnapshot> {
   // Sums of gains and losses during the warm-up, Wilder's smoothed averages after it.
   private gain = 0;
   private loss = 0;
-  private current = 0;
 
   constructor(period = 14) {
     // Period 1 is no average at all (TA-Lib even returns the price for it).
@@ -43,44 +42,48 @@ export class Rsi implements Indicator<RsiSnapshot> {
   }
 
   get value(): number | null {
-    return this.count > this.period ? this.current : null;
+    return this.count > this.period ? rsiOf(this.gain, this.loss) : null;
   }
 
   update(price: number): number | null {
+    return orNull(this.updateRaw(price));
+  }
+
+  updateRaw(price: number): number {
     checkPrice('RSI', price);
     const change = price - this.previous;
     this.previous = price;
-    if (this.count > this.period) {
-      // TA-Lib's operation order: (avg * (n - 1) + x) / n.
-      const n = this.period;
-      let loss = this.loss * (n - 1);
-      let gain = this.gain * (n - 1);
-      if (change < 0) loss -= change;
-      else gain += change;
-      this.loss = loss / n;
-      this.gain = gain / n;
-      return this.publish(price);
-    }
+    if (this.count <= this.period) return this.warm(price, change);
+    // TA-Lib's operation order: (avg * (n - 1) + x) / n.
+    const n = this.period;
+    let loss = this.loss * (n - 1);
+    let gain = this.gain * (n - 1);
+    if (change < 0) loss -= change;
+    else gain += change;
+    return this.publish(price, gain / n, loss / n);
+  }
+
+  // Off the hot path, so what callers inline is only the steady-state update.
+  private warm(price: number, change: number): number {
     if (this.count > 0) {
       if (change < 0) this.loss -= change;
       else this.gain += change;
     }
     this.count++;
-    if (this.count <= this.period) return null;
-    this.loss /= this.period;
-    this.gain /= this.period;
-    return this.publish(price);
+    if (this.count <= this.period) return Number.NaN;
+    return this.publish(price, this.gain / this.period, this.loss / this.period);
   }
 
-  private publish(price: number): number {
-    let total = this.gain + this.loss;
+  private publish(price: number, gain: number, loss: number): number {
+    let total = gain + loss;
     if (total !== 0 && total < Math.abs(price) * Number.EPSILON) {
-      this.gain = 0;
-      this.loss = 0;
+      gain = 0;
+      loss = 0;
       total = 0;
     }
-    this.current = total === 0 ? 50 : 100 * (this.gain / total);
-    return this.current;
+    this.gain = gain;
+    this.loss = loss;
+    return total === 0 ? 50 : 100 * (gain / total);
   }
 
   snapshot(): RsiSnapshot {
@@ -106,8 +109,6 @@ export class Rsi implements Indicator<RsiSnapshot> {
     this.previous = previous;
     this.gain = gain;
     this.loss = loss;
-    const total = this.gain + this.loss;
-    this.current = total === 0 ? 50 : 100 * (this.gain / total);
   }
 
   static fromSnapshot(snapshot: RsiSnapshot): Rsi {
@@ -115,4 +116,10 @@ export class Rsi implements Indicator<RsiSnapshot> {
     rsi.restore(snapshot);
     return rsi;
   }
+}
+
+// The same expression publish returns, for the getter: gain and loss are stored after the flush.
+function rsiOf(gain: number, loss: number): number {
+  const total = gain + loss;
+  return total === 0 ? 50 : 100 * (gain / total);
 }

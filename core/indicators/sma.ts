@@ -1,5 +1,5 @@
 // Simple moving average over a ring buffer, with TA-Lib's timing (first value at index period-1).
-import { checkPeriod, checkPrice, type Indicator } from './indicator.js';
+import { checkPeriod, checkPrice, orNull, type Indicator } from './indicator.js';
 import { SnapshotReader } from './snapshot-reader.js';
 
 export interface SmaSnapshot {
@@ -18,11 +18,11 @@ export class Sma implements Indicator<SmaSnapshot> {
   private readonly window: Float64Array;
   private filled = 0;
   private head = 0;
-  private sum = 0;
-  // The sum of the prices written since the ring last wrapped: when it wraps again that is exactly
-  // the window, so it replaces the running sum and rounding error can never accumulate over months.
-  private cycleSum = 0;
-  private current = 0;
+  // [sum, cycleSum]. cycleSum is the sum of the prices written since the ring last wrapped: when
+  // it wraps again that is exactly the window, so it replaces the running sum and rounding error
+  // can never accumulate over months. In a typed array rather than fields: V8 keeps a double
+  // field as a pointer to a boxed number, so each read is two dependent loads.
+  private readonly sums = new Float64Array(2);
 
   constructor(period = 20) {
     this.period = checkPeriod('SMA', 'period', period);
@@ -30,15 +30,32 @@ export class Sma implements Indicator<SmaSnapshot> {
     this.window = new Float64Array(this.period);
   }
 
+  private get sum(): number {
+    return this.sums[0]!;
+  }
+  private set sum(value: number) {
+    this.sums[0] = value;
+  }
+  private get cycleSum(): number {
+    return this.sums[1]!;
+  }
+  private set cycleSum(value: number) {
+    this.sums[1] = value;
+  }
+
   get isStable(): boolean {
     return this.filled === this.period;
   }
 
   get value(): number | null {
-    return this.filled === this.period ? this.current : null;
+    return this.filled === this.period ? this.sum / this.period : null;
   }
 
   update(price: number): number | null {
+    return orNull(this.updateRaw(price));
+  }
+
+  updateRaw(price: number): number {
     checkPrice('SMA', price);
     const head = this.head;
     // Slots not yet written hold 0, so the same subtraction serves the warm-up.
@@ -54,10 +71,9 @@ export class Sma implements Indicator<SmaSnapshot> {
     }
     if (this.filled < this.period) {
       this.filled++;
-      if (this.filled < this.period) return null;
+      if (this.filled < this.period) return Number.NaN;
     }
-    this.current = this.sum / this.period;
-    return this.current;
+    return this.sum / this.period;
   }
 
   snapshot(): SmaSnapshot {
@@ -86,7 +102,6 @@ export class Sma implements Indicator<SmaSnapshot> {
     this.head = head;
     this.sum = sum;
     this.cycleSum = cycleSum;
-    this.current = this.sum / this.period;
   }
 
   static fromSnapshot(snapshot: SmaSnapshot): Sma {

@@ -88,6 +88,17 @@ for (const c of cases) {
     });
   });
 
+  test('updateRaw is update with NaN for null, and leaves the same outputs', () => {
+    const nullable = c.make();
+    const raw = c.make();
+    prices.slice(0, 300).forEach((price, i) => {
+      const expected = nullable.update(price);
+      assert.ok(Object.is(raw.updateRaw(price), expected ?? Number.NaN), `index ${i}`);
+      assert.ok(same(c.outputs(raw), c.outputs(nullable)), `outputs at index ${i}`);
+    });
+    assert.throws(() => raw.updateRaw(Number.NaN), /price must be a finite number/);
+  });
+
   test('snapshot/restore at any point continues bit-for-bit, also through JSON', () => {
     const reference = c.make();
     const expected = prices.map((p) => {

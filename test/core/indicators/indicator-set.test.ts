@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Bollinger } from '../../../core/indicators/bollinger.js';
 import { Ema } from '../../../core/indicators/ema.js';
-import { DEFAULT_INDICATOR_PERIODS, IndicatorSet, type IndicatorValues } from '../../../core/indicators/indicator-set.js';
+import { DEFAULT_INDICATOR_PERIODS, IndicatorSet, RAW_FIELDS, type IndicatorValues } from '../../../core/indicators/indicator-set.js';
 import { Macd } from '../../../core/indicators/macd.js';
 import { Rsi } from '../../../core/indicators/rsi.js';
 import { Sma } from '../../../core/indicators/sma.js';
@@ -33,6 +33,24 @@ test('fills one reused object with the same values as the single indicators', ()
     };
     assert.equal({ ...values }, expected);
   }
+});
+
+test('raw holds the same values in RAW_FIELDS order, NaN where values has null, also after restore', () => {
+  const set = new IndicatorSet(custom);
+  const check = (where: string): void => {
+    assert.is(set.raw.length, Object.keys(set.values).length);
+    RAW_FIELDS.forEach((field, i) => {
+      const value = set.values[field];
+      assert.ok(Object.is(set.raw[i], value ?? Number.NaN), `${where}: ${field}`);
+    });
+  };
+  check('new');
+  prices.slice(0, 300).forEach((price, i) => {
+    set.update(price);
+    check(`index ${i}`);
+  });
+  set.restore(new IndicatorSet(custom).snapshot());
+  check('restored to a fresh set');
 });
 
 test('defaults: null while warming up, all values from index 33 (the MACD lookback)', () => {
