@@ -45,18 +45,20 @@ export function emaLoop(prices: Float64Array, period: number): number {
  */
 export function emaLoopStateInMemory(prices: Float64Array, period: number): number {
   const k = 2 / (period + 1);
-  const state = new Float64Array(1);
+  // An object field, as in a class; NaN first so V8 gives the field a double representation.
+  const state = { ema: Number.NaN };
+  state.ema = 0;
   let acc = 0;
   for (let i = 0; i < prices.length; i++) {
     const x = prices[i]!;
     if (i < period) {
-      state[0]! += x;
-      if (i === period - 1) state[0]! /= period;
+      state.ema += x;
+      if (i === period - 1) state.ema /= period;
       else continue;
     } else {
-      state[0] = (x - state[0]!) * k + state[0]!;
+      state.ema = (x - state.ema) * k + state.ema;
     }
-    acc += state[0]!;
+    acc += state.ema;
   }
   return acc;
 }
