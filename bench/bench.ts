@@ -5,6 +5,10 @@ export interface BenchRow {
   group: string;
   implementation: string;
   nsPerUpdate: number;
+  /** Shown beside the figures, e.g. the same figure as ticks per second. */
+  note?: string;
+  /** Latency rows carry their p99 in nsPerUpdate and are printed in ms. */
+  unit?: 'ns/update' | 'ms p99';
 }
 
 /** A bench module exports one of these; bench/run.ts calls them in turn. */
