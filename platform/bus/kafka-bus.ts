@@ -7,6 +7,8 @@ import { checkConsumeOptions, checkMessageSize } from './limits.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;
 
+const STALE_AFTER_MS = 5000;
+
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
@@ -26,6 +28,9 @@ export class KafkaBus implements Bus {
   private producerReady: Promise<Producer> | undefined;
   private readonly subscriptions = new Set<Subscription>();
   private state: { ok: boolean; detail: string } = { ok: false, detail: 'not connected' };
+  /** When a consumer last heard from the cluster (a fetch answered), for staleness in health(). */
+  private lastFetchAt = 0;
+  private readonly now: () => number = Date.now;
   private closed = false;
 
   /** Connects and checks that the cluster answers; a clear error when it does not. */
@@ -172,6 +177,7 @@ export class KafkaBus implements Bus {
       this.state = { ok: false, detail: `consumer crashed: ${event.payload.error.message}` };
     });
     consumer.on(consumer.events.FETCH, () => {
+      this.lastFetchAt = this.now();
       this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
     });
     await consumer.connect();
@@ -240,7 +246,13 @@ export class KafkaBus implements Bus {
   }
 
   health(): BusHealth {
-    return { kind: 'kafka', ok: this.state.ok && !this.closed, detail: this.closed ? 'closed' : this.state.detail };
+    if (this.closed) return { kind: 'kafka', ok: false, detail: 'closed' };
+    // A consumer fetches at least every 100 ms while the cluster answers; silence means it does not.
+    const silentMs = this.now() - this.lastFetchAt;
+    if (this.subscriptions.size > 0 && this.lastFetchAt > 0 && silentMs > STALE_AFTER_MS) {
+      return { kind: 'kafka', ok: false, detail: `no answer from Kafka for ${Math.round(silentMs / 1000)} s (retrying)` };
+    }
+    return { kind: 'kafka', ok: this.state.ok, detail: this.state.detail };
   }
 
   async close(): Promise<void> {
