@@ -27,7 +27,16 @@ test('defaults: Bitcoin, embedded log and SQLite, dashboard on 8080', () => {
   assert.is(config.kafka.brokers, undefined);
   assert.is(config.redis.url, undefined);
   assert.is(config.http.port, 8080);
-  assert.equal(config.topics, { ticks: 'stock.ticks', indicators: 'stock.indicators', signals: 'stock.signals', dlq: 'stock.ticks.dlq' });
+  assert.equal(config.topics, {
+    ticks: 'stock.ticks',
+    indicators: 'stock.indicators',
+    signals: 'stock.signals',
+    dlq: 'stock.ticks.dlq',
+    processorState: 'stock.processor.state',
+  });
+  assert.equal(config.indicators, { sma: 20, ema: 20, rsi: 14, macd: { fast: 12, slow: 26, signal: 9 }, bollinger: { period: 20, stdDev: 2 } });
+  assert.is(config.rules.length, 4);
+  assert.is(config.process.group, 'stock-stream-processor');
   assert.is(config.ingest.intervalSeconds, 1);
   assert.is(config.dataDir, './data');
 });
