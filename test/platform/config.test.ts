@@ -98,6 +98,17 @@ test('the config file: unknown keys, wrong types, unreadable or malformed files'
   assert.is(failure(env, files({ '/c.yaml': '42\n' })), 'config file /c.yaml: must be a mapping of keys to values, not a number');
 });
 
+test('indicator periods and signal rules are checked with the key named', () => {
+  const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
+  assert.is(failure(env, files({ '/c.yaml': 'indicators:\n  macd: {fast: 30}\n' })), 'indicators.macd.fast: fast must be shorter than slow (in /c.yaml)');
+  assert.match(failure(env, files({ '/c.yaml': 'indicators:\n  rsi: 0\n' })), /^indicators\.rsi: /);
+  const rule = (oversold: number) => `rules:\n  - {type: rsi, name: r, oversold: ${oversold}, overbought: 70, hysteresis: 2, confirmTicks: 1, cooldownMs: 0}\n`;
+  assert.is(loadConfig({ env, readFile: files({ '/c.yaml': rule(30) }) }).rules.length, 1, 'a list replaces the defaults');
+  assert.is(failure(env, files({ '/c.yaml': rule(80) })), 'rules.0.oversold: must be below overbought (in /c.yaml)');
+  assert.match(failure(env, files({ '/c.yaml': 'rules:\n  - {type: moon, name: x, confirmTicks: 1, cooldownMs: 0}\n' })), /^rules\.0\.type: unknown rule type "moon"/);
+  assert.match(failure(env, files({ '/c.yaml': 'rules: []\n' })), /^rules: must list at least one rule/);
+});
+
 test('hostile files: alias bombs and prototype keys are refused, nothing is polluted', () => {
   const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
   const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
