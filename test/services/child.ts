@@ -21,6 +21,14 @@ export function requireProgram(program: string, installHint: string): void {
   if (found.status !== 0) throw new Error(`'${program}' is missing: ${installHint}`);
 }
 
+/** A test server reached by URL, which a test may stop (to simulate an outage) and start again. */
+export interface UrlService {
+  readonly url: string;
+  readonly port: number;
+  start(): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
 export interface Server {
   readonly child: ChildProcess;
   readonly logFile: string;

@@ -2,14 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { freePort, requireProgram, startServer, waitUntil, type Server } from './child.js';
+import { freePort, requireProgram, startServer, waitUntil, type Server, type UrlService } from './child.js';
 
-export interface MosquittoService {
-  readonly url: string;
-  readonly port: number;
-  start(): Promise<void>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export type MosquittoService = UrlService;
 
 export async function startMosquitto(dir: string): Promise<MosquittoService> {
   requireProgram('mosquitto', 'install it (Debian: apt-get install mosquitto)');

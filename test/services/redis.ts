@@ -1,14 +1,9 @@
 // A real redis-server on a free port, ready once it answers PING.
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { freePort, requireProgram, startServer, waitUntil, type Server } from './child.js';
+import { freePort, requireProgram, startServer, waitUntil, type Server, type UrlService } from './child.js';
 
-export interface RedisService {
-  readonly url: string;
-  readonly port: number;
-  start(): Promise<void>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export type RedisService = UrlService;
 
 export async function startRedis(dir: string): Promise<RedisService> {
   requireProgram('redis-server', 'install it (Debian: apt-get install redis-server)');
