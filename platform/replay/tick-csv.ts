@@ -17,6 +17,8 @@ export interface CsvHandlers {
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/;
 const MAX_LINE_CHARS = 4096;
+const NO_NEWLINE = -1;
+const FALLBACK = -2;
 
 export class TickCsvParser {
   private rest = '';
@@ -40,12 +42,106 @@ export class TickCsvParser {
       start = end + 1;
     }
     for (;;) {
-      const end = text.indexOf('\n', start);
+      // Most rows are plain numbers: one pass finds the fields and reads them. Anything else
+      // (ISO times, spaces, a malformed row) goes through handleLine, which explains itself.
+      const fast = this.columns === undefined ? FALLBACK : this.fastLine(text, start);
+      if (fast >= 0) {
+        start = fast + 1;
+        continue;
+      }
+      const end = fast === NO_NEWLINE ? -1 : text.indexOf('\n', start);
       if (end === -1) break;
       this.handleLine(text, start, end);
       start = end + 1;
     }
     this.keep(text.slice(start));
+  }
+
+  /**
+   * Reads one line of plain decimals starting at `start` and returns the index of its newline,
+   * NO_NEWLINE when the text ends first, or FALLBACK when the line needs handleLine.
+   */
+  private fastLine(text: string, start: number): number {
+    const { ts: tsColumn, price: priceColumn, volume: volumeColumn } = this.columns!;
+    const length = text.length;
+    let ts = Number.NaN;
+    let price = Number.NaN;
+    let volume: number | undefined;
+    let column = 0;
+    let i = start;
+    for (;;) {
+      // One field: [-]digits[.digits], then ',' or the end of the line.
+      const wanted = column === tsColumn || column === priceColumn || column === volumeColumn;
+      let negative = false;
+      let whole = 0;
+      let fraction = 0;
+      let scale = 1;
+      let digits = 0;
+      let code = i < length ? text.charCodeAt(i) : -1;
+      if (!wanted) {
+        while (code !== 44 && code !== 10 && code !== 13 && code !== -1) code = ++i < length ? text.charCodeAt(i) : -1;
+      } else {
+        const fieldStart = i;
+        if (code === 45) {
+          negative = true;
+          code = ++i < length ? text.charCodeAt(i) : -1;
+        }
+        while (code >= 48 && code <= 57) {
+          whole = whole * 10 + (code - 48);
+          digits++;
+          code = ++i < length ? text.charCodeAt(i) : -1;
+        }
+        if (code === 46) {
+          code = ++i < length ? text.charCodeAt(i) : -1;
+          while (code >= 48 && code <= 57) {
+            fraction = fraction * 10 + (code - 48);
+            scale *= 10;
+            digits++;
+            code = ++i < length ? text.charCodeAt(i) : -1;
+          }
+        }
+        if (code !== 44 && code !== 10 && code !== 13 && code !== -1) return FALLBACK;
+        if (digits > 15) return FALLBACK;
+        if (i === fieldStart) {
+          // An empty field: only an empty volume is fine.
+          if (column !== volumeColumn) return FALLBACK;
+        } else {
+          if (digits === 0) return FALLBACK;
+          // One division of two exact integers rounds once, so this equals Number(text) exactly.
+          const magnitude = scale === 1 ? whole : (whole * scale + fraction) / scale;
+          const value = negative ? -magnitude : magnitude;
+          if (column === tsColumn) ts = value;
+          else if (column === priceColumn) price = value;
+          else volume = value;
+        }
+      }
+      column++;
+      if (code === 44) {
+        i++;
+        continue;
+      }
+      if (code === -1) return NO_NEWLINE;
+      if (code === 13) {
+        if (i + 1 >= length) return NO_NEWLINE;
+        if (text.charCodeAt(i + 1) !== 10) return FALLBACK;
+        i++;
+      }
+      break;
+    }
+    // i is at the newline.
+    if (i === start) {
+      this.line++;
+      return i;
+    }
+    if (column <= tsColumn || column <= priceColumn || Number.isNaN(ts) || Number.isNaN(price)) return FALLBACK;
+    this.line++;
+    const row = this.current;
+    row.ts = ts;
+    row.price = price;
+    row.volume = volume;
+    row.line = this.line;
+    this.handlers.row(row);
+    return i;
   }
 
   /** Holds the unfinished last line until the next chunk. */

@@ -86,18 +86,24 @@ test('numbers are read exactly as Number() reads them', () => {
 });
 
 test('fuzz: any bytes in any chunking give the same rows and problems, one outcome per line, no crash', () => {
+  // Fed one byte at a time, every line goes through the careful path; fed whole, plain rows take
+  // the one-pass path. Both must agree on every row and every problem.
   const random = seededRandom(11);
   const alphabet = '0123456789.,-:TZ \r\nabc\u00ff"';
+  const numberish = ['-0', '.5', '5.', ' 7', '8 ', '', '-', '.', '1e3', '0012.50', '9999999999999999', '-97000.25'];
   for (let round = 0; round < 200; round++) {
     let text = 'ts,price,volume\n';
     const lines = 1 + Math.floor(random() * 30);
     for (let i = 0; i < lines; i++) {
-      if (random() < 0.5) text += `${1764200000000 + i},${(random() * 1e5).toFixed(2)},${random().toFixed(3)}\n`;
+      const pick = random();
+      if (pick < 0.4) text += `${1764200000000 + i},${(random() * 1e5).toFixed(2)},${random().toFixed(3)}\n`;
+      else if (pick < 0.7) text += `${1764200000000 + i},${numberish[Math.floor(random() * numberish.length)]},${numberish[Math.floor(random() * numberish.length)]}${random() < 0.3 ? '\r' : ''}\n`;
       else text += Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('') + '\n';
     }
     const whole = parse(text);
     const chunked = parse(text, 1 + Math.floor(random() * 7));
     assert.equal(chunked, whole);
+    assert.equal(parse(text, 1), whole);
     const nonEmptyLines = text.split('\n').slice(1).filter((line) => line.replace(/\r$/, '') !== '').length;
     assert.is(whole.rows.length + whole.problems.length, nonEmptyLines, `round ${round}`);
   }
