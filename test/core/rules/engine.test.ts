@@ -47,6 +47,17 @@ test('FNV-1a 64 matches the published test vectors', () => {
   assert.is(fnv1a64('foobar'), '85944171f73967e8');
 });
 
+test('FNV-1a 64 hashes the UTF-8 bytes of any text, as a BigInt reference does', () => {
+  // The straightforward 64-bit form, to check the two-halves arithmetic and the UTF-8 encoding.
+  const reference = (text: string): string => {
+    let hash = 0xcbf29ce484222325n;
+    for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+    return hash.toString(16).padStart(16, '0');
+  };
+  const texts = ['BTC-USD\u00001735689600000\u0000rsi-30-70', 'é€𝄞 ÿ߿ࠀ￿', 'lone \ud800 and \udc00', 'end \ud83d', 'x'.repeat(500)];
+  for (const text of texts) assert.is(fnv1a64(text), reference(text), JSON.stringify(text));
+});
+
 test('signal ids depend on (symbol, ts, rule) only, and a replay gives the same signals', () => {
   const first = all(new RuleEngine('BTC-USD', rules), series);
   const replay = all(new RuleEngine('BTC-USD', rules), series);
