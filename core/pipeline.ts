@@ -1,6 +1,6 @@
 // One symbol's path through the core: tick -> indicators -> rules -> signals, with JSON state.
 // The processor, single-node mode and replay all run this, so they produce the same signals.
-import type { RuleTick, Signal } from './contracts.js';
+import type { Signal } from './contracts.js';
 import { DEFAULT_INDICATOR_PERIODS, IndicatorSet, type IndicatorPeriods, type IndicatorSetSnapshot, type IndicatorValues } from './indicators/indicator-set.js';
 import { DEFAULT_RULES, type RuleConfig } from './rules/rule-config.js';
 import { RuleEngine, type RuleEngineSnapshot } from './rules/rule-engine.js';
@@ -33,8 +33,6 @@ export class SymbolPipeline {
   private readonly indicators: IndicatorSet;
   private readonly engine: RuleEngine;
   private lastTs: number | null = null;
-  // Reused for every tick: the rule engine copies what it keeps.
-  private readonly ruleTick: RuleTick;
 
   constructor(
     readonly symbol: string,
@@ -42,7 +40,6 @@ export class SymbolPipeline {
   ) {
     this.indicators = new IndicatorSet(settings.periods);
     this.engine = new RuleEngine(symbol, settings.rules);
-    this.ruleTick = { symbol, ts: 0, price: 0, indicators: this.indicators.values };
   }
 
   /**
@@ -53,10 +50,9 @@ export class SymbolPipeline {
   step(tick: Tick): readonly Signal[] | undefined {
     if (tick.symbol !== this.symbol) throw new RangeError(`pipeline ${this.symbol}: got a tick for ${tick.symbol}`);
     if (this.lastTs !== null && tick.ts <= this.lastTs) return undefined;
-    this.indicators.update(tick.price);
-    this.ruleTick.ts = tick.ts;
-    this.ruleTick.price = tick.price;
-    const signals = this.engine.step(this.ruleTick);
+    // The rules read the set's raw numbers; its values object is filled only if a signal or record needs it.
+    this.indicators.advance(tick.price);
+    const signals = this.engine.stepIndicators(tick.ts, tick.price, this.indicators);
     this.lastTs = tick.ts;
     return signals;
   }

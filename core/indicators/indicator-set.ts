@@ -1,4 +1,4 @@
-// The indicators one symbol needs, updated together and filling one reusable output object per tick.
+// The indicators one symbol needs, updated together into one reusable raw array (and, on demand, one output object).
 import { Bollinger, type BollingerSnapshot } from './bollinger.js';
 import { Ema, type EmaSnapshot } from './ema.js';
 import { checkPrice, orNull } from './indicator.js';
@@ -50,6 +50,9 @@ export const RAW_FIELDS = [
   'bbLower',
 ] as const satisfies readonly (keyof IndicatorValues)[];
 
+/** The slot of each field in `IndicatorSet.raw`. */
+export const RAW_INDEX = Object.fromEntries(RAW_FIELDS.map((field, i) => [field, i])) as Record<keyof IndicatorValues, number>;
+
 export interface IndicatorSetSnapshot {
   kind: 'indicator-set';
   sma: SmaSnapshot;
@@ -61,8 +64,14 @@ export interface IndicatorSetSnapshot {
 
 export class IndicatorSet {
   readonly periods: IndicatorPeriods;
-  /** The one output object, refilled by every update: copy it if you keep it. */
-  readonly values: IndicatorValues = {
+  /**
+   * The latest values in RAW_FIELDS order, NaN where `values` has null. Refilled by every update;
+   * reading it never allocates, which is why the rules read this and not `values`.
+   */
+  readonly raw = new Float64Array(RAW_FIELDS.length).fill(Number.NaN);
+  // Filled from raw only when someone reads `values`: a double stored in an object field that may
+  // also hold null is boxed, one heap number per field per tick, and most ticks nobody looks.
+  private readonly output: IndicatorValues = {
     sma: null,
     ema: null,
     rsi: null,
@@ -73,12 +82,7 @@ export class IndicatorSet {
     bbMiddle: null,
     bbLower: null,
   };
-  /**
-   * The same values as `values` in RAW_FIELDS order, NaN where `values` has null. Refilled by
-   * every update like `values`, but reading it never allocates: a double stored in an object
-   * field that may also hold null is boxed, one heap number per field per tick.
-   */
-  readonly raw = new Float64Array(RAW_FIELDS.length).fill(Number.NaN);
+  private outputStale = false;
   private sma: Sma;
   private ema: Ema;
   private rsi: Rsi;
@@ -109,7 +113,19 @@ export class IndicatorSet {
     return this.sma.isStable && this.ema.isStable && this.rsi.isStable && this.macd.isStable && this.bollinger.isStable;
   }
 
+  /** The one output object, the same every tick and refilled from `raw` when read: copy it if you keep it. */
+  get values(): Readonly<IndicatorValues> {
+    if (this.outputStale) this.fillOutput();
+    return this.output;
+  }
+
   update(price: number): Readonly<IndicatorValues> {
+    this.advance(price);
+    return this.values;
+  }
+
+  /** `update` without filling `values`: the hot path reads `raw`. */
+  advance(price: number): void {
     // Checked once up front so a bad price cannot update some indicators and not others.
     checkPrice('IndicatorSet', price);
     const raw = this.raw;
@@ -119,10 +135,9 @@ export class IndicatorSet {
     this.macd.updateRaw(price);
     this.bollinger.updateRaw(price);
     this.publish();
-    return this.values;
   }
 
-  /** Copies the MACD and Bollinger outputs into raw (the single values are already there), then fills values. */
+  /** Copies the MACD and Bollinger outputs into raw (the single values are already there). */
   private publish(): void {
     const raw = this.raw;
     const macd = this.macd.raw;
@@ -133,7 +148,12 @@ export class IndicatorSet {
     raw[6] = bands[0]!;
     raw[7] = bands[1]!;
     raw[8] = bands[2]!;
-    const values = this.values;
+    this.outputStale = true;
+  }
+
+  private fillOutput(): void {
+    const raw = this.raw;
+    const values = this.output;
     values.sma = orNull(raw[0]!);
     values.ema = orNull(raw[1]!);
     values.rsi = orNull(raw[2]!);
@@ -143,6 +163,7 @@ export class IndicatorSet {
     values.bbUpper = orNull(raw[6]!);
     values.bbMiddle = orNull(raw[7]!);
     values.bbLower = orNull(raw[8]!);
+    this.outputStale = false;
   }
 
   snapshot(): IndicatorSetSnapshot {

@@ -1,7 +1,7 @@
 // all-of / any-of: fires when all (or any) of its rules fired the same side within a window of ticks.
-import type { RuleTick, Side } from '../contracts.js';
+import type { Side } from '../contracts.js';
 import type { GatedRule } from './gated-rule.js';
-import type { Detector, Trigger } from './rule.js';
+import type { Detector, RuleInput } from './rule.js';
 import { stateArray, stateBoolean, stateNumber, stateRecord, stateString } from './state-reader.js';
 
 const SIDES: readonly Side[] = ['buy', 'sell'];
@@ -16,6 +16,7 @@ interface SideState {
 
 export class CombinationDetector implements Detector {
   private readonly sides: Record<Side, SideState>;
+  private lastReason = '';
 
   constructor(
     private readonly mode: 'all-of' | 'any-of',
@@ -26,35 +27,50 @@ export class CombinationDetector implements Detector {
     this.sides = { buy: empty(), sell: empty() };
   }
 
-  evaluate(tick: RuleTick, index: number): Trigger | null {
+  evaluate(input: RuleInput, index: number): Side | null {
     // Every child steps on every tick, so its own crossings, confirmation and cooldown stay current.
-    this.children.forEach((child, i) => {
-      const trigger = child.step(tick, index);
-      if (trigger === null) return;
-      this.sides[trigger.side].firedAt[i] = index;
-      this.sides[trigger.side].reasons[i] = `${child.name}: ${trigger.reason}`;
-    });
-    let fired: Trigger | null = null;
+    for (let i = 0; i < this.children.length; i++) {
+      const child = this.children[i]!;
+      const side = child.step(input, index);
+      if (side === null) continue;
+      this.sides[side].firedAt[i] = index;
+      this.sides[side].reasons[i] = `${child.name}: ${child.reason}`;
+    }
+    let fired: Side | null = null;
+    let reason = '';
     let conflict = false;
     for (const side of SIDES) {
       const state = this.sides[side];
-      const recent = state.firedAt.map((at) => at >= 0 && index - at < this.window);
-      const count = recent.filter(Boolean).length;
+      let count = 0;
+      for (const at of state.firedAt) if (this.recent(at, index)) count++;
       const met = this.mode === 'all-of' ? count === this.children.length : count > 0;
       if (met && !state.active) {
         if (fired !== null) conflict = true;
-        const reasons = state.reasons.filter((_, i) => recent[i]).join('; ');
-        fired = { side, reason: `${this.mode} ${count} rule(s) within ${this.window} ticks: ${reasons}` };
+        fired = side;
+        // Combinations fire rarely: the reason is built here, while the children's reasons are current.
+        const reasons = state.reasons.filter((_, i) => this.recent(state.firedAt[i]!, index)).join('; ');
+        reason = `${this.mode} ${count} rule(s) within ${this.window} ticks: ${reasons}`;
       }
       state.active = met;
     }
-    return conflict ? null : fired;
+    if (fired === null || conflict) return null;
+    // Kept until the next trigger: one waiting for confirmation may ask for its reason later.
+    this.lastReason = reason;
+    return fired;
   }
 
-  holds(side: Side, tick: RuleTick): boolean {
+  private recent(at: number, index: number): boolean {
+    return at >= 0 && index - at < this.window;
+  }
+
+  reason(): string {
+    return this.lastReason;
+  }
+
+  holds(side: Side, input: RuleInput): boolean {
     return this.mode === 'all-of'
-      ? this.children.every((child) => child.holds(side, tick))
-      : this.children.some((child) => child.holds(side, tick));
+      ? this.children.every((child) => child.holds(side, input))
+      : this.children.some((child) => child.holds(side, input));
   }
 
   snapshot(): unknown {

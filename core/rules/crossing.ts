@@ -1,7 +1,20 @@
 // A detector made of two crossings (one per side), each with hysteresis: the engine of every simple rule.
-import type { RuleTick, Side } from '../contracts.js';
-import type { Detector, Trigger } from './rule.js';
+import type { Side } from '../contracts.js';
+import { PRICE_SLOT, type Detector, type RuleInput } from './rule.js';
 import { stateArray, stateBoolean, stateNumber, stateRecord } from './state-reader.js';
+
+/**
+ * The value a crossing watches: (slots[from] − slots[less]) / price when `perPrice`; NaN while a
+ * slot it reads is warming up. Data rather than a callback, so one monomorphic path reads every rule.
+ */
+export interface CrossingValue {
+  /** A slot of RuleInput.slots (RAW_INDEX[...] or PRICE_SLOT). */
+  from: number;
+  /** The slot subtracted from `from`, or -1 for none. */
+  less: number;
+  /** Divide by the price, making the value a fraction of it: one hysteresis then fits any level. */
+  perPrice: boolean;
+}
 
 export interface Crossing {
   side: Side;
@@ -14,24 +27,36 @@ export interface Crossing {
    * again. Noise smaller than the hysteresis around the level therefore never fires twice.
    */
   hysteresis: number;
-  value(tick: RuleTick): number | null;
+  value: CrossingValue;
   /** Human-readable reason; `extreme` is the furthest the value went while armed. */
-  reason(tick: RuleTick, value: number, extreme: number): string;
+  reason(input: RuleInput, value: number, extreme: number): string;
+}
+
+/** The crossing's value on this input; NaN while warming up. */
+export function crossingValue({ from, less, perPrice }: CrossingValue, input: RuleInput): number {
+  const slots = input.slots;
+  const difference = less < 0 ? slots[from]! : slots[from]! - slots[less]!;
+  return perPrice ? difference / slots[PRICE_SLOT]! : difference;
 }
 
 export class CrossingDetector implements Detector {
   private readonly armed = [false, false];
   private readonly extreme = [0, 0];
+  // The last trigger evaluate returned, so that its reason can be built if and when it is emitted.
+  private fired = 0;
+  private firedValue = 0;
+  private firedExtreme = 0;
 
   constructor(private readonly crossings: readonly [Crossing, Crossing]) {}
 
-  evaluate(tick: RuleTick): Trigger | null {
-    let fired: Trigger | null = null;
+  evaluate(input: RuleInput): Side | null {
+    let fired = -1;
+    let firedValue = 0;
     let conflict = false;
     for (let i = 0; i < 2; i++) {
       const crossing = this.crossings[i]!;
-      const value = crossing.value(tick);
-      if (value === null) continue;
+      const value = crossingValue(crossing.value, input);
+      if (Number.isNaN(value)) continue;
       // Flip signs for a down crossing so one piece of logic serves both directions.
       const sign = crossing.direction === 'up' ? 1 : -1;
       const x = sign * value;
@@ -44,18 +69,28 @@ export class CrossingDetector implements Detector {
       if (x < sign * this.extreme[i]!) this.extreme[i] = value;
       if (x > level) {
         this.armed[i] = false;
-        if (fired !== null) conflict = true;
-        fired = { side: crossing.side, reason: crossing.reason(tick, value, this.extreme[i]!) };
+        if (fired >= 0) conflict = true;
+        fired = i;
+        firedValue = value;
       }
     }
     // A buy and a sell on the same tick contradict each other: neither is worth acting on.
-    return conflict ? null : fired;
+    if (fired < 0 || conflict) return null;
+    // Kept until the next trigger: a trigger waiting for confirmation may ask for its reason later.
+    this.fired = fired;
+    this.firedValue = firedValue;
+    this.firedExtreme = this.extreme[fired]!;
+    return this.crossings[fired]!.side;
   }
 
-  holds(side: Side, tick: RuleTick): boolean {
+  reason(input: RuleInput): string {
+    return this.crossings[this.fired]!.reason(input, this.firedValue, this.firedExtreme);
+  }
+
+  holds(side: Side, input: RuleInput): boolean {
     const crossing = this.crossings[0].side === side ? this.crossings[0] : this.crossings[1];
-    const value = crossing.value(tick);
-    if (value === null) return false;
+    const value = crossingValue(crossing.value, input);
+    if (Number.isNaN(value)) return false;
     return crossing.direction === 'up' ? value > crossing.level : value < crossing.level;
   }
 

@@ -1,6 +1,6 @@
 // Wraps a detector with confirmation over N ticks and a cooldown in tick time: what a rule emits.
-import type { RuleTick, Side } from '../contracts.js';
-import type { Detector, Trigger } from './rule.js';
+import type { Side } from '../contracts.js';
+import { PRICE_SLOT, type Detector, type RuleInput } from './rule.js';
 import { stateError, stateNumber, stateRecord, stateString } from './state-reader.js';
 
 interface Pending {
@@ -17,7 +17,16 @@ export interface GatedRuleSnapshot {
 }
 
 export class GatedRule {
-  private pending: Pending | null = null;
+  /** The reason of the signal the last `step` returned. Built only for signals that get out. */
+  reason = '';
+  // The trigger waiting for confirmation (none while pendingSide is null), kept in fields so that
+  // a trigger allocates nothing. Its reason describes the crossing tick, so that tick is copied;
+  // the text is made from it only if the trigger is emitted or snapshotted. A restored trigger
+  // arrives with its text instead (pendingReason not null).
+  private pendingSide: Side | null = null;
+  private pendingRemaining = 0;
+  private pendingReason: string | null = null;
+  private readonly pendingInput: RuleInput = { ts: 0, price: 0, slots: new Float64Array(PRICE_SLOT + 1) };
   private lastEmitTs: number | null = null;
 
   constructor(
@@ -27,34 +36,61 @@ export class GatedRule {
     private readonly cooldownMs: number,
   ) {}
 
-  step(tick: RuleTick, index: number): Trigger | null {
-    let ready: Trigger | null = null;
-    if (this.pending !== null) {
-      const pending = this.pending;
-      if (!this.detector.holds(pending.side, tick)) this.pending = null;
-      else if (--pending.remaining === 0) {
-        this.pending = null;
-        ready = { side: pending.side, reason: `${pending.reason}, held for ${this.confirmTicks} ticks` };
+  /** The side of the signal this rule emits on this tick, or null; `reason` then describes it. */
+  step(input: RuleInput, index: number): Side | null {
+    let ready: Side | null = null;
+    let reason = '';
+    const pending = this.pendingSide;
+    if (pending !== null) {
+      if (!this.detector.holds(pending, input)) this.pendingSide = null;
+      else if (--this.pendingRemaining === 0) {
+        this.pendingSide = null;
+        // Before evaluate: a new trigger replaces the detector's record of this one.
+        if (this.mayEmit(input.ts)) {
+          ready = pending;
+          reason = `${this.pendingText()}, held for ${this.confirmTicks} ticks`;
+        }
       }
     }
-    const trigger = this.detector.evaluate(tick, index);
+    const trigger = this.detector.evaluate(input, index);
     if (trigger !== null) {
-      if (this.confirmTicks === 1) ready = trigger;
-      else this.pending = { side: trigger.side, reason: trigger.reason, remaining: this.confirmTicks - 1 };
+      if (this.confirmTicks === 1) {
+        // No pending trigger exists with confirmTicks 1, so this is the only candidate.
+        if (this.mayEmit(input.ts)) {
+          ready = trigger;
+          reason = this.detector.reason(input);
+        }
+      } else {
+        this.pendingSide = trigger;
+        this.pendingRemaining = this.confirmTicks - 1;
+        this.pendingReason = null;
+        this.pendingInput.ts = input.ts;
+        this.pendingInput.price = input.price;
+        this.pendingInput.slots.set(input.slots);
+      }
     }
     if (ready === null) return null;
-    // Never two signals at one ts either: the id (symbol, ts, rule) must stay unique.
-    if (this.lastEmitTs !== null && (tick.ts === this.lastEmitTs || tick.ts - this.lastEmitTs < this.cooldownMs)) return null;
-    this.lastEmitTs = tick.ts;
+    this.lastEmitTs = input.ts;
+    this.reason = reason;
     return ready;
   }
 
-  holds(side: Side, tick: RuleTick): boolean {
-    return this.detector.holds(side, tick);
+  // Never two signals at one ts either: the id (symbol, ts, rule) must stay unique.
+  private mayEmit(ts: number): boolean {
+    return this.lastEmitTs === null || (ts !== this.lastEmitTs && ts - this.lastEmitTs >= this.cooldownMs);
+  }
+
+  private pendingText(): string {
+    return this.pendingReason ?? this.detector.reason(this.pendingInput);
+  }
+
+  holds(side: Side, input: RuleInput): boolean {
+    return this.detector.holds(side, input);
   }
 
   snapshot(): GatedRuleSnapshot {
-    return { pending: this.pending && { ...this.pending }, lastEmitTs: this.lastEmitTs, detector: this.detector.snapshot() };
+    const pending = this.pendingSide === null ? null : { side: this.pendingSide, reason: this.pendingText(), remaining: this.pendingRemaining };
+    return { pending, lastEmitTs: this.lastEmitTs, detector: this.detector.snapshot() };
   }
 
   restore(state: unknown, at: string): void {
@@ -72,7 +108,9 @@ export class GatedRule {
     }
     const lastEmitTs = record['lastEmitTs'] === null ? null : stateNumber(record['lastEmitTs'], `${at}.lastEmitTs`);
     this.detector.restore(record['detector'], `${at}.detector`);
-    this.pending = pending;
+    this.pendingSide = pending?.side ?? null;
+    this.pendingRemaining = pending?.remaining ?? 0;
+    this.pendingReason = pending?.reason ?? null;
     this.lastEmitTs = lastEmitTs;
   }
 }

@@ -1,7 +1,10 @@
 // RSI leaving the oversold zone (buy) or the overbought zone (sell).
+import { RAW_INDEX } from '../indicators/indicator-set.js';
 import { CrossingDetector } from './crossing.js';
 import { fixed } from './format.js';
 import type { RsiRuleConfig } from './rule-config.js';
+
+const RSI = { from: RAW_INDEX.rsi, less: -1, perPrice: false };
 
 export function rsiRule(config: RsiRuleConfig): CrossingDetector {
   const { oversold, overbought, hysteresis } = config;
@@ -11,7 +14,7 @@ export function rsiRule(config: RsiRuleConfig): CrossingDetector {
       direction: 'up',
       level: oversold,
       hysteresis,
-      value: (tick) => tick.indicators.rsi,
+      value: RSI,
       reason: (_, rsi, low) => `RSI rose back above ${oversold} after falling to ${fixed(low)} (now ${fixed(rsi)})`,
     },
     {
@@ -19,7 +22,7 @@ export function rsiRule(config: RsiRuleConfig): CrossingDetector {
       direction: 'down',
       level: overbought,
       hysteresis,
-      value: (tick) => tick.indicators.rsi,
+      value: RSI,
       reason: (_, rsi, high) => `RSI fell back below ${overbought} after rising to ${fixed(high)} (now ${fixed(rsi)})`,
     },
   ]);

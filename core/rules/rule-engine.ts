@@ -1,8 +1,10 @@
 // Runs the configured rules over one symbol's ticks and turns their triggers into signals.
-import type { RuleTick, Signal } from '../contracts.js';
+import type { RuleTick, Side, Signal } from '../contracts.js';
+import { RAW_FIELDS, type IndicatorValues } from '../indicators/indicator-set.js';
 import { buildRule } from './build-rule.js';
 import { canonicalJson } from './canonical-json.js';
 import type { GatedRule } from './gated-rule.js';
+import { PRICE_SLOT, type RuleInput } from './rule.js';
 import { DEFAULT_RULES, validateRules, type RuleConfig } from './rule-config.js';
 import { fnv1a64, signalId } from './signal-id.js';
 import { stateArray, stateError, stateNumber, stateRecord } from './state-reader.js';
@@ -20,12 +22,22 @@ export interface RuleEngineSnapshot {
 // Shared and frozen: most ticks emit nothing, and that should not allocate.
 const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
 
+/** One tick's indicators as the pipeline holds them (an IndicatorSet): NaN-filled raw slots, and the values object. */
+export interface IndicatorView {
+  /** In RAW_FIELDS order, NaN where `values` has null. */
+  readonly raw: Float64Array;
+  /** Read only when a signal is made, to copy into it. */
+  readonly values: Readonly<IndicatorValues>;
+}
+
 export class RuleEngine {
   readonly rules: readonly RuleConfig[];
   private readonly fingerprint: string;
   private running: GatedRule[];
   private index = 0;
   private lastTs: number | null = null;
+  // Reused for every tick: the rules read it and keep nothing of it.
+  private readonly input: RuleInput = { ts: 0, price: 0, slots: new Float64Array(PRICE_SLOT + 1) };
 
   constructor(
     readonly symbol: string,
@@ -39,36 +51,57 @@ export class RuleEngine {
 
   /** Feeds one tick; returns the signals it produced (usually none). Ticks must come in ts order. */
   step(tick: RuleTick): readonly Signal[] {
-    this.check(tick);
+    this.check(tick.symbol, tick.ts, tick.price);
+    const raw = new Float64Array(RAW_FIELDS.length);
+    RAW_FIELDS.forEach((field, i) => (raw[i] = tick.indicators[field] ?? Number.NaN));
+    return this.run(tick.ts, tick.price, { raw, values: tick.indicators });
+  }
+
+  /** `step` for the pipeline: the same signals, read from the indicator set without copying it into a RuleTick. */
+  stepIndicators(ts: number, price: number, indicators: IndicatorView): readonly Signal[] {
+    this.check(this.symbol, ts, price);
+    return this.run(ts, price, indicators);
+  }
+
+  private run(ts: number, price: number, indicators: IndicatorView): readonly Signal[] {
+    const input = this.input;
+    input.ts = ts;
+    input.price = price;
+    input.slots.set(indicators.raw);
+    input.slots[PRICE_SLOT] = price;
     let signals = NO_SIGNALS;
     for (const rule of this.running) {
-      const trigger = rule.step(tick, this.index);
-      if (trigger === null) continue;
+      const side = rule.step(input, this.index);
+      if (side === null) continue;
       if (signals === NO_SIGNALS) signals = [];
-      (signals as Signal[]).push({
-        id: signalId(tick.symbol, tick.ts, rule.name),
-        symbol: tick.symbol,
-        ts: tick.ts,
-        side: trigger.side,
-        rule: rule.name,
-        price: tick.price,
-        reason: trigger.reason,
-        indicators: { ...tick.indicators },
-      });
+      (signals as Signal[]).push(this.signal(ts, price, side, rule, indicators.values));
     }
     this.index++;
-    this.lastTs = tick.ts;
+    this.lastTs = ts;
     return signals;
   }
 
-  private check(tick: RuleTick): void {
-    if (tick.symbol !== this.symbol) throw new RangeError(`RuleEngine(${this.symbol}): got a tick for ${tick.symbol}`);
-    if (!Number.isSafeInteger(tick.ts)) throw new RangeError(`RuleEngine(${this.symbol}): ts must be epoch ms, got ${tick.ts}`);
-    if (this.lastTs !== null && tick.ts < this.lastTs) {
-      throw new RangeError(`RuleEngine(${this.symbol}): ts ${tick.ts} is before the previous tick's ${this.lastTs}`);
+  private signal(ts: number, price: number, side: Side, rule: GatedRule, indicators: Readonly<IndicatorValues>): Signal {
+    return {
+      id: signalId(this.symbol, ts, rule.name),
+      symbol: this.symbol,
+      ts,
+      side,
+      rule: rule.name,
+      price,
+      reason: rule.reason,
+      indicators: { ...indicators },
+    };
+  }
+
+  private check(symbol: string, ts: number, price: number): void {
+    if (symbol !== this.symbol) throw new RangeError(`RuleEngine(${this.symbol}): got a tick for ${symbol}`);
+    if (!Number.isSafeInteger(ts)) throw new RangeError(`RuleEngine(${this.symbol}): ts must be epoch ms, got ${ts}`);
+    if (this.lastTs !== null && ts < this.lastTs) {
+      throw new RangeError(`RuleEngine(${this.symbol}): ts ${ts} is before the previous tick's ${this.lastTs}`);
     }
-    if (!Number.isFinite(tick.price) || tick.price <= 0) {
-      throw new RangeError(`RuleEngine(${this.symbol}): price must be a finite number > 0, got ${tick.price}`);
+    if (!Number.isFinite(price) || price <= 0) {
+      throw new RangeError(`RuleEngine(${this.symbol}): price must be a finite number > 0, got ${price}`);
     }
   }
 
