@@ -32,7 +32,8 @@ export interface PipelineSnapshot {
 export class SymbolPipeline {
   private readonly indicators: IndicatorSet;
   private readonly engine: RuleEngine;
-  private lastTs: number | null = null;
+  // -Infinity until the first tick, so every ts is later; not null, which would make V8 box each ts stored.
+  private lastTs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly symbol: string,
@@ -49,7 +50,7 @@ export class SymbolPipeline {
    */
   step(tick: Tick): readonly Signal[] | undefined {
     if (tick.symbol !== this.symbol) throw new RangeError(`pipeline ${this.symbol}: got a tick for ${tick.symbol}`);
-    if (this.lastTs !== null && tick.ts <= this.lastTs) return undefined;
+    if (tick.ts <= this.lastTs) return undefined;
     // The rules read the set's raw numbers; its values object is filled only if a signal or record needs it.
     this.indicators.advance(tick.price);
     const signals = this.engine.stepIndicators(tick.ts, tick.price, this.indicators);
@@ -71,7 +72,7 @@ export class SymbolPipeline {
     return {
       kind: 'pipeline',
       symbol: this.symbol,
-      lastTs: this.lastTs,
+      lastTs: this.lastTs === Number.NEGATIVE_INFINITY ? null : this.lastTs,
       indicators: this.indicators.snapshot(),
       rules: this.engine.snapshot(),
     };
@@ -87,7 +88,7 @@ export class SymbolPipeline {
     const pipeline = new SymbolPipeline(symbol, settings);
     pipeline.indicators.restore(saved.indicators as IndicatorSetSnapshot);
     pipeline.engine.restore(saved.rules as RuleEngineSnapshot);
-    pipeline.lastTs = saved.lastTs ?? null;
+    pipeline.lastTs = saved.lastTs ?? Number.NEGATIVE_INFINITY;
     return pipeline;
   }
 }

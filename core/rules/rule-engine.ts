@@ -35,7 +35,8 @@ export class RuleEngine {
   private readonly fingerprint: string;
   private running: GatedRule[];
   private index = 0;
-  private lastTs: number | null = null;
+  // -Infinity before the first tick: a number field, so storing each ts does not box it.
+  private lastTs = Number.NEGATIVE_INFINITY;
   // Reused for every tick: the rules read it and keep nothing of it.
   private readonly input: RuleInput = { ts: 0, price: 0, slots: new Float64Array(PRICE_SLOT + 1) };
 
@@ -97,7 +98,7 @@ export class RuleEngine {
   private check(symbol: string, ts: number, price: number): void {
     if (symbol !== this.symbol) throw new RangeError(`RuleEngine(${this.symbol}): got a tick for ${symbol}`);
     if (!Number.isSafeInteger(ts)) throw new RangeError(`RuleEngine(${this.symbol}): ts must be epoch ms, got ${ts}`);
-    if (this.lastTs !== null && ts < this.lastTs) {
+    if (ts < this.lastTs) {
       throw new RangeError(`RuleEngine(${this.symbol}): ts ${ts} is before the previous tick's ${this.lastTs}`);
     }
     if (!Number.isFinite(price) || price <= 0) {
@@ -111,7 +112,7 @@ export class RuleEngine {
       symbol: this.symbol,
       config: this.fingerprint,
       index: this.index,
-      lastTs: this.lastTs,
+      lastTs: this.lastTs === Number.NEGATIVE_INFINITY ? null : this.lastTs,
       rules: this.running.map((rule) => rule.snapshot()),
     };
   }
@@ -129,7 +130,7 @@ export class RuleEngine {
     fresh.forEach((rule, i) => rule.restore(states[i], `engine.rules[${i}] (${rule.name})`));
     this.running = fresh;
     this.index = index;
-    this.lastTs = lastTs;
+    this.lastTs = lastTs ?? Number.NEGATIVE_INFINITY;
   }
 
   static fromSnapshot(snapshot: RuleEngineSnapshot, rules: readonly RuleConfig[] = DEFAULT_RULES): RuleEngine {
