@@ -115,13 +115,16 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     if (this.filled < this.period) return this.warm(price);
     this.slide(price, this.window[this.head]!);
     this.record(price);
-    return this.publish(price);
+    this.publish(price);
+    return this.raw[1]!;
   }
 
   private warm(price: number): number {
     this.add(price);
     this.record(price);
-    return this.filled < this.period ? Number.NaN : this.publish(price);
+    if (this.filled < this.period) return Number.NaN;
+    this.publish(price);
+    return this.raw[1]!;
   }
 
   /** Welford's update while the window is filling. */
@@ -162,7 +165,8 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     }
   }
 
-  private publish(price: number): number {
+  // Returns nothing: a double returned from a call V8 does not inline is boxed, a heap number per tick.
+  private publish(price: number): void {
     const flat = this.flatRun === this.period;
     const middle = flat ? price : this.mean;
     const width = flat || this.m2 <= 0 ? 0 : this.stdDev * Math.sqrt(this.m2 / this.period);
@@ -170,7 +174,6 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     raw[0] = middle + width;
     raw[1] = middle;
     raw[2] = middle - width;
-    return middle;
   }
 
   snapshot(): BollingerSnapshot {
