@@ -111,20 +111,34 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
   // Split into small methods on purpose: V8 will not inline a method over 460 bytes of bytecode,
   // and an update that is not inlined into the caller's loop costs twice as much.
   updateRaw(price: number): number {
-    checkPrice('Bollinger', price);
-    if (this.filled < this.period) return this.warm(price);
-    this.slide(price, this.window[this.head]!);
-    this.record(price);
-    this.publish(price);
+    this.advance(price);
     return this.raw[1]!;
   }
 
-  private warm(price: number): number {
+  updateInto(price: number, out: Float64Array, at: number): void {
+    this.advance(price);
+    const raw = this.raw;
+    out[at] = raw[0]!;
+    out[at + 1] = raw[1]!;
+    out[at + 2] = raw[2]!;
+  }
+
+  private advance(price: number): void {
+    checkPrice('Bollinger', price);
+    if (this.filled < this.period) {
+      this.warm(price);
+      return;
+    }
+    this.slide(price, this.window[this.head]!);
+    this.record(price);
+    this.publish();
+  }
+
+  // Leaves raw NaN until the window is full.
+  private warm(price: number): void {
     this.add(price);
     this.record(price);
-    if (this.filled < this.period) return Number.NaN;
-    this.publish(price);
-    return this.raw[1]!;
+    if (this.filled === this.period) this.publish();
   }
 
   /** Welford's update while the window is filling. */
@@ -165,10 +179,11 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     }
   }
 
-  // Returns nothing: a double returned from a call V8 does not inline is boxed, a heap number per tick.
-  private publish(price: number): void {
+  // Takes no price argument: V8 boxes a double passed to a call it does not inline. The latest
+  // price is the one just recorded in the ring.
+  private publish(): void {
     const flat = this.flatRun === this.period;
-    const middle = flat ? price : this.mean;
+    const middle = flat ? this.window[this.head === 0 ? this.period - 1 : this.head - 1]! : this.mean;
     const width = flat || this.m2 <= 0 ? 0 : this.stdDev * Math.sqrt(this.m2 / this.period);
     const raw = this.raw;
     raw[0] = middle + width;
@@ -217,7 +232,7 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     this.cycleSquares = cycleSquares;
     this.flatRun = flatRun;
     if (this.filled === this.period) {
-      this.publish(this.window[this.head === 0 ? this.period - 1 : this.head - 1]!);
+      this.publish();
     } else {
       this.raw.fill(Number.NaN);
     }

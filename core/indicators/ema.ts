@@ -1,5 +1,5 @@
 // Exponential moving average, TA-Lib style: seeded with the SMA of the first period prices, k = 2/(period+1).
-import { checkPeriod, checkPrice, orNull, type Indicator } from './indicator.js';
+import { checkPeriod, checkPrice, ONE, orNull, type Indicator } from './indicator.js';
 import { SnapshotReader } from './snapshot-reader.js';
 
 export interface EmaSnapshot {
@@ -37,23 +37,32 @@ export class Ema implements Indicator<EmaSnapshot> {
   }
 
   updateRaw(price: number): number {
+    this.updateInto(price, ONE, 0);
+    return ONE[0]!;
+  }
+
+  updateInto(price: number, out: Float64Array, at: number): void {
     checkPrice('EMA', price);
     if (this.count === this.period) {
       // TA-Lib's operation order, so long series agree to the last bits rather than drifting apart.
       const ema = (price - this.ema) * this.k + this.ema;
       this.ema = ema;
-      return ema;
+      out[at] = ema;
+      return;
     }
-    return this.seed(price);
+    this.seed(price, out, at);
   }
 
   // Off the hot path, so what callers inline is only the steady-state update.
-  private seed(price: number): number {
+  private seed(price: number, out: Float64Array, at: number): void {
     this.seedSum += price;
     this.count++;
-    if (this.count < this.period) return Number.NaN;
+    if (this.count < this.period) {
+      out[at] = Number.NaN;
+      return;
+    }
     this.ema = this.seedSum / this.period;
-    return this.ema;
+    out[at] = this.ema;
   }
 
   snapshot(): EmaSnapshot {

@@ -128,13 +128,14 @@ export class IndicatorSet {
   advance(price: number): void {
     // Checked once up front so a bad price cannot update some indicators and not others.
     checkPrice('IndicatorSet', price);
+    // updateInto, not updateRaw: these calls are not all inlined, and a returned double is boxed.
     const raw = this.raw;
-    raw[0] = this.sma.updateRaw(price);
-    raw[1] = this.ema.updateRaw(price);
-    raw[2] = this.rsi.updateRaw(price);
-    this.macd.updateRaw(price);
-    this.bollinger.updateRaw(price);
-    this.publish();
+    this.sma.updateInto(price, raw, 0);
+    this.ema.updateInto(price, raw, 1);
+    this.rsi.updateInto(price, raw, 2);
+    this.macd.updateInto(price, raw, 3);
+    this.bollinger.updateInto(price, raw, 6);
+    this.outputStale = true;
   }
 
   /** Copies the MACD and Bollinger outputs into raw (the single values are already there). */

@@ -5,8 +5,11 @@
  * `update` returns the main value, or null while warming up. The first value arrives after
  * `lookback` prices (at index `lookback`), which is TA-Lib's lookback for the same settings.
  * `updateRaw` is the same update returning NaN instead of null: V8 has to box a double that
- * shares a return type with null (a heap allocation per call), never a plain number, so hot
- * loops (backtests, the bench) use it. NaN never leaves through the nullable getters.
+ * shares a return type with null (a heap allocation per call), so hot loops (backtests, the
+ * bench) use it. `updateInto` writes the same value(s) to out[at], out[at + 1], ... and returns
+ * nothing: a double returned from a call that V8 does not inline is boxed too, and a caller
+ * running several indicators (IndicatorSet) cannot count on all of them being inlined.
+ * NaN never leaves through the nullable getters.
  * `snapshot()` is plain JSON (finite numbers only, so JSON.stringify/parse is exact), and
  * `restore(snapshot)` continues bit-for-bit as if the indicator had never stopped.
  */
@@ -16,9 +19,13 @@ export interface Indicator<Snapshot> {
   readonly value: number | null;
   update(price: number): number | null;
   updateRaw(price: number): number;
+  updateInto(price: number, out: Float64Array, at: number): void;
   snapshot(): Snapshot;
   restore(snapshot: Snapshot): void;
 }
+
+/** Scratch for the single-value indicators' updateRaw, which wraps their updateInto. */
+export const ONE = new Float64Array(1);
 
 // Periods allocate ring buffers, so a typo like 2e9 should fail loudly rather than take the heap.
 export const MAX_PERIOD = 1_000_000;

@@ -103,8 +103,24 @@ export class Macd implements Indicator<MacdSnapshot> {
   }
 
   updateRaw(price: number): number {
+    this.advance(price);
+    return this.raw[0]!;
+  }
+
+  updateInto(price: number, out: Float64Array, at: number): void {
+    this.advance(price);
+    const raw = this.raw;
+    out[at] = raw[0]!;
+    out[at + 1] = raw[1]!;
+    out[at + 2] = raw[2]!;
+  }
+
+  private advance(price: number): void {
     checkPrice('MACD', price);
-    if (this.signalCount !== this.signalPeriod) return this.warm(price);
+    if (this.signalCount !== this.signalPeriod) {
+      this.warm(price);
+      return;
+    }
     const s = this.state;
     const fastEma = (price - s[0]!) * s[3]! + s[0]!;
     const slowEma = (price - s[1]!) * s[4]! + s[1]!;
@@ -117,11 +133,11 @@ export class Macd implements Indicator<MacdSnapshot> {
     raw[0] = line;
     raw[1] = signalEma;
     raw[2] = line - signalEma;
-    return line;
   }
 
   // Off the hot path, so what callers inline is only the steady-state update.
-  private warm(price: number): number {
+  // Leaves raw NaN until the signal line has its seed.
+  private warm(price: number): void {
     if (this.count === this.slowPeriod) {
       this.fastEma = (price - this.fastEma) * this.kFast + this.fastEma;
       this.slowEma = (price - this.slowEma) * this.kSlow + this.slowEma;
@@ -129,16 +145,15 @@ export class Macd implements Indicator<MacdSnapshot> {
       this.slowEma += price;
       if (this.count >= this.slowPeriod - this.fastPeriod) this.fastEma += price;
       this.count++;
-      if (this.count < this.slowPeriod) return Number.NaN;
+      if (this.count < this.slowPeriod) return;
       this.slowEma /= this.slowPeriod;
       this.fastEma /= this.fastPeriod;
     }
     this.signalEma += this.fastEma - this.slowEma;
     this.signalCount++;
-    if (this.signalCount < this.signalPeriod) return Number.NaN;
+    if (this.signalCount < this.signalPeriod) return;
     this.signalEma /= this.signalPeriod;
     this.publish();
-    return this.raw[0]!;
   }
 
   private publish(): void {

@@ -1,5 +1,5 @@
 // Wilder's relative strength index, TA-Lib's timing and smoothing (first value at index period).
-import { checkPeriod, checkPrice, orNull, type Indicator } from './indicator.js';
+import { checkPeriod, checkPrice, ONE, orNull, type Indicator } from './indicator.js';
 import { SnapshotReader } from './snapshot-reader.js';
 
 export interface RsiSnapshot {
@@ -50,31 +50,51 @@ export class Rsi implements Indicator<RsiSnapshot> {
   }
 
   updateRaw(price: number): number {
+    this.updateInto(price, ONE, 0);
+    return ONE[0]!;
+  }
+
+  updateInto(price: number, out: Float64Array, at: number): void {
     checkPrice('RSI', price);
     const change = price - this.previous;
     this.previous = price;
-    if (this.count <= this.period) return this.warm(price, change);
+    if (this.count <= this.period) {
+      this.warm(change, out, at);
+      return;
+    }
     // TA-Lib's operation order: (avg * (n - 1) + x) / n.
     const n = this.period;
     let loss = this.loss * (n - 1);
     let gain = this.gain * (n - 1);
     if (change < 0) loss -= change;
     else gain += change;
-    return this.publish(price, gain / n, loss / n);
+    this.gain = gain / n;
+    this.loss = loss / n;
+    this.publish(out, at);
   }
 
   // Off the hot path, so what callers inline is only the steady-state update.
-  private warm(price: number, change: number): number {
+  private warm(change: number, out: Float64Array, at: number): void {
     if (this.count > 0) {
       if (change < 0) this.loss -= change;
       else this.gain += change;
     }
     this.count++;
-    if (this.count <= this.period) return Number.NaN;
-    return this.publish(price, this.gain / this.period, this.loss / this.period);
+    if (this.count <= this.period) {
+      out[at] = Number.NaN;
+      return;
+    }
+    this.gain /= this.period;
+    this.loss /= this.period;
+    this.publish(out, at);
   }
 
-  private publish(price: number, gain: number, loss: number): number {
+  // Reads the new averages and the price from the fields and writes the RSI to out[at]: doubles
+  // passed to or returned from a call V8 does not inline are boxed, so none cross this one.
+  private publish(out: Float64Array, at: number): void {
+    const price = this.previous;
+    let gain = this.gain;
+    let loss = this.loss;
     let total = gain + loss;
     if (total !== 0 && total < Math.abs(price) * Number.EPSILON) {
       gain = 0;
@@ -83,7 +103,7 @@ export class Rsi implements Indicator<RsiSnapshot> {
     }
     this.gain = gain;
     this.loss = loss;
-    return total === 0 ? 50 : 100 * (gain / total);
+    out[at] = total === 0 ? 50 : 100 * (gain / total);
   }
 
   snapshot(): RsiSnapshot {

@@ -1,5 +1,5 @@
 // Simple moving average over a ring buffer, with TA-Lib's timing (first value at index period-1).
-import { checkPeriod, checkPrice, orNull, type Indicator } from './indicator.js';
+import { checkPeriod, checkPrice, ONE, orNull, type Indicator } from './indicator.js';
 import { SnapshotReader } from './snapshot-reader.js';
 
 export interface SmaSnapshot {
@@ -56,6 +56,11 @@ export class Sma implements Indicator<SmaSnapshot> {
   }
 
   updateRaw(price: number): number {
+    this.updateInto(price, ONE, 0);
+    return ONE[0]!;
+  }
+
+  updateInto(price: number, out: Float64Array, at: number): void {
     checkPrice('SMA', price);
     const head = this.head;
     // Slots not yet written hold 0, so the same subtraction serves the warm-up.
@@ -71,9 +76,12 @@ export class Sma implements Indicator<SmaSnapshot> {
     }
     if (this.filled < this.period) {
       this.filled++;
-      if (this.filled < this.period) return Number.NaN;
+      if (this.filled < this.period) {
+        out[at] = Number.NaN;
+        return;
+      }
     }
-    return this.sum / this.period;
+    out[at] = this.sum / this.period;
   }
 
   snapshot(): SmaSnapshot {

@@ -99,6 +99,23 @@ for (const c of cases) {
     assert.throws(() => raw.updateRaw(Number.NaN), /price must be a finite number/);
   });
 
+  test('updateInto writes its outputs (NaN for null) from out[at], touches nothing else, and leaves the same outputs', () => {
+    const nullable = c.make();
+    const into = c.make();
+    const out = new Float64Array(8).fill(-1);
+    prices.slice(0, 300).forEach((price, i) => {
+      nullable.update(price);
+      into.updateInto(price, out, 2);
+      // The multi-output indicators write all their outputs (after `value`), the others just `value`.
+      const outputs = c.outputs(nullable);
+      const written = outputs.length === 1 ? outputs : outputs.slice(1);
+      written.forEach((value, k) => assert.ok(Object.is(out[2 + k], value ?? Number.NaN), `index ${i}, output ${k}`));
+      for (let k = 0; k < out.length; k++) if (k < 2 || k >= 2 + written.length) assert.is(out[k], -1, `slot ${k} untouched`);
+      assert.ok(same(c.outputs(into), outputs), `outputs at index ${i}`);
+    });
+    assert.throws(() => into.updateInto(Number.NaN, out, 2), /price must be a finite number/);
+  });
+
   test('snapshot/restore at any point continues bit-for-bit, also through JSON', () => {
     const reference = c.make();
     const expected = prices.map((p) => {
