@@ -53,7 +53,7 @@ export class SymbolPipeline {
     if (tick.ts <= this.lastTs) return undefined;
     // The rules read the set's raw numbers; its values object is filled only if a signal or record needs it.
     this.indicators.advance(tick.price);
-    const signals = this.engine.stepIndicators(tick.ts, tick.price, this.indicators);
+    const signals = this.engine.stepIndicators(tick, this.indicators);
     this.lastTs = tick.ts;
     return signals;
   }

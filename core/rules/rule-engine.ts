@@ -22,6 +22,13 @@ export interface RuleEngineSnapshot {
 // Shared and frozen: most ticks emit nothing, and that should not allocate.
 const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
 
+/** The part of a tick the engine reads besides its indicators. */
+export interface TimedPrice {
+  /** Epoch ms UTC. */
+  readonly ts: number;
+  readonly price: number;
+}
+
 /** One tick's indicators as the pipeline holds them (an IndicatorSet): NaN-filled raw slots, and the values object. */
 export interface IndicatorView {
   /** In RAW_FIELDS order, NaN where `values` has null. */
@@ -52,19 +59,25 @@ export class RuleEngine {
 
   /** Feeds one tick; returns the signals it produced (usually none). Ticks must come in ts order. */
   step(tick: RuleTick): readonly Signal[] {
-    this.check(tick.symbol, tick.ts, tick.price);
+    this.check(tick.symbol, tick);
     const raw = new Float64Array(RAW_FIELDS.length);
     RAW_FIELDS.forEach((field, i) => (raw[i] = tick.indicators[field] ?? Number.NaN));
-    return this.run(tick.ts, tick.price, { raw, values: tick.indicators });
+    return this.run(tick, { raw, values: tick.indicators });
   }
 
-  /** `step` for the pipeline: the same signals, read from the indicator set without copying it into a RuleTick. */
-  stepIndicators(ts: number, price: number, indicators: IndicatorView): readonly Signal[] {
-    this.check(this.symbol, ts, price);
-    return this.run(ts, price, indicators);
+  /**
+   * `step` for the pipeline: the same signals, read from the indicator set without copying it
+   * into a RuleTick. Time and price come in an object: V8 boxes a double passed to a call it
+   * does not inline, and this call is often not inlined.
+   */
+  stepIndicators(tick: TimedPrice, indicators: IndicatorView): readonly Signal[] {
+    this.check(this.symbol, tick);
+    return this.run(tick, indicators);
   }
 
-  private run(ts: number, price: number, indicators: IndicatorView): readonly Signal[] {
+  private run(tick: TimedPrice, indicators: IndicatorView): readonly Signal[] {
+    const ts = tick.ts;
+    const price = tick.price;
     const input = this.input;
     input.ts = ts;
     input.price = price;
@@ -95,7 +108,7 @@ export class RuleEngine {
     };
   }
 
-  private check(symbol: string, ts: number, price: number): void {
+  private check(symbol: string, { ts, price }: TimedPrice): void {
     if (symbol !== this.symbol) throw new RangeError(`RuleEngine(${this.symbol}): got a tick for ${symbol}`);
     if (!Number.isSafeInteger(ts)) throw new RangeError(`RuleEngine(${this.symbol}): ts must be epoch ms, got ${ts}`);
     if (ts < this.lastTs) {
