@@ -135,13 +135,18 @@ export class TickCsvParser {
     }
     if (column <= tsColumn || column <= priceColumn || Number.isNaN(ts) || Number.isNaN(price)) return FALLBACK;
     this.line++;
+    this.emit(ts, price, volume);
+    return i;
+  }
+
+  /** Hands one row to the caller in the reused row object. */
+  private emit(ts: number, price: number, volume: number | undefined): void {
     const row = this.current;
     row.ts = ts;
     row.price = price;
     row.volume = volume;
     row.line = this.line;
     this.handlers.row(row);
-    return i;
   }
 
   /** Holds the unfinished last line until the next chunk. */
@@ -202,12 +207,7 @@ export class TickCsvParser {
     }
     if (!Number.isFinite(price)) return this.handlers.problem(this.line, 'price: not a number');
     if (volume !== undefined && !Number.isFinite(volume)) return this.handlers.problem(this.line, 'volume: not a number');
-    const row = this.current;
-    row.ts = tsNumber;
-    row.price = price;
-    row.volume = volume;
-    row.line = this.line;
-    this.handlers.row(row);
+    this.emit(tsNumber, price, volume);
   }
 
   private readHeader(header: string): void {
