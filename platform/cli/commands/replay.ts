@@ -16,8 +16,8 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'run indicators and signal rules over a price CSV (a backtest), without any bus',
   description:
-    'The CSV has a header naming ts and price (and optionally volume); ts is epoch milliseconds or\n' +
-    'ISO 8601 (UTC unless it has a zone). For each row it prints one JSON line\n' +
+    'The CSV has a header naming ts (or timestamp, time) and price (or close), optionally volume;\n' +
+    'ts is epoch milliseconds or ISO 8601 (UTC unless it has a zone). For each row it prints one JSON line\n' +
     '  {"type":"indicators","ts","symbol","price","sma","ema","rsi","macd","macdSignal","macdHist",\n' +
     '   "bbUpper","bbMiddle","bbLower"}   (null while an indicator warms up)\n' +
     'followed by a {"type":"signal",...} line for each signal that row produced. The same core runs\n' +
@@ -33,7 +33,7 @@ export const replayCommand: Command = {
     'signals-only': { type: 'boolean', description: 'print only the signal lines' },
     fee: { type: 'string', value: 'PERCENT', description: 'backtest fee per trade in percent (default: 0.1)' },
   },
-  examples: ['stock-stream replay --input examples/btc-usd-2024-hourly.csv --signals-only'],
+  examples: ['stock-stream replay --input examples/simulated-btc-usd-1w.csv --signals-only'],
   async run(context) {
     const input = context.options.input;
     if (typeof input !== 'string' || input === '') throw new UsageError('--input FILE is required');
