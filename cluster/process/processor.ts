@@ -96,8 +96,9 @@ export class Processor {
         state = await this.restore(first.partition, first.offset);
         this.partitions.set(first.partition, state);
       }
-      // Work on the state in place; if the commit fails, the next delivery restores from the changelog.
-      state.nextOffset = 'in-flight';
+      // The state is worked on in place. If this handler throws, the catch below drops it; if the
+      // bus then fails to commit, the batch comes again from an offset this state is past, and the
+      // check above restores it from the changelog.
       this.process(batch, state, context);
       const next = (BigInt(batch[batch.length - 1]!.offset) + 1n).toString();
       state.nextOffset = next;

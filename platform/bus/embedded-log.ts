@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { backoffDelay, sleep } from '../retry.js';
 import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
-import { checkConsumeOptions, checkMessageSize } from './limits.js';
+import { checkConsumeOptions, checkMessageSizes, collectingContext } from './limits.js';
 import { partitionForKey } from './partitioner.js';
 
 export interface EmbeddedLogOptions {
@@ -127,7 +127,7 @@ export class EmbeddedLog implements Bus {
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     this.assertOpen();
-    for (const message of messages) checkMessageSize(topic, message);
+    checkMessageSizes(topic, messages);
     this.db.transaction(() => this.append(topic, messages)).immediate();
     this.appended.emit('append', topic);
   }
@@ -212,15 +212,10 @@ export class EmbeddedLog implements Bus {
             value: row.value,
             timestamp: row.ts,
           }));
-          const outputs: Array<{ topic: string; messages: readonly OutgoingMessage[] }> = [];
+          const { context, outputs } = collectingContext();
           const next = rows[rows.length - 1]!.offset + 1;
           try {
-            await options.handler(batch, {
-              publish: (topic, messages) => {
-                for (const message of messages) checkMessageSize(topic, message);
-                outputs.push({ topic, messages });
-              },
-            });
+            await options.handler(batch, context);
             if (this.closed) break;
             // One SQLite transaction: what the handler published and the group's commit land together,
             // so the embedded log is always exactly-once, transactional or not.

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from '../log.js';
 import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
-import { checkConsumeOptions, checkMessageSize } from './limits.js';
+import { checkConsumeOptions, checkMessageSizes, collectingContext, type BatchOutputs } from './limits.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;
 
@@ -122,7 +122,7 @@ export class KafkaBus implements Bus {
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     this.assertOpen();
-    for (const message of messages) checkMessageSize(topic, message);
+    checkMessageSizes(topic, messages);
     const producer = await this.readyProducer();
     try {
       for (const topicMessages of sizedRequests([{ topic, messages }])) await producer.sendBatch({ topicMessages, acks: -1 });
@@ -197,13 +197,8 @@ export class KafkaBus implements Bus {
           value: message.value === null ? '' : message.value.toString('utf8'),
           timestamp: Number(message.timestamp),
         }));
-        const outputs: Array<{ topic: string; messages: readonly OutgoingMessage[] }> = [];
-        await options.handler(messages, {
-          publish: (topic, published) => {
-            for (const message of published) checkMessageSize(topic, message);
-            outputs.push({ topic, messages: published });
-          },
-        });
+        const { context, outputs } = collectingContext();
+        await options.handler(messages, context);
         const last = messages[messages.length - 1]!.offset;
         const next = (BigInt(last) + 1n).toString();
         const requests = sizedRequests(outputs);
@@ -304,7 +299,7 @@ function toKafkaMessage(message: OutgoingMessage) {
 const MAX_REQUEST_BYTES = 512 * 1024;
 
 /** Splits messages into produce requests small enough for the broker, keeping their order. */
-function sizedRequests(outputs: ReadonlyArray<{ topic: string; messages: readonly OutgoingMessage[] }>) {
+function sizedRequests(outputs: Readonly<BatchOutputs>) {
   const requests: Array<Array<{ topic: string; messages: ReturnType<typeof toKafkaMessage>[] }>> = [];
   let current: Array<{ topic: string; messages: ReturnType<typeof toKafkaMessage>[] }> = [];
   let bytes = 0;
