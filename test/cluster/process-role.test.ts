@@ -1,6 +1,5 @@
 // `stock-stream process` as a running service: /healthz and /metrics, a clean stop on SIGTERM, and
 // a Kafka broker that dies and comes back mid-stream (healthz says so; nothing lost or doubled).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,33 +11,17 @@ import { KafkaBus } from '../../platform/bus/kafka-bus.js';
 import { createLogger } from '../../platform/log.js';
 import { freePort } from '../services/child.js';
 import { startKafka } from '../services/kafka.js';
+import { startService, type Service } from '../support/cli.js';
 import { asMessages, tickPath } from '../support/ticks.js';
 import { eventually } from '../support/wait.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'stock-stream.js');
-
-interface Role {
-  child: ChildProcess;
+interface Role extends Service {
   port: number;
-  exit: Promise<number | null>;
 }
 
 async function startRole(env: Record<string, string>): Promise<Role> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'process'], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('process running')) resolve();
-    });
-    void exit.then((code) => reject(new Error(`process exited with ${code}: ${log.slice(-1500)}`)));
-  });
-  return { child, port, exit };
+  return { ...(await startService(['process'], { PORT: String(port), HOST: '127.0.0.1', ...env })), port };
 }
 
 async function health(port: number): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; detail: string }> } }> {

@@ -1,7 +1,7 @@
 // Crash recovery against the real broker: `stock-stream process` is killed with SIGKILL at random
 // moments while ticks flow, restarted each time, and stock.signals must still equal an
 // uninterrupted run's: nothing lost, nothing duplicated. Indicators likewise, one per tick.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,28 +12,10 @@ import type { BusMessage } from '../../platform/bus/bus.js';
 import { KafkaBus } from '../../platform/bus/kafka-bus.js';
 import { createLogger } from '../../platform/log.js';
 import { seededRandom } from '../core/indicators/price-series.js';
+import { startService } from '../support/cli.js';
 import { services } from '../support/services.js';
 import { asMessages, expectedSignals, tickPath } from '../support/ticks.js';
 import { eventually } from '../support/wait.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'stock-stream.js');
-
-function startProcessor(configFile: string, brokers: string): { child: ChildProcess; running: Promise<void> } {
-  const child = spawn(process.execPath, [BIN, 'process', '--config', configFile], {
-    env: { PATH: process.env.PATH ?? '', KAFKA_BOOTSTRAP_SERVERS: brokers },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const running = new Promise<void>((resolve, reject) => {
-    let log = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('process running')) resolve();
-    });
-    child.once('exit', (code, signal) => reject(new Error(`processor exited (${code ?? signal}) before running:\n${log.slice(-2000)}`)));
-  });
-  running.catch(() => {});
-  return { child, running };
-}
 
 async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -81,16 +63,15 @@ test('SIGKILL at random points while ticks flow: signals and indicators equal an
   })();
 
   const random = seededRandom(20261127);
+  const startProcessor = () => startService(['process', '--config', configFile], { KAFKA_BOOTSTRAP_SERVERS: brokers });
   for (let round = 0; round < 5; round++) {
-    const processor = startProcessor(configFile, brokers);
-    await processor.running;
+    const processor = await startProcessor();
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(random() * 1200)));
     await kill(processor.child);
   }
   await publishing;
 
-  const last = startProcessor(configFile, brokers);
-  await last.running;
+  const last = await startProcessor();
   const indicators: BusMessage[] = [];
   const signals: BusMessage[] = [];
   const readers = await Promise.all([

@@ -1,5 +1,5 @@
 // Runs the real `stock-stream` executable (built into dist/) as a user would, in a fresh directory.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,3 +34,27 @@ export function cli(args: string[], env: Record<string, string> = {}, input?: st
   });
 }
 
+
+export interface Service {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exit: Promise<number | null>;
+}
+
+/** Starts a long-running command and resolves once its log says "<role> running". */
+export async function startService(args: string[], env: Record<string, string>): Promise<Service> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes(`${args[0]} running`)) resolve();
+    });
+    void exit.then((code) => reject(new Error(`stock-stream ${args[0]} exited (${code}) before running:\n${log.slice(-2000)}`)));
+  });
+  return { child, exit };
+}
