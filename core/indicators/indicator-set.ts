@@ -53,6 +53,11 @@ export const RAW_FIELDS = [
 /** The slot of each field in `IndicatorSet.raw`. */
 export const RAW_INDEX = Object.fromEntries(RAW_FIELDS.map((field, i) => [field, i])) as Record<keyof IndicatorValues, number>;
 
+/** Every indicator still warming up: a fresh object with every value null. */
+export function emptyIndicatorValues(): IndicatorValues {
+  return { sma: null, ema: null, rsi: null, macd: null, macdSignal: null, macdHist: null, bbUpper: null, bbMiddle: null, bbLower: null };
+}
+
 export interface IndicatorSetSnapshot {
   kind: 'indicator-set';
   sma: SmaSnapshot;
@@ -71,17 +76,7 @@ export class IndicatorSet {
   readonly raw = new Float64Array(RAW_FIELDS.length).fill(Number.NaN);
   // Filled from raw only when someone reads `values`: a double stored in an object field that may
   // also hold null is boxed, one heap number per field per tick, and most ticks nobody looks.
-  private readonly output: IndicatorValues = {
-    sma: null,
-    ema: null,
-    rsi: null,
-    macd: null,
-    macdSignal: null,
-    macdHist: null,
-    bbUpper: null,
-    bbMiddle: null,
-    bbLower: null,
-  };
+  private readonly output: IndicatorValues = emptyIndicatorValues();
   private outputStale = false;
   private sma: Sma;
   private ema: Ema;

@@ -1,18 +1,8 @@
 // Hand-made tick paths for the rule tests: set only the indicator values a rule reads.
 import type { RuleTick } from '../../../core/contracts.js';
-import type { IndicatorValues } from '../../../core/indicators/indicator-set.js';
+import { emptyIndicatorValues, type IndicatorValues } from '../../../core/indicators/indicator-set.js';
 
-export const EMPTY: IndicatorValues = {
-  sma: null,
-  ema: null,
-  rsi: null,
-  macd: null,
-  macdSignal: null,
-  macdHist: null,
-  bbUpper: null,
-  bbMiddle: null,
-  bbLower: null,
-};
+export const EMPTY: IndicatorValues = emptyIndicatorValues();
 
 export const START_TS = Date.UTC(2025, 0, 1);
 
