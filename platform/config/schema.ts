@@ -140,8 +140,63 @@ export const ConfigSchema = z
       .prefault({}),
     ingest: z
       .object({
-        /** Seconds between polls or simulated ticks (MESSAGE_INTERVAL in the original specification). */
-        intervalSeconds: z.number().positive().max(86_400).default(1),
+        /** coinbase, kraken, alphavantage, simulator or replay:<file.csv>. */
+        source: z
+          .string()
+          .regex(/^(coinbase|kraken|alphavantage|simulator|replay:.+)$/, 'must be coinbase, kraken, alphavantage, simulator or replay:<file.csv>')
+          .default('coinbase'),
+        /**
+         * Seconds between polls or simulated ticks (MESSAGE_INTERVAL in the original specification).
+         * Unset: the simulator ticks every second and Alpha Vantage polls as often as its plan allows.
+         */
+        intervalSeconds: z.number().positive().max(86_400).optional(),
+        /** No message from a live source for this long: reported stale in logs, /healthz and /metrics. */
+        staleAfterSeconds: z.number().positive().max(86_400).default(30),
+        /** A tick later than now + this is refused as from the future. */
+        maxClockSkewSeconds: z.number().min(0).max(3600).default(10),
+        /** A live tick older than this is refused (replayed files keep their own times). */
+        maxAgeSeconds: z.number().positive().max(365 * 86_400).default(3600),
+        coinbase: z
+          .object({ url: urlWithScheme(['wss', 'ws']).default('wss://ws-feed.exchange.coinbase.com') })
+          .strict()
+          .prefault({}),
+        kraken: z
+          .object({ url: urlWithScheme(['wss', 'ws']).default('wss://ws.kraken.com/v2') })
+          .strict()
+          .prefault({}),
+        alphavantage: z
+          .object({
+            url: urlWithScheme(['https', 'http']).default('https://www.alphavantage.co/query'),
+            /** Secret: only from ALPHAVANTAGE_API_KEY or ALPHAVANTAGE_API_KEY_FILE. */
+            apiKey: z.string().min(1).optional(),
+            /** Requests a day the plan allows (free: 25); with requestsPerMinute the tighter bound rules. */
+            requestsPerDay: z.number().int().positive().optional(),
+            /** Requests a minute the plan allows (the cheapest paid plan: 75). */
+            requestsPerMinute: z.number().int().positive().optional(),
+          })
+          .strict()
+          .prefault({}),
+        simulator: z
+          .object({
+            seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+            startPrice: z.number().positive().max(1e9).default(60_000),
+          })
+          .strict()
+          .prefault({}),
+        replay: z
+          .object({
+            /** 1 = real time, N = N times faster, 0 = as fast as possible. */
+            speed: z.number().min(0).max(1e6).default(1),
+          })
+          .strict()
+          .prefault({}),
+        outbox: z
+          .object({
+            /** Ticks kept on disk while the bus is unreachable; past it the oldest are dropped (and counted). */
+            maxTicks: z.number().int().min(100).max(100_000_000).default(1_000_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -151,7 +206,7 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Keys whose values are secrets: never accepted from the config file, never logged. */
-export const SECRET_PATHS = ['mqtt.password'] as const;
+export const SECRET_PATHS = ['mqtt.password', 'ingest.alphavantage.apiKey'] as const;
 
 export type EnvParser = 'string' | 'number' | 'csv';
 
@@ -167,6 +222,9 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: En
   { env: 'KAFKA_PARTITIONS', path: 'kafka.partitions', parse: 'number' },
   { env: 'KAFKA_REPLICATION_FACTOR', path: 'kafka.replicationFactor', parse: 'number' },
   { env: 'MESSAGE_INTERVAL', path: 'ingest.intervalSeconds', parse: 'number' },
+  { env: 'STOCK_STREAM_SOURCE', path: 'ingest.source', parse: 'string' },
+  { env: 'ALPHAVANTAGE_URL', path: 'ingest.alphavantage.url', parse: 'string' },
+  { env: 'ALPHAVANTAGE_API_KEY', path: 'ingest.alphavantage.apiKey', parse: 'string', secret: true },
   { env: 'REDIS_URL', path: 'redis.url', parse: 'string' },
   { env: 'MQTT_URL', path: 'mqtt.url', parse: 'string' },
   { env: 'MQTT_USERNAME', path: 'mqtt.username', parse: 'string' },

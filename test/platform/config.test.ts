@@ -37,7 +37,8 @@ test('defaults: Bitcoin, embedded log and SQLite, dashboard on 8080', () => {
   assert.equal(config.indicators, { sma: 20, ema: 20, rsi: 14, macd: { fast: 12, slow: 26, signal: 9 }, bollinger: { period: 20, stdDev: 2 } });
   assert.is(config.rules.length, 4);
   assert.is(config.process.group, 'stock-stream-processor');
-  assert.is(config.ingest.intervalSeconds, 1);
+  assert.is(config.ingest.intervalSeconds, undefined);
+  assert.is(config.ingest.source, 'coinbase');
   assert.is(config.dataDir, './data');
 });
 
