@@ -138,6 +138,23 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    aggregate: z
+      .object({
+        /** Consumer group of the aggregators (ticks, signals and indicators topics). */
+        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-aggregator'),
+        /** Every Redis key starts with `<keyPrefix>:`. */
+        keyPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"').default('stock'),
+        /** Days of candles kept per timeframe, counted back from the symbol's newest tick; daily figures are kept for good. */
+        candles1mDays: z.number().min(1).max(3650).default(7),
+        candles5mDays: z.number().min(1).max(3650).default(30),
+        candles1hDays: z.number().min(1).max(3650).default(365),
+        /** Signals kept in each symbol's recent list. */
+        recentSignals: z.number().int().min(1).max(10_000).default(50),
+        /** A tick, signal or indicator record later than now + this is refused as from the future. */
+        maxClockSkewSeconds: z.number().min(0).max(3600).default(60),
+      })
+      .strict()
+      .prefault({}),
     ingest: z
       .object({
         /** coinbase, kraken, alphavantage, simulator or replay:<file.csv>. */

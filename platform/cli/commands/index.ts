@@ -1,10 +1,12 @@
 // Every subcommand, in the order `stock-stream --help` lists them. A role's command joins when it works.
 import type { Command } from '../command.js';
+import { aggregateCommand } from './aggregate.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
 import { processCommand } from './process.js';
 import { publishCommand } from './publish.js';
 import { replayCommand } from './replay.js';
+import { statsCommand } from './stats.js';
 import { tailCommand } from './tail.js';
 
-export const commands: readonly Command[] = [processCommand, replayCommand, tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [processCommand, aggregateCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];

@@ -1,0 +1,161 @@
+// The aggregator: consumes ticks, signals and indicator records and keeps each symbol's daily figures,
+// candles and latest snapshot in the store. Every batch is applied with its offsets in one atomic
+// store write, so a redelivered batch (a restart, a lost commit) is skipped, never counted twice.
+// While the store is unreachable it retries with backoff and commits nothing; /healthz says so.
+import type { AggregateItem } from '../../core/aggregate/apply-batch.js';
+import { checkIndicatorRecord, checkSignal, type RecordCheck } from '../../core/aggregate/records.js';
+import { checkTick } from '../../core/tick.js';
+import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
+import type { Logger } from '../../platform/log.js';
+import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import { backoffDelay, sleep } from '../../platform/retry.js';
+import type { AggregateStore, StoreBatch } from '../../platform/store/store.js';
+import type { AggregatorMetrics } from './metrics.js';
+
+export interface AggregatorTopics {
+  readonly ticks: string;
+  readonly signals: string;
+  readonly indicators: string;
+}
+
+export interface AggregatorOptions {
+  readonly bus: Bus;
+  readonly store: AggregateStore;
+  readonly logger: Logger;
+  readonly topics: AggregatorTopics;
+  readonly group: string;
+  readonly metrics?: AggregatorMetrics;
+  /** Records later than now + this are refused as from the future (they would push retention forward). */
+  readonly maxClockSkewMs?: number;
+  readonly now?: () => number;
+  /** Backoff between store retries, and how long one delivery of a batch keeps retrying before handing it back to the bus. */
+  readonly retry?: { readonly initialMs: number; readonly maxMs: number; readonly windowMs: number };
+}
+
+/** Malformed messages logged one by one per batch; the rest are summed up in one line. */
+const LOGGED_PER_BATCH = 5;
+const SNIPPET_CHARS = 200;
+
+export class Aggregator {
+  private subscription: Subscription | undefined;
+  private outage: string | undefined;
+  private readonly stopping = new AbortController();
+  private readonly now: () => number;
+
+  constructor(private readonly options: AggregatorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    const { bus, topics } = this.options;
+    await bus.ensureTopics([{ name: topics.ticks }, { name: topics.signals }, { name: topics.indicators }]);
+    this.subscription = await bus.consume({
+      topics: [topics.ticks, topics.signals, topics.indicators],
+      group: this.options.group,
+      from: 'committed',
+      handler: (batch) => this.handle(batch),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  health(): HealthStatus {
+    if (this.outage) return { ok: false, detail: `not committing: ${this.outage} (retrying)` };
+    return { ok: this.subscription !== undefined, detail: this.subscription ? 'consuming' : 'not started' };
+  }
+
+  private async handle(batch: readonly BusMessage[]): Promise<void> {
+    const first = batch[0]!;
+    const started = performance.now();
+    const storeBatch: StoreBatch = {
+      topic: first.topic,
+      partition: first.partition,
+      nextOffset: (BigInt(batch[batch.length - 1]!.offset) + 1n).toString(),
+      items: this.parse(batch),
+    };
+    const result = await this.write(storeBatch);
+    const { metrics } = this.options;
+    if (metrics) {
+      const labels = { topic: first.topic };
+      const duplicates = result.duplicateSignals;
+      if (result.applied - duplicates > 0) metrics.messages.inc({ ...labels, result: 'applied' }, result.applied - duplicates);
+      if (duplicates > 0) metrics.messages.inc({ ...labels, result: 'duplicate' }, duplicates);
+      if (result.skipped > 0) metrics.messages.inc({ ...labels, result: 'redelivered' }, result.skipped);
+      metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  /** The batch's well-formed messages as items; the others are counted and logged, and left out. */
+  private parse(batch: readonly BusMessage[]): StoreBatch['items'] {
+    const { topics, logger, metrics } = this.options;
+    const latestTs = this.now() + (this.options.maxClockSkewMs ?? 60_000);
+    const items: Array<{ offset: string; item: AggregateItem }> = [];
+    let malformed = 0;
+    for (const message of batch) {
+      const item = toItem(message, topics, latestTs);
+      if (item.ok) {
+        items.push({ offset: message.offset, item: item.value });
+        continue;
+      }
+      malformed++;
+      metrics?.messages.inc({ topic: message.topic, result: 'malformed' });
+      if (malformed <= LOGGED_PER_BATCH) {
+        logger.warn(
+          { topic: message.topic, partition: message.partition, offset: message.offset, reason: item.reason, value: message.value.slice(0, SNIPPET_CHARS) },
+          'malformed message left out of the aggregates',
+        );
+      }
+    }
+    if (malformed > LOGGED_PER_BATCH) {
+      logger.warn({ topic: batch[0]!.topic, partition: batch[0]!.partition, count: malformed - LOGGED_PER_BATCH }, 'more malformed messages left out');
+    }
+    return items;
+  }
+
+  /** Applies the batch, retrying with backoff while the store fails; after the window the bus gets it back. */
+  private async write(batch: StoreBatch) {
+    const { store, logger, metrics } = this.options;
+    const { initialMs, maxMs, windowMs } = this.options.retry ?? { initialMs: 100, maxMs: 2000, windowMs: 5000 };
+    const began = this.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await store.applyBatch(batch);
+        if (this.outage) logger.info({ topic: batch.topic, partition: batch.partition }, 'store back: applying batches again');
+        this.outage = undefined;
+        return result;
+      } catch (error) {
+        const message = (error as Error).message;
+        metrics?.storeFailures.inc();
+        if (!this.outage) logger.warn({ err: error, topic: batch.topic, partition: batch.partition }, 'store write failed: not committing, retrying with backoff');
+        this.outage = message;
+        if (this.stopping.signal.aborted || this.now() - began >= windowMs) throw error;
+        await sleep(backoffDelay(attempt, { initialMs, maxMs }), this.stopping.signal);
+      }
+    }
+  }
+}
+
+function toItem(message: BusMessage, topics: AggregatorTopics, latestTs: number): RecordCheck<AggregateItem> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.value);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  if (message.topic === topics.ticks) {
+    const check = checkTick(parsed, latestTs);
+    if (!check.ok) return check;
+    if (message.key !== null && message.key !== check.tick.symbol) return { ok: false, reason: `key ${message.key} does not match symbol ${check.tick.symbol}` };
+    return { ok: true, value: { kind: 'tick', tick: check.tick } };
+  }
+  if (message.topic === topics.signals) {
+    const check = checkSignal(parsed, latestTs);
+    return check.ok ? { ok: true, value: { kind: 'signal', signal: check.value } } : check;
+  }
+  const check = checkIndicatorRecord(parsed, latestTs);
+  return check.ok ? { ok: true, value: { kind: 'indicators', indicators: check.value } } : check;
+}
