@@ -22,9 +22,9 @@ export class AlphaVantageServer {
   ) {}
 
   static async start(): Promise<AlphaVantageServer> {
-    let instance: AlphaVantageServer | undefined;
+    const holder: { instance?: AlphaVantageServer } = {};
     const server = createServer((request: IncomingMessage, response) => {
-      const self = instance!;
+      const self = holder.instance!;
       self.requests.push(new URL(request.url ?? '/', 'http://localhost'));
       const next = self.script.length > 1 ? self.script.shift()! : self.script[0];
       const answer = () => {
@@ -37,8 +37,8 @@ export class AlphaVantageServer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    instance = new AlphaVantageServer(server, `http://127.0.0.1:${port}/query`);
-    return instance;
+    holder.instance = new AlphaVantageServer(server, `http://127.0.0.1:${port}/query`);
+    return holder.instance;
   }
 
   /** Replaces what the next requests get. */
