@@ -3,10 +3,11 @@ import type { Command } from '../command.js';
 import { aggregateCommand } from './aggregate.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
+import { ingestCommand } from './ingest.js';
 import { processCommand } from './process.js';
 import { publishCommand } from './publish.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 import { tailCommand } from './tail.js';
 
-export const commands: readonly Command[] = [processCommand, aggregateCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];
