@@ -1,9 +1,9 @@
 // Runs every bench module and prints one table per group: ns/update and ratios, not absolute claims.
 //   npm run bench            (node --import tsx bench/run.ts)
-//   npm run bench -- replay  (one module: indicators, replay or processor)
+//   npm run bench -- replay  (one module: indicators, replay, processor or latency)
 import type { Bench, BenchRow } from './bench.js';
 import { indicatorsBench } from './indicators.bench.js';
-import { processorBench } from './processor.bench.js';
+import { latencyBench, processorBench } from './processor.bench.js';
 import { replayBench } from './replay.bench.js';
 
 // Add a module here: an async function returning rows.
@@ -11,6 +11,7 @@ const benches: Record<string, Bench> = {
   indicators: indicatorsBench,
   replay: replayBench,
   processor: processorBench,
+  latency: latencyBench,
 };
 
 const OURS = 'stock-stream';
