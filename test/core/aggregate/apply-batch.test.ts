@@ -6,7 +6,7 @@ import { applyBatch, type AggregateItem, type AggregateSettings, type StoredView
 import { DAY_MS, bucketStart, dayStart, utcDay, type Timeframe } from '../../../core/aggregate/calendar.js';
 import type { Candle } from '../../../core/aggregate/candle.js';
 import { dailyStats, type DayRecord } from '../../../core/aggregate/daily.js';
-import { mergeSummaries } from '../../../core/aggregate/price-summary.js';
+import { mergeSummaries, type PriceSummary } from '../../../core/aggregate/price-summary.js';
 import { seededRandom } from '../indicators/price-series.js';
 import { aggregateInput, assertSameDailies, directDailies } from '../../support/aggregates.js';
 
@@ -97,7 +97,7 @@ test('candles: the 1m candles equal a direct computation; each 5m and 1h candle 
   for (const timeframe of ['5m', '1h'] as const) {
     for (const candle of store.candlesOf('BTC-USD', timeframe)) {
       const parts = minutes.filter((m) => bucketStart(m.start, timeframe) === candle.start);
-      const merged = parts.slice(1).reduce((a, b) => mergeSummaries(a, b), parts[0]!);
+      const merged = parts.slice(1).reduce<PriceSummary>((a, b) => mergeSummaries(a, b), parts[0]!);
       assert.is(candle.open, merged.open);
       assert.is(candle.close, merged.close);
       assert.is(candle.high, merged.high);
