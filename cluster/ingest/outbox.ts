@@ -57,6 +57,7 @@ export class Outbox {
   private droppedTotal = 0;
   private droppedSinceLog = 0;
   private lastDropLog = Number.NEGATIVE_INFINITY;
+  private lastWriteErrorLog = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   constructor(private readonly options: OutboxOptions) {
@@ -91,16 +92,32 @@ export class Outbox {
     if (this.pending.length >= this.flushBatch) this.flush();
   }
 
-  /** Writes what is waiting in memory in one transaction, then enforces the bound. */
+  /**
+   * Writes what is waiting in memory in one transaction, then enforces the bound. Never throws: when
+   * the disk refuses (full, read-only), the messages stay in memory, bounded like the disk, and the
+   * next flush tries again.
+   */
   flush(): void {
     if (this.closed || this.pending.length === 0) return;
-    const entries = this.pending.splice(0);
+    const entries = this.pending.slice();
     const excess = Math.max(0, this.stored + entries.length - this.options.maxTicks);
     let dropped = 0;
-    this.db.transaction(() => {
-      for (const entry of entries) this.statements.insert.run(entry.topic, entry.key, entry.value, entry.at);
-      if (excess > 0) dropped = this.statements.dropOldest.run(this.protectedThrough, excess).changes;
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const entry of entries) this.statements.insert.run(entry.topic, entry.key, entry.value, entry.at);
+        if (excess > 0) dropped = this.statements.dropOldest.run(this.protectedThrough, excess).changes;
+      })();
+    } catch (error) {
+      const over = this.pending.length - this.options.maxTicks;
+      if (over > 0) this.pending.splice(0, over);
+      if (this.now() - this.lastWriteErrorLog >= DROP_LOG_INTERVAL_MS) {
+        this.options.logger.error({ err: error, inMemory: this.pending.length }, 'cannot write the outbox; holding messages in memory and retrying');
+        this.lastWriteErrorLog = this.now();
+      }
+      if (over > 0) this.reportDrop(over);
+      return;
+    }
+    this.pending.splice(0, entries.length);
     this.stored += entries.length - dropped;
     if (dropped > 0) this.reportDrop(dropped);
     for (const listener of this.listeners) listener();
@@ -259,17 +276,12 @@ export class OutboxDrainer {
     const batchSize = Math.max(1, Math.min(this.options.batchSize ?? 500, Math.floor(outbox.maxTicks / 2)));
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
-      const entries = outbox.take(batchSize);
-      if (entries.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          // A flush wakes the loop; the timer only covers a wake lost between take() and here.
-          setTimeout(resolve, 1000).unref();
-        });
-        this.wake = undefined;
-        continue;
-      }
       try {
+        const entries = outbox.take(batchSize);
+        if (entries.length === 0) {
+          await this.idle();
+          continue;
+        }
         for (const run of runsByTopic(entries, (entry) => this.dropOversized(entry))) {
           if (run.messages.length > 0) await bus.publish(run.topic, run.messages);
           outbox.remove(run.lastSeq);
@@ -284,6 +296,17 @@ export class OutboxDrainer {
         await sleep(backoffDelay(attempt++, { initialMs: 200, maxMs: 10_000 }), this.stopping.signal);
       }
     }
+  }
+
+  /** Waits for a flush; the timer only covers a wake lost between take() and here. */
+  private async idle(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      timer = setTimeout(resolve, 1000);
+    });
+    clearTimeout(timer);
+    this.wake = undefined;
   }
 }
 
