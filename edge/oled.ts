@@ -34,6 +34,8 @@ export interface FrameSink {
   show(frame: Frame, power: DisplayPower): Promise<void>;
   close(): Promise<void>;
   health(): { ok: boolean; detail: string };
+  /** Bytes written and pages sent since start. */
+  counters(): { bytes: number; pages: number };
 }
 
 export class OledDisplay implements FrameSink {
@@ -104,6 +106,10 @@ export class OledDisplay implements FrameSink {
     this.oled.buffer.fill(0);
     this.queue.commands(this.options.address, [SSD1306.DISPLAY_OFF]);
     await this.queue.idle();
+  }
+
+  counters(): { bytes: number; pages: number } {
+    return { bytes: this.queue.stats.bytes, pages: this.stats.pagesSent };
   }
 
   health(): { ok: boolean; detail: string } {

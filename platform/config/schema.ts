@@ -24,6 +24,9 @@ const urlWithScheme = (schemes: readonly string[]) =>
     { message: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
   );
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 07:30');
+const bcmPin = z.number().int().min(0).max(53);
+
 export const ConfigSchema = z
   .object({
     /** Symbols followed by every role. Bitcoin first; nothing assumes one symbol. */
@@ -217,6 +220,75 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The edge appliance: OLED, LEDs, buzzer and button (docs/edge.md). */
+    edge: z
+      .object({
+        /** auto: hardware when present, else virtual; required: fail without it; virtual: never touch it. */
+        hardware: z.enum(['auto', 'required', 'virtual']).default('auto'),
+        /** The edge's own reader group (it reads from the latest message; each edge device its own). */
+        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-edge'),
+        display: z
+          .object({
+            i2cBus: z.number().int().min(0).max(255).default(1),
+            /** 0x3C (60) on most modules, 0x3D on some. */
+            address: z.number().int().min(0x03).max(0x77).default(0x3c),
+            width: z.literal(128).default(128),
+            height: z.union([z.literal(64), z.literal(32)]).default(64),
+            /** Daytime brightness, percent. */
+            brightness: z.number().min(0).max(100).default(80),
+            pageSeconds: z.number().min(1).max(3600).default(8),
+            /** The frame moves a pixel this often against burn-in; 0 never. */
+            shiftMinutes: z.number().min(0).max(1440).default(2),
+            night: z
+              .object({
+                mode: z.enum(['none', 'dim', 'off']).default('dim'),
+                start: clockTime.default('23:00'),
+                end: clockTime.default('07:00'),
+                brightness: z.number().min(0).max(100).default(5),
+              })
+              .strict()
+              .prefault({}),
+          })
+          .strict()
+          .prefault({}),
+        gpio: z
+          .object({
+            /** Where sysfs GPIO lives (tests point it at a fake tree). */
+            root: z.string().min(1).default('/sys/class/gpio'),
+            /** Label of the GPIO chip; unset: the Pi's (pinctrl-rp1, -bcm2712, -bcm2711, -bcm2835). */
+            chipLabel: z.string().min(1).optional(),
+            /** BCM pin numbers. */
+            buyLed: bcmPin.default(17),
+            sellLed: bcmPin.default(27),
+            buzzer: bcmPin.nullable().default(22),
+            button: bcmPin.nullable().default(23),
+            buttonActiveLow: z.boolean().default(true),
+          })
+          .strict()
+          .refine(
+            (gpio) => {
+              const used = [gpio.buyLed, gpio.sellLed, gpio.buzzer, gpio.button].filter((pin) => pin !== null);
+              return new Set(used).size === used.length;
+            },
+            { message: 'each pin may be used once', path: ['buyLed'] },
+          )
+          .prefault({}),
+        alerts: z
+          .object({
+            blinkSeconds: z.number().min(0).max(3600).default(30),
+            cooldownSeconds: z.number().min(0).max(86_400).default(60),
+            /** A signal older than this on arrival lights its LED without blinking or beeping. */
+            maxSignalAgeSeconds: z.number().min(1).max(86_400).default(300),
+            /** The buzzer stays silent between these local times; unset: never. */
+            quietHours: z.object({ start: clockTime, end: clockTime }).strict().optional(),
+          })
+          .strict()
+          .prefault({}),
+        /** No tick for this long: the display marks the price STALE. */
+        staleSeconds: z.number().positive().max(86_400).default(30),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -246,4 +318,5 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: En
   { env: 'MQTT_URL', path: 'mqtt.url', parse: 'string' },
   { env: 'MQTT_USERNAME', path: 'mqtt.username', parse: 'string' },
   { env: 'MQTT_PASSWORD', path: 'mqtt.password', parse: 'string', secret: true },
+  { env: 'EDGE_HARDWARE', path: 'edge.hardware', parse: 'string' },
 ];

@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { aggregateCommand } from './aggregate.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
+import { edgeCommand } from './edge.js';
 import { ingestCommand } from './ingest.js';
 import { processCommand } from './process.js';
 import { publishCommand } from './publish.js';
@@ -10,4 +11,4 @@ import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 import { tailCommand } from './tail.js';
 
-export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, edgeCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];

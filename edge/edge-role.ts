@@ -1,0 +1,202 @@
+// The edge role: reads ticks, indicators and signals from the bus (its own reader group, from the
+// latest message), keeps the display state and the alert state (both pure core), and drives the
+// OLED and the LED/buzzer lines, or only the in-memory panel when there is no hardware.
+import type { Bus, BusMessage, Subscription } from '../platform/bus/bus.js';
+import type { Logger } from '../platform/log.js';
+import type { HealthStatus } from '../platform/ops/ops-server.js';
+import { checkTick, priceProblem, SYMBOL_PATTERN, tsProblem } from '../core/tick.js';
+import { alertLevels, alertStep, INITIAL_ALERT_STATE, type AlertSettings, type AlertState } from '../core/edge/alerts.js';
+import { renderDisplay, type DisplaySettings } from '../core/edge/display-controller.js';
+import { applyIndicators, applySignal, applyTick, initialDisplayState, type DisplayState } from '../core/edge/display-state.js';
+import type { Side } from '../core/contracts.js';
+import type { AlertOutputs } from './alert-lines.js';
+import type { FrameSink } from './oled.js';
+import type { EdgeMetrics } from './metrics.js';
+import type { EdgePanel } from './virtual-panel.js';
+
+export interface EdgeClock {
+  now(): number;
+  /** Minutes after local midnight at `now`. */
+  minuteOfDay(now: number): number;
+}
+
+export const SYSTEM_CLOCK: EdgeClock = {
+  now: () => Date.now(),
+  minuteOfDay: (now) => {
+    const date = new Date(now);
+    return date.getHours() * 60 + date.getMinutes();
+  },
+};
+
+export interface EdgeRoleOptions {
+  readonly bus: Bus;
+  readonly logger: Logger;
+  readonly topics: { readonly ticks: string; readonly indicators: string; readonly signals: string };
+  readonly group: string;
+  readonly symbols: readonly string[];
+  readonly display: DisplaySettings;
+  readonly alerts: AlertSettings;
+  readonly panel: EdgePanel;
+  readonly frameSink?: FrameSink | undefined;
+  readonly outputs?: AlertOutputs | undefined;
+  readonly metrics?: EdgeMetrics | undefined;
+  readonly clock?: EdgeClock;
+  /** LED and button period; the display renders every fifth. */
+  readonly intervalMs?: number;
+}
+
+/** Larger bus values are refused before parsing: nothing the edge reads is this big. */
+const MAX_VALUE_CHARS = 64 * 1024;
+
+export class EdgeRole {
+  private display: DisplayState;
+  private alerts: AlertState = INITIAL_ALERT_STATE;
+  private subscription: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private steps = 0;
+  private lastHardwareError: string | undefined;
+  private readonly clock: EdgeClock;
+
+  constructor(private readonly options: EdgeRoleOptions) {
+    this.display = initialDisplayState(options.symbols);
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+  }
+
+  async start(): Promise<void> {
+    const { bus, topics, group } = this.options;
+    await bus.ensureTopics([{ name: topics.ticks }, { name: topics.indicators }, { name: topics.signals }]);
+    this.subscription = await bus.consume({
+      topics: [topics.ticks, topics.indicators, topics.signals],
+      group,
+      from: 'latest',
+      handler: async (batch) => this.handle(batch),
+    });
+    await this.step();
+    this.timer = setInterval(() => {
+      this.running ??= this.step().finally(() => (this.running = undefined));
+    }, this.options.intervalMs ?? 50);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.subscription?.stop();
+    await this.running;
+    this.options.panel.setLeds({ buyLed: 0, sellLed: 0, buzzer: 0 });
+    await this.options.outputs?.close().catch((error: Error) => this.options.logger.warn({ err: error.message }, 'releasing GPIO lines failed'));
+    await this.options.frameSink?.close().catch((error: Error) => this.options.logger.warn({ err: error.message }, 'switching the OLED off failed'));
+  }
+
+  health(): HealthStatus {
+    const sink = this.options.frameSink?.health();
+    if (sink && !sink.ok) return sink;
+    if (this.lastHardwareError) return { ok: false, detail: this.lastHardwareError };
+    const mode = `display ${this.options.frameSink ? 'OLED' : 'virtual'}, LEDs ${this.options.outputs ? 'GPIO' : 'virtual'}`;
+    return { ok: this.subscription !== undefined, detail: `${mode}; ${this.options.symbols.length} symbol(s)` };
+  }
+
+  /** Every message is checked; a malformed one is counted and logged, never thrown (that would redeliver it forever). */
+  handle(batch: readonly BusMessage[]): void {
+    const { topics, metrics, logger } = this.options;
+    for (const message of batch) {
+      const kind = message.topic === topics.ticks ? 'ticks' : message.topic === topics.indicators ? 'indicators' : 'signals';
+      let result: 'shown' | 'ignored' | 'rejected';
+      try {
+        result = this.apply(kind, message);
+      } catch (error) {
+        result = 'rejected';
+        logger.warn({ topic: message.topic, offset: message.offset, reason: (error as Error).message }, 'edge: malformed message skipped');
+      }
+      metrics?.messages.inc({ topic: kind, result });
+    }
+  }
+
+  private apply(kind: 'ticks' | 'indicators' | 'signals', message: BusMessage): 'shown' | 'ignored' {
+    if (message.value.length > MAX_VALUE_CHARS) throw new Error(`value of ${message.value.length} characters, over ${MAX_VALUE_CHARS}`);
+    let value: unknown;
+    try {
+      value = JSON.parse(message.value);
+    } catch {
+      throw new Error('not JSON');
+    }
+    const now = this.clock.now();
+    const followed = (symbol: string) => this.options.symbols.includes(symbol);
+    if (kind === 'ticks') {
+      const check = checkTick(value, now + 60_000);
+      if (!check.ok) throw new Error(check.reason);
+      if (!followed(check.tick.symbol)) return 'ignored';
+      this.display = applyTick(this.display, check.tick, now);
+      return 'shown';
+    }
+    const record = requireObject(value);
+    const symbol = record.symbol;
+    if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) throw new Error('symbol: must look like BTC-USD');
+    if (kind === 'indicators') {
+      const rsi = record.rsi;
+      if (rsi !== null && (typeof rsi !== 'number' || !Number.isFinite(rsi) || rsi < 0 || rsi > 100)) throw new Error('rsi: must be null or 0..100');
+      if (!followed(symbol)) return 'ignored';
+      this.display = applyIndicators(this.display, { symbol, rsi });
+      return 'shown';
+    }
+    const { id, side, ts, price } = record;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200) throw new Error('id: must be a short string');
+    if (side !== 'buy' && side !== 'sell') throw new Error('side: must be buy or sell');
+    const problem = tsProblem(ts, now + 60_000) ?? priceProblem(price);
+    if (problem) throw new Error(problem);
+    if (!followed(symbol)) return 'ignored';
+    const signal = { id, symbol, side: side as Side, ts: ts as number, price: price as number };
+    this.display = applySignal(this.display, signal, now);
+    const step = alertStep(this.alerts, { type: 'signal', id, side: signal.side, ts: signal.ts, now }, this.options.alerts);
+    this.alerts = step.state;
+    this.options.metrics?.alerts.inc({ side: signal.side, event: step.event });
+    if (step.event === 'alert') this.options.logger.info({ symbol, side, price }, `${side} signal: alerting`);
+    return 'shown';
+  }
+
+  /** One turn of the loop: the button, the LED/buzzer levels, and every fifth turn a frame. */
+  private async step(): Promise<void> {
+    const { outputs, panel, frameSink, metrics } = this.options;
+    const now = this.clock.now();
+    const minute = this.clock.minuteOfDay(now);
+    try {
+      if (outputs && (await outputs.pollButton())) {
+        const step = alertStep(this.alerts, { type: 'button', now }, this.options.alerts);
+        this.alerts = step.state;
+        this.options.logger.info({ event: step.event }, 'button pressed');
+      }
+      const levels = alertLevels(this.alerts, now, minute, this.options.alerts);
+      panel.setLeds(levels);
+      metrics?.leds.set({ line: 'buy' }, levels.buyLed);
+      metrics?.leds.set({ line: 'sell' }, levels.sellLed);
+      metrics?.leds.set({ line: 'buzzer' }, levels.buzzer);
+      await outputs?.apply(levels);
+      this.lastHardwareError = undefined;
+    } catch (error) {
+      this.lastHardwareError = `GPIO: ${(error as Error).message}`;
+    }
+    if (this.steps++ % 5 !== 0) return;
+    const started = performance.now();
+    const output = renderDisplay(this.display, this.options.bus.health().ok, { now, minuteOfDay: minute }, this.options.display);
+    metrics?.renderSeconds.observe((performance.now() - started) / 1000);
+    panel.setFrame(output.frame, output.on, output.contrast, output.page);
+    if (frameSink) {
+      const counters = frameSink.counters();
+      metrics?.i2cBytes.set(counters.bytes);
+      metrics?.pagesSent.set(counters.pages);
+      // Not awaited: the LEDs keep their rhythm while a frame is on the wire (the sink drops frames while busy).
+      void frameSink.show(output.frame, { on: output.on, contrast: output.contrast }).catch((error: Error) => {
+        this.lastHardwareError = `OLED: ${error.message}`;
+      });
+    }
+  }
+
+  /** The current display state (plain JSON), for tests and a future dashboard. */
+  state(): DisplayState {
+    return this.display;
+  }
+}
+
+function requireObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+  return value as Record<string, unknown>;
+}

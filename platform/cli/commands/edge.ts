@@ -1,0 +1,50 @@
+// `stock-stream edge`: the edge appliance role (OLED price display, buy/sell LEDs, buzzer, button).
+import { contrastFromPercent, edgeSettings } from '../../../edge/settings.js';
+import { EdgeRole } from '../../../edge/edge-role.js';
+import { openEdgeHardware } from '../../../edge/hardware.js';
+import { edgeMetrics } from '../../../edge/metrics.js';
+import { EdgePanel } from '../../../edge/virtual-panel.js';
+import type { Command } from '../command.js';
+import { runRole } from '../role-runner.js';
+
+export const edgeCommand: Command = {
+  name: 'edge',
+  summary: 'run the edge appliance: OLED price display, buy/sell LEDs, buzzer and button',
+  description:
+    'Reads the ticks, indicators and signals topics (its own reader group edge.group, from the latest\n' +
+    'message) and shows each followed symbol on an SSD1306 OLED (I2C, 128x64 or 128x32): price, change\n' +
+    'since the UTC day open, sparkline, RSI, the last signal and its age, and STALE / NO BUS / SIM marks.\n' +
+    'A fresh signal blinks the buy or sell LED and beeps (muted in quiet hours); the button acknowledges.\n' +
+    'Without /dev/i2c-N or sysfs GPIO it runs virtually (edge.hardware: auto), keeping the frame and LED\n' +
+    'states in memory for the dashboard; edge.hardware: required makes missing hardware an error.\n' +
+    'Serves /healthz and /metrics on PORT. On SIGINT/SIGTERM the LEDs go off, the lines are released\n' +
+    'and the display is switched off. See docs/edge.md.',
+  positionals: [],
+  options: {},
+  examples: ['stock-stream edge', 'EDGE_HARDWARE=virtual PORT=9102 stock-stream edge   # no hardware, frames in memory only'],
+  run: (context) =>
+    runRole(context, {
+      name: 'edge',
+      async start({ config, logger, bus, registry }) {
+        const { display, alerts } = edgeSettings(config.edge);
+        const hardware = await openEdgeHardware(config.edge, logger);
+        const panel = new EdgePanel(display.width, display.height, { display: hardware.frameSink !== undefined, gpio: hardware.outputs !== undefined });
+        const role = new EdgeRole({
+          bus,
+          logger,
+          topics: config.topics,
+          group: config.edge.group,
+          symbols: config.symbols,
+          display,
+          alerts,
+          panel,
+          frameSink: hardware.frameSink,
+          outputs: hardware.outputs,
+          metrics: edgeMetrics(registry),
+        });
+        await role.start();
+        logger.info({ contrast: contrastFromPercent(config.edge.display.brightness), ...panel.hardware }, 'edge panel ready');
+        return { checks: [{ name: 'edge', check: () => role.health() }], stop: () => role.stop() };
+      },
+    }),
+};
