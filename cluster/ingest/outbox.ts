@@ -197,6 +197,8 @@ export interface DrainerOptions {
   readonly now?: () => number;
   /** A backlog whose oldest message has waited longer than this makes health() fail (default 30 s). */
   readonly stalledAfterMs?: number;
+  /** So does a publish the bus has not acknowledged for this long (default 5 s): Kafka is away. */
+  readonly publishTimeoutMs?: number;
   /** Told what the bus acknowledged. */
   readonly onPublished?: (topic: string, count: number) => void;
 }
@@ -211,6 +213,7 @@ export class OutboxDrainer {
   private readonly stopping = new AbortController();
   private wake: (() => void) | undefined;
   private lastError: string | undefined;
+  private publishingSince: number | undefined;
   private readonly now: () => number;
   private readonly unsubscribe: () => void;
 
@@ -258,6 +261,10 @@ export class OutboxDrainer {
     if (waiting > 0) parts.push(`oldest ${Math.round(ageMs / 1000)} s`);
     if (dropped > 0) parts.push(`${dropped} dropped at the bound`);
     if (this.lastError) parts.push(`last publish error: ${this.lastError}`);
+    const publishMs = this.publishingSince === undefined ? 0 : this.now() - this.publishingSince;
+    if (publishMs > (this.options.publishTimeoutMs ?? 5000)) {
+      return { ok: false, detail: `the bus has not acknowledged a publish for ${Math.round(publishMs / 1000)} s: ${parts.join(', ')}` };
+    }
     const stalled = waiting > 0 && ageMs > (this.options.stalledAfterMs ?? 30_000);
     return { ok: !stalled, detail: (stalled ? 'not draining: ' : '') + parts.join(', ') };
   }
@@ -283,7 +290,10 @@ export class OutboxDrainer {
           continue;
         }
         for (const run of runsByTopic(entries, (entry) => this.dropOversized(entry))) {
-          if (run.messages.length > 0) await bus.publish(run.topic, run.messages);
+          if (run.messages.length > 0) {
+            this.publishingSince = this.now();
+            await bus.publish(run.topic, run.messages).finally(() => (this.publishingSince = undefined));
+          }
           outbox.remove(run.lastSeq);
           if (run.messages.length > 0) this.options.onPublished?.(run.topic, run.messages.length);
         }
