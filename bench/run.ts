@@ -1,7 +1,8 @@
 // Runs every bench module and prints one table per group: ns/update and ratios, not absolute claims.
 //   npm run bench            (node --import tsx bench/run.ts)
-//   npm run bench -- replay  (one module: indicators, replay, processor or latency)
+//   npm run bench -- replay  (one module: indicators, replay, processor, latency or edge)
 import type { Bench, BenchRow } from './bench.js';
+import { edgeBench } from './edge.bench.js';
 import { indicatorsBench } from './indicators.bench.js';
 import { latencyBench, processorBench } from './processor.bench.js';
 import { replayBench } from './replay.bench.js';
@@ -12,6 +13,7 @@ const benches: Record<string, Bench> = {
   replay: replayBench,
   processor: processorBench,
   latency: latencyBench,
+  edge: edgeBench,
 };
 
 const OURS = 'stock-stream';
