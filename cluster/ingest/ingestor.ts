@@ -48,6 +48,8 @@ export interface IngestDeadLetter {
 export const MAX_DLQ_VALUE_CHARS = 10_000;
 const REJECT_LOG_INTERVAL_MS = 30_000;
 const WATCH_INTERVAL_MS = 1000;
+/** How long stop() waits for the source, then for a publish in hand: both within the CLI's 5 s grace. */
+const STOP_WAIT_MS = 1500;
 
 export class Ingestor {
   private readonly validator: TickValidator;
@@ -125,12 +127,12 @@ export class Ingestor {
     clearInterval(this.watchTimer);
     if (this.running) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.running, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      await Promise.race([this.running, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
       clearTimeout(timer);
     }
     this.stopped = true;
     this.outbox?.flush();
-    await this.drainer?.stop();
+    await this.drainer?.stop(STOP_WAIT_MS);
     this.outbox?.close();
   }
 

@@ -1,16 +1,19 @@
 // The outage test: a real Kafka broker (this test's own) is killed while ticks stream in. The
 // ingestor keeps accepting into its outbox, /healthz's outbox check shows the backlog, and when the
 // broker is back every tick arrives exactly once and, per symbol, in order.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ingestor } from '../../cluster/ingest/ingestor.js';
+import { Outbox } from '../../cluster/ingest/outbox.js';
 import type { BusMessage } from '../../platform/bus/bus.js';
 import { KafkaBus } from '../../platform/bus/kafka-bus.js';
 import { createLogger } from '../../platform/log.js';
-import { startKafka } from '../services/kafka.js';
+import { freePort } from '../services/child.js';
+import { startKafka, type KafkaService } from '../services/kafka.js';
+import { cli, startService } from '../support/cli.js';
 import { eventually } from '../support/wait.js';
 import { ScriptedSource, observe } from './test-source.js';
 
@@ -18,8 +21,13 @@ const test = suite('ingest outage');
 const logger = createLogger('silent');
 const SYMBOLS = ['BTC-USD', 'ETH-USD', 'SOL-USD'];
 
+let kafka: KafkaService;
+test.before(async () => {
+  kafka = await startKafka(mkdtempSync(join(tmpdir(), 'ingest-kafka-')));
+});
+test.after(async () => kafka.stop());
+
 test('Kafka killed mid-stream: ingest keeps accepting, then every tick arrives once and in order per symbol', async () => {
-  const kafka = await startKafka(mkdtempSync(join(tmpdir(), 'ingest-kafka-')));
   const bus = await KafkaBus.connect({ brokers: kafka.brokers, clientId: 'ingest-outage', logger, partitions: 3 });
   const source = new ScriptedSource({ live: true });
   const ingestor = new Ingestor({
@@ -78,7 +86,38 @@ test('Kafka killed mid-stream: ingest keeps accepting, then every tick arrives o
     assert.equal(times, [...times].sort((a, b) => a - b), `${symbol} in order`);
   }
   await bus.close();
-  await kafka.stop();
+});
+
+test('stock-stream ingest stopped while Kafka is down keeps the backlog on disk; the next start sends it first', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ingest-data-'));
+  const env = { STOCK_STREAM_DATA_DIR: dataDir, KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(','), KAFKA_TOPIC: 'restart.ticks', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const port = String(await freePort());
+  const service = await startService(['ingest', '--source', 'simulator'], { ...env, PORT: port, MESSAGE_INTERVAL: '0.02', LOG_LEVEL: 'info' });
+  await eventually(async () => assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^stock_stream_ingest_published_total\{topic="restart.ticks",role="ingest"\} [1-9]/m));
+  await kafka.stop('SIGKILL');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  service.child.kill('SIGTERM');
+  assert.is(await service.exit, 0, 'stops within the grace period although a publish hangs');
+  const left = new Outbox({ file: join(dataDir, 'ingest-outbox.sqlite'), maxTicks: 1000, logger });
+  const waiting = left.take(1000).map((entry) => JSON.parse(entry.value) as { ts: number });
+  left.close();
+  assert.ok(waiting.length >= 30, `ticks of the outage kept on disk (${waiting.length})`);
+
+  await kafka.start();
+  const empty = join(dataDir, 'empty.csv');
+  writeFileSync(empty, 'ts,price\n');
+  const run = await cli(['ingest', '--source', `replay:${empty}`, '--speed', '0'], { ...env, PORT: String(await freePort()) });
+  assert.is(run.code, 0, run.stderr);
+  const reopened = new Outbox({ file: join(dataDir, 'ingest-outbox.sqlite'), maxTicks: 1000, logger });
+  assert.is(reopened.size(), 0, 'drained before the replay ended');
+  reopened.close();
+  const tail = await cli(['tail', 'restart.ticks', '--from-beginning', '--value-only', '--max', '100000'], env, undefined, (child) =>
+    setTimeout(() => child.kill('SIGINT'), 4000),
+  );
+  const times = tail.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { ts: number }).ts);
+  const onBus = new Set(times);
+  assert.ok(waiting.every((tick) => onBus.has(tick.ts)), 'every tick left on disk reached the bus');
+  assert.equal(times, [...times].sort((a, b) => a - b), 'in order');
 });
 
 test.run();
