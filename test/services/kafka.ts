@@ -64,8 +64,9 @@ export async function startKafka(dir: string): Promise<KafkaService> {
   );
   const java = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath];
   // Any 16 random bytes in base64url make a valid KRaft cluster id; no second JVM start needed for it.
+  // Passed as --cluster-id=ID: an id that starts with "-" would otherwise read as an option.
   const clusterId = randomBytes(16).toString('base64url');
-  await run('java', [...java, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', properties]).catch(
+  await run('java', [...java, 'kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, '-c', properties]).catch(
     (error: { stderr?: string; message: string }) => {
       throw new Error(`kafka storage format failed: ${error.stderr?.trim() || error.message}`);
     },
