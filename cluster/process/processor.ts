@@ -1,7 +1,10 @@
 // The stream processor: consumes ticks, runs each symbol's pipeline (the pure core), and publishes
-// indicators, signals and a state snapshot per input partition, all in one transaction with the
-// consumed offset. Restarted at any point, it restores the snapshot that matches its committed offset
-// and produces exactly the same signals as an uninterrupted run.
+// indicators, signals and a state snapshot per input partition, all in one transaction. The snapshot
+// holds the next input offset, so the snapshot is the truth about what has been consumed: the group's
+// position is committed after it, lazily (two round trips fewer per batch on Kafka). Restarted at any
+// point, it restores the latest snapshot, skips input that snapshot has consumed, and produces
+// exactly the same signals as an uninterrupted run.
+import { randomUUID } from 'node:crypto';
 import type { Bus, BatchContext, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
 import type { HealthStatus } from '../../platform/ops/ops-server.js';
@@ -73,6 +76,7 @@ export class Processor {
       group: this.options.group,
       from: 'committed',
       transactional: true,
+      commitPosition: 'after-outputs',
       handler: (batch, context) => this.handle(batch, context),
     });
   }
@@ -96,20 +100,23 @@ export class Processor {
         state = await this.restore(first.partition, first.offset);
         this.partitions.set(first.partition, state);
       }
+      // Input the state has already consumed (its outputs are committed) comes again after a crash
+      // or a rebalance, because the group's position is committed after the outputs: skip it.
+      const from = BigInt(state.nextOffset);
+      const fresh = BigInt(first.offset) >= from ? batch : batch.filter((message) => BigInt(message.offset) >= from);
       // The state is worked on in place. If this handler throws, the catch below drops it; if the
-      // bus then fails to commit, the batch comes again from an offset this state is past, and the
-      // check above restores it from the changelog.
-      this.process(batch, state, context);
-      const next = (BigInt(batch[batch.length - 1]!.offset) + 1n).toString();
-      state.nextOffset = next;
+      // bus then fails to commit, the batch comes again and the check above restores the state.
+      this.process(fresh, state, context);
+      const next = BigInt(batch[batch.length - 1]!.offset) + 1n;
+      if (next > from) state.nextOffset = next.toString();
       const snapshot: PartitionSnapshot = {
         version: 1,
         topic: first.topic,
         partition: first.partition,
-        nextOffset: next,
+        nextOffset: state.nextOffset,
         symbols: Object.fromEntries([...state.symbols].map(([symbol, pipeline]) => [symbol, pipeline.snapshot()])),
       };
-      context.publish(this.options.topics.state, [{ key: `p${first.partition}`, partition: first.partition, value: JSON.stringify(snapshot) }]);
+      context.publish(this.options.topics.state, [{ key: snapshotKey(first.partition), partition: first.partition, value: JSON.stringify(snapshot) }]);
       this.lastError = undefined;
     } catch (error) {
       this.partitions.delete(first.partition);
@@ -165,57 +172,88 @@ export class Processor {
     if (signals.length > 0) context.publish(topics.signals, signals);
   }
 
-  /** The state at `offset`: fresh when the group never committed, else the matching snapshot. */
+  /**
+   * The partition's state before the batch at `offset`: the latest snapshot in the changelog, or
+   * fresh state when the group has never committed. The bus has fenced any earlier owner before
+   * this runs, so no snapshot can be committed after the one found.
+   */
   private async restore(partition: number, offset: string): Promise<PartitionState> {
     const { bus, topics, group, logger } = this.options;
     const committed = (await bus.committedOffsets(group, topics.ticks)).get(partition);
-    if (committed === undefined) {
-      logger.info({ partition, offset }, 'no committed offset: starting this partition with fresh state');
+    const snapshot = await this.latestSnapshot(partition);
+    if (!snapshot) {
+      if (committed !== undefined) {
+        throw new Error(
+          `no state snapshot in ${topics.state} for ${topics.ticks} partition ${partition}, though group ${group} has consumed it; ` +
+            `the changelog was lost: delete consumer group ${group} to rebuild from the earliest tick (its signals are then published again)`,
+        );
+      }
+      logger.info({ partition, offset }, 'no snapshot and no committed offset: starting this partition with fresh state');
       return { nextOffset: offset, symbols: new Map() };
     }
-    const snapshot = await this.findSnapshot(partition, offset);
-    logger.info({ partition, offset, symbols: Object.keys(snapshot.symbols) }, 'restored partition state from the changelog');
+    let nextOffset = snapshot.nextOffset;
+    if (BigInt(offset) > BigInt(nextOffset)) {
+      // Retention deleted input before it was processed, or the group's offsets were moved on purpose.
+      logger.warn({ partition, from: nextOffset, to: offset }, 'input between the snapshot and the first available tick is gone: continuing without it');
+      nextOffset = offset;
+    }
+    logger.info({ partition, offset, nextOffset, symbols: Object.keys(snapshot.symbols) }, 'restored partition state from the changelog');
     const symbols = new Map<string, SymbolPipeline>();
     for (const [symbol, saved] of Object.entries(snapshot.symbols)) symbols.set(symbol, this.options.pipelines.restore(symbol, saved));
-    return { nextOffset: offset, symbols };
+    return { nextOffset, symbols };
   }
 
-  private async findSnapshot(partition: number, offset: string): Promise<PartitionSnapshot> {
-    const { bus, topics, group } = this.options;
+  /**
+   * Reads the partition's changelog to its end: writes a barrier with a fresh nonce, then reads from
+   * the earliest record until the barrier. The last snapshot before it is the latest committed one.
+   */
+  private async latestSnapshot(partition: number): Promise<PartitionSnapshot | undefined> {
+    const { bus, topics } = this.options;
     const timeoutMs = this.options.restoreTimeoutMs ?? 30_000;
-    let found: PartitionSnapshot | undefined;
-    let resolveFound: () => void = () => {};
-    const done = new Promise<void>((resolve) => (resolveFound = resolve));
+    const nonce = randomUUID();
+    await bus.publish(topics.state, [{ key: barrierKey(partition), partition, value: JSON.stringify({ barrier: nonce }) }]);
+    let latest: PartitionSnapshot | undefined;
+    let problem: Error | undefined;
+    let resolveDone: () => void = () => {};
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
     const reader = await bus.consume({
       topics: [topics.state],
       from: 'earliest',
       handler: async (batch) => {
         for (const message of batch) {
-          if (message.partition !== partition || message.key !== `p${partition}`) continue;
-          const snapshot = JSON.parse(message.value) as PartitionSnapshot;
-          if (snapshot.version === 1 && snapshot.topic === topics.ticks && snapshot.nextOffset === offset) {
-            found = snapshot;
-            resolveFound();
+          if (message.partition !== partition) continue;
+          if (message.key === barrierKey(partition) && message.value.includes(nonce)) {
+            resolveDone();
+            return;
+          }
+          if (message.key !== snapshotKey(partition)) continue;
+          try {
+            const snapshot = JSON.parse(message.value) as PartitionSnapshot;
+            if (snapshot.version === 1 && snapshot.topic === topics.ticks) latest = snapshot;
+          } catch (error) {
+            problem = new Error(`${topics.state} partition ${partition} offset ${message.offset} is not a snapshot: ${(error as Error).message}`);
+            resolveDone();
+            return;
           }
         }
       },
     });
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     try {
-      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(() => ((timedOut = true), resolve()), timeoutMs)))]);
     } finally {
       clearTimeout(timer);
       await reader.stop();
     }
-    if (!found) {
-      throw new Error(
-        `no state snapshot in ${topics.state} for ${topics.ticks} partition ${partition} at offset ${offset}; ` +
-          `the changelog was lost: delete consumer group ${group} to rebuild from the earliest tick (its signals are then published again)`,
-      );
-    }
-    return found;
+    if (problem) throw problem;
+    if (timedOut) throw new Error(`could not read ${topics.state} partition ${partition} to its end within ${timeoutMs} ms`);
+    return latest;
   }
 }
+
+const snapshotKey = (partition: number) => `p${partition}`;
+const barrierKey = (partition: number) => `barrier-p${partition}`;
 
 function deadLetter(message: BusMessage, reason: string) {
   return {

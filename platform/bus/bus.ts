@@ -48,8 +48,23 @@ export interface ConsumeOptions {
    * only after the returned promise resolves; if it rejects, the batch is delivered again (at least once).
    */
   readonly handler: (batch: readonly BusMessage[], context: BatchContext) => Promise<void>;
-  /** Commit each batch atomically with what its handler published (needs a group). */
+  /**
+   * Exactly-once outputs (needs a group): each batch's outputs commit as one atomic step, in order,
+   * or not at all. Before the handler first sees a partition, any earlier owner's unfinished batch on
+   * it is finished (committed or rolled back) and that owner can no longer commit.
+   */
   readonly transactional?: boolean;
+  /**
+   * With `transactional`, when the group's position is committed:
+   * - 'with-outputs' (default): in the same atomic step as the outputs, so a batch delivered again
+   *   was never committed.
+   * - 'after-outputs': afterwards, lazily (at most about once a second). After a crash or a
+   *   rebalance, input whose outputs were already committed may be delivered again, and the handler
+   *   must recognise it from what it published (the processor keeps the next input offset in its
+   *   state snapshot). On Kafka this takes two round trips off every batch. The embedded log always
+   *   commits both together, which also satisfies this contract.
+   */
+  readonly commitPosition?: 'with-outputs' | 'after-outputs';
 }
 
 export interface Subscription {

@@ -139,6 +139,7 @@ export class KafkaBus implements Bus {
     const from = options.from ?? 'committed';
     const group = options.group;
     const transactional = options.transactional === true;
+    const positionInTransaction = options.commitPosition !== 'after-outputs';
     // One transactional producer per input partition, with an id that survives restarts: a new
     // owner of the partition fences the old one and aborts whatever it left open.
     const producers = new Map<string, Producer>();
@@ -162,6 +163,15 @@ export class KafkaBus implements Bus {
       }
       return producer;
     };
+    const dropProducer = (topic: string, partition: number) => {
+      const id = `${group}.${topic}.${partition}`;
+      const producer = producers.get(id);
+      producers.delete(id);
+      void producer?.disconnect().catch(() => {});
+    };
+    // Positions committed after the outputs ('after-outputs'): when each partition was last committed.
+    const positionCommittedAt = new Map<string, number>();
+    const POSITION_COMMIT_INTERVAL_MS = 1000;
     const groupId = group ?? `stock-stream-reader-${randomUUID()}`;
     if (group !== undefined && from !== 'committed') {
       for (const topic of options.topics) await this.admin.resetOffsets({ groupId, topic, earliest: from === 'earliest' });
@@ -197,24 +207,37 @@ export class KafkaBus implements Bus {
           value: message.value === null ? '' : message.value.toString('utf8'),
           timestamp: Number(message.timestamp),
         }));
+        // Connecting the partition's transactional producer fences any earlier owner and finishes
+        // its open transaction: done before the handler reads state that transaction may have written.
+        const producer = transactional ? await transactionalProducer(batch.topic, batch.partition) : undefined;
         const { context, outputs } = collectingContext();
         await options.handler(messages, context);
         const last = messages[messages.length - 1]!.offset;
         const next = (BigInt(last) + 1n).toString();
         const requests = sizedRequests(outputs);
-        if (transactional) {
-          const producer = await transactionalProducer(batch.topic, batch.partition);
+        if (producer) {
           const transaction = await producer.transaction();
           try {
             for (const topicMessages of requests) await transaction.sendBatch({ topicMessages, acks: -1 });
-            await transaction.sendOffsets({
-              consumerGroupId: groupId,
-              topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-            });
+            if (positionInTransaction) {
+              await transaction.sendOffsets({
+                consumerGroupId: groupId,
+                topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+              });
+            }
             await transaction.commit();
           } catch (error) {
             await transaction.abort().catch(() => {});
+            // Fenced by a new owner, or the cluster failed mid-transaction: a new producer (a new
+            // epoch, after the coordinator has finished this one) for the delivery that follows.
+            dropProducer(batch.topic, batch.partition);
             throw error;
+          }
+          const key = `${batch.topic}:${batch.partition}`;
+          if (!positionInTransaction && this.now() - (positionCommittedAt.get(key) ?? 0) >= POSITION_COMMIT_INTERVAL_MS) {
+            positionCommittedAt.set(key, this.now());
+            // Only a lower bound now (the outputs carry the truth), so a failure here loses nothing.
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]).catch(() => {});
           }
         } else {
           const producer = await this.readyProducer();

@@ -1,6 +1,7 @@
 // Crash recovery against the real broker: `stock-stream process` is killed with SIGKILL at random
 // moments while ticks flow, restarted each time, and stock.signals must still equal an
-// uninterrupted run's: nothing lost, nothing duplicated. Indicators likewise, one per tick.
+// uninterrupted run's: nothing lost, nothing duplicated. Indicators likewise, one per tick, and
+// dead letters one per malformed message.
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -44,42 +45,55 @@ test('SIGKILL at random points while ticks flow: signals and indicators equal an
       .join('')}`,
   );
   const bus = await KafkaBus.connect({ brokers: kafka.brokers, clientId: 'crash-test', logger: createLogger('silent'), partitions: 3 });
-  await bus.ensureTopics([{ name: topics.ticks, partitions: 3 }]);
+  await bus.ensureTopics([topics.ticks, topics.indicators, topics.signals, topics.dlq].map((name) => ({ name, partitions: 3 })));
 
   // A backlog keeps the processor busy, so that the kills land mid-batch and mid-transaction,
   // and more ticks keep arriving while it restarts.
-  const ticks = tickPath(24_000, ['BTC-USD', 'ETH-USD', 'SOL-USD']);
+  const ticks = tickPath(60_000, ['BTC-USD', 'ETH-USD', 'SOL-USD']);
   const expected = expectedSignals(ticks);
-  const messages = asMessages(ticks);
-  const backlog = 18_000;
+  // Malformed messages among the ticks: each must reach the dead-letter topic exactly once too.
+  const messages = asMessages(ticks).flatMap((message, i) => (i % 500 === 250 ? [message, { key: 'BTC-USD', value: `not a tick #${i}` }] : [message]));
+  const malformed = messages.filter((message) => message.value.startsWith('not a tick')).map((message) => message.value);
+  const backlog = 6000;
   for (let i = 0; i < backlog; i += 2000) await bus.publish(topics.ticks, messages.slice(i, i + 2000));
   let published = backlog;
   const publishing = (async () => {
     while (published < messages.length) {
       await bus.publish(topics.ticks, messages.slice(published, published + 100));
       published += 100;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
 
-  const random = seededRandom(20261127);
-  const startProcessor = () => startService(['process', '--config', configFile], { KAFKA_BOOTSTRAP_SERVERS: brokers });
-  for (let round = 0; round < 5; round++) {
-    const processor = await startProcessor();
-    await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(random() * 1200)));
-    await kill(processor.child);
-  }
-  await publishing;
-
-  const last = await startProcessor();
   const indicators: BusMessage[] = [];
   const signals: BusMessage[] = [];
+  const dead: BusMessage[] = [];
   const readers = await Promise.all([
+    bus.consume({ topics: [topics.dlq], from: 'earliest', handler: async (batch) => void dead.push(...batch) }),
     bus.consume({ topics: [topics.indicators], from: 'earliest', handler: async (batch) => void indicators.push(...batch) }),
     bus.consume({ topics: [topics.signals], from: 'earliest', handler: async (batch) => void signals.push(...batch) }),
   ]);
+
+  const random = seededRandom(20261127);
+  const startProcessor = () => startService(['process', '--config', configFile], { KAFKA_BOOTSTRAP_SERVERS: brokers });
+  let kills = 0;
+  for (let round = 0; round < 4; round++) {
+    const processor = await startProcessor();
+    // Kill only once this instance is committing output (after the group has given it partitions,
+    // which waits for the killed member's session to expire), at a random moment after that.
+    const before = indicators.length;
+    await eventually(() => assert.ok(indicators.length > before, 'the restarted processor commits output'), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 600)));
+    if (indicators.length < ticks.length) kills++;
+    await kill(processor.child);
+  }
+  await publishing;
+  assert.ok(kills >= 3, `${kills} of 4 kills landed while ticks were still being processed`);
+
+  const last = await startProcessor();
   await eventually(() => assert.ok(indicators.length >= ticks.length, `${indicators.length} of ${ticks.length} indicator records`), 120_000);
   await eventually(() => assert.ok(signals.length >= expected.length, `${signals.length} of ${expected.length} signals`), 30_000);
+  await eventually(() => assert.ok(dead.length >= malformed.length, `${dead.length} of ${malformed.length} dead letters`), 30_000);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await Promise.all(readers.map((reader) => reader.stop()));
   await kill(last.child);
@@ -87,6 +101,7 @@ test('SIGKILL at random points while ticks flow: signals and indicators equal an
 
   assert.is(indicators.length, ticks.length, 'exactly one indicator record per tick');
   assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the same signals, none lost, none duplicated');
+  assert.equal(dead.map((m) => (JSON.parse(m.value) as { value: string }).value).sort(), [...malformed].sort(), 'each malformed message dead-lettered once');
 });
 
 test.run();
