@@ -5,10 +5,13 @@ import type { Bus, BusMessage, Subscription } from '../platform/bus/bus.js';
 import type { Logger } from '../platform/log.js';
 import type { HealthStatus } from '../platform/ops/ops-server.js';
 import { checkTick, priceProblem, SYMBOL_PATTERN, tsProblem } from '../core/tick.js';
-import { alertLevels, alertStep, INITIAL_ALERT_STATE, type AlertSettings, type AlertState } from '../core/edge/alerts.js';
+import { alertLevels, alertStep, INITIAL_ALERT_STATE, type AlertEvent, type AlertSettings, type AlertState } from '../core/edge/alerts.js';
 import { renderDisplay, type DisplaySettings } from '../core/edge/display-controller.js';
-import { applyIndicators, applySignal, applyTick, initialDisplayState, type DisplayState } from '../core/edge/display-state.js';
+import { applyIndicators, applySignal, applyTick, initialDisplayState, type DisplayState, type SymbolView } from '../core/edge/display-state.js';
 import type { Side } from '../core/contracts.js';
+import type { EdgeCommand } from '../core/mqtt/commands.js';
+import type { SignalFigures } from '../core/mqtt/state.js';
+import { contrastFromPercent } from './settings.js';
 import type { AlertOutputs } from './alert-lines.js';
 import type { FrameSink } from './oled.js';
 import type { EdgeMetrics } from './metrics.js';
@@ -28,6 +31,31 @@ export const SYSTEM_CLOCK: EdgeClock = {
   },
 };
 
+/** What a component of the role (the MQTT bridge) may ask of it. */
+export interface EdgeControls {
+  /** Applies a command to the alert state machine or the display; returns what happened. */
+  command(command: EdgeCommand): string;
+  /** Whether the buzzer is muted, and the daytime brightness in percent. */
+  controls(): { readonly muted: boolean; readonly brightness: number };
+  /** The bus is healthy and some followed symbol had a tick within the stale time. */
+  feedLive(): boolean;
+}
+
+/** A message the role accepted for a followed symbol, with the symbol's display state after it. */
+export type EdgeObservation =
+  | { readonly type: 'tick'; readonly view: SymbolView }
+  | { readonly type: 'indicators'; readonly view: SymbolView; readonly record: Readonly<Record<string, unknown>> }
+  | { readonly type: 'signal'; readonly view: SymbolView; readonly signal: SignalFigures; readonly event: AlertEvent };
+
+/** An optional part of the role, started and stopped with it (the MQTT bridge when mqtt.url is set). */
+export interface EdgeComponent {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): HealthStatus;
+  observe(observation: EdgeObservation): void;
+}
+
 export interface EdgeRoleOptions {
   readonly bus: Bus;
   readonly logger: Logger;
@@ -43,12 +71,14 @@ export interface EdgeRoleOptions {
   readonly clock?: EdgeClock;
   /** LED and button period; the display renders every fifth. */
   readonly intervalMs?: number;
+  /** Built with the role's controls, started after it and stopped before it. */
+  readonly components?: readonly ((controls: EdgeControls) => EdgeComponent)[];
 }
 
 /** Larger bus values are refused before parsing: nothing the edge reads is this big. */
 const MAX_VALUE_CHARS = 64 * 1024;
 
-export class EdgeRole {
+export class EdgeRole implements EdgeControls {
   private display: DisplayState;
   private alerts: AlertState = INITIAL_ALERT_STATE;
   private subscription: Subscription | undefined;
@@ -57,10 +87,14 @@ export class EdgeRole {
   private steps = 0;
   private lastHardwareError: string | undefined;
   private readonly clock: EdgeClock;
+  /** Daytime brightness set by a command, percent; unset: the configured one. */
+  private brightness: number | undefined;
+  readonly components: readonly EdgeComponent[];
 
   constructor(private readonly options: EdgeRoleOptions) {
     this.display = initialDisplayState(options.symbols);
     this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.components = (options.components ?? []).map((build) => build(this));
   }
 
   async start(): Promise<void> {
@@ -76,12 +110,16 @@ export class EdgeRole {
     this.timer = setInterval(() => {
       this.running ??= this.step().finally(() => (this.running = undefined));
     }, this.options.intervalMs ?? 50);
+    for (const component of this.components) await component.start();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.subscription?.stop();
     await this.running;
+    for (const component of this.components) {
+      await component.stop().catch((error: Error) => this.options.logger.warn({ err: error.message, component: component.name }, 'stopping a component failed'));
+    }
     this.options.panel.setLeds({ buyLed: 0, sellLed: 0, buzzer: 0 });
     await this.options.outputs?.close().catch((error: Error) => this.options.logger.warn({ err: error.message }, 'releasing GPIO lines failed'));
     await this.options.frameSink?.close().catch((error: Error) => this.options.logger.warn({ err: error.message }, 'switching the OLED off failed'));
@@ -126,6 +164,7 @@ export class EdgeRole {
       if (!check.ok) throw new Error(check.reason);
       if (!followed(check.tick.symbol)) return 'ignored';
       this.display = applyTick(this.display, check.tick, now);
+      this.notify({ type: 'tick', view: this.view(check.tick.symbol) });
       return 'shown';
     }
     const record = requireObject(value);
@@ -136,6 +175,7 @@ export class EdgeRole {
       if (rsi !== null && (typeof rsi !== 'number' || !Number.isFinite(rsi) || rsi < 0 || rsi > 100)) throw new Error('rsi: must be null or 0..100');
       if (!followed(symbol)) return 'ignored';
       this.display = applyIndicators(this.display, { symbol, rsi });
+      this.notify({ type: 'indicators', view: this.view(symbol), record });
       return 'shown';
     }
     const { id, side, ts, price } = record;
@@ -150,7 +190,48 @@ export class EdgeRole {
     this.alerts = step.state;
     this.options.metrics?.alerts.inc({ side: signal.side, event: step.event });
     if (step.event === 'alert') this.options.logger.info({ symbol, side, price }, `${side} signal: alerting`);
+    const text = (field: unknown) => (typeof field === 'string' ? field.slice(0, 200) : undefined);
+    this.notify({ type: 'signal', view: this.view(symbol), signal: { ...signal, rule: text(record.rule), reason: text(record.reason) }, event: step.event });
     return 'shown';
+  }
+
+  private view(symbol: string): SymbolView {
+    // apply() only notifies for followed symbols, which the display state always holds.
+    return this.display.symbols.find((view) => view.symbol === symbol)!;
+  }
+
+  /** A component's failure never reaches the bus handler (that would redeliver the message forever). */
+  private notify(observation: EdgeObservation): void {
+    for (const component of this.components) {
+      try {
+        component.observe(observation);
+      } catch (error) {
+        this.options.logger.warn({ component: component.name, err: (error as Error).message }, 'edge: a component failed on a message');
+      }
+    }
+  }
+
+  command(command: EdgeCommand): string {
+    const now = this.clock.now();
+    if (command.type === 'brightness') {
+      this.brightness = Math.max(0, Math.min(100, command.percent));
+      return `brightness ${this.brightness}%`;
+    }
+    const input = command.type === 'acknowledge' ? ({ type: 'button', now } as const) : ({ type: 'mute', muted: command.type === 'mute' } as const);
+    const step = alertStep(this.alerts, input, this.options.alerts);
+    this.alerts = step.state;
+    this.options.logger.info({ command: command.type, event: step.event }, 'edge: command applied');
+    return step.event;
+  }
+
+  controls(): { muted: boolean; brightness: number } {
+    return { muted: this.alerts.muted === true, brightness: this.brightness ?? Math.round((this.options.display.contrast / 255) * 100) };
+  }
+
+  feedLive(): boolean {
+    if (!this.options.bus.health().ok) return false;
+    const now = this.clock.now();
+    return this.display.symbols.some((view) => view.receivedAt !== null && now - view.receivedAt <= this.options.display.staleMs);
   }
 
   /** One turn of the loop: the button, the LED/buzzer levels, and every fifth turn a frame. */
@@ -176,7 +257,8 @@ export class EdgeRole {
     }
     if (this.steps++ % 5 !== 0) return;
     const started = performance.now();
-    const output = renderDisplay(this.display, this.options.bus.health().ok, { now, minuteOfDay: minute }, this.options.display);
+    const settings = this.brightness === undefined ? this.options.display : { ...this.options.display, contrast: contrastFromPercent(this.brightness) };
+    const output = renderDisplay(this.display, this.options.bus.health().ok, { now, minuteOfDay: minute }, settings);
     metrics?.renderSeconds.observe((performance.now() - started) / 1000);
     panel.setFrame(output.frame, output.on, output.contrast, output.page);
     if (frameSink) {

@@ -25,13 +25,16 @@ export interface AlertState {
   readonly lastAlertAt: number | null;
   /** Ids of the latest signals, to drop redeliveries (the bus delivers at least once). */
   readonly recentIds: readonly string[];
+  /** The buzzer muted by a command (MQTT): alerts still blink, silently. Absent in older snapshots: not muted. */
+  readonly muted?: boolean;
 }
 
 export type AlertInput =
   | { readonly type: 'signal'; readonly id: string; readonly side: Side; readonly ts: number; readonly now: number }
-  | { readonly type: 'button'; readonly now: number };
+  | { readonly type: 'button'; readonly now: number }
+  | { readonly type: 'mute'; readonly muted: boolean };
 
-export type AlertEvent = 'alert' | 'cooldown' | 'late' | 'duplicate' | 'acknowledged' | 'cleared' | 'none';
+export type AlertEvent = 'alert' | 'cooldown' | 'late' | 'duplicate' | 'acknowledged' | 'cleared' | 'muted' | 'unmuted' | 'none';
 
 export interface LineLevels {
   readonly buyLed: 0 | 1;
@@ -58,6 +61,7 @@ export const BUZZER_PATTERNS: Record<Side, readonly number[]> = {
 };
 
 export function alertStep(state: AlertState, input: AlertInput, settings: AlertSettings): { state: AlertState; event: AlertEvent } {
+  if (input.type === 'mute') return { state: { ...state, muted: input.muted }, event: input.muted ? 'muted' : 'unmuted' };
   if (input.type === 'button') {
     if (state.alert) return { state: { ...state, alert: null }, event: 'acknowledged' };
     if (state.latched) return { state: { ...state, latched: null }, event: 'cleared' };
@@ -97,6 +101,6 @@ export function alertLevels(state: AlertState, now: number, minuteOfDay: number,
     return patternOn(LED_PATTERNS[side], elapsed, true) ? 1 : 0;
   };
   const alert = state.alert;
-  const buzzing = alert !== null && !inWindow(settings.quietHours, minuteOfDay) && patternOn(BUZZER_PATTERNS[alert.side], now - alert.startedAt, false);
+  const buzzing = alert !== null && state.muted !== true && !inWindow(settings.quietHours, minuteOfDay) && patternOn(BUZZER_PATTERNS[alert.side], now - alert.startedAt, false);
   return { buyLed: level('buy'), sellLed: level('sell'), buzzer: buzzing ? 1 : 0 };
 }

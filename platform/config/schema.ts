@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SYMBOL_PATTERN } from '../../core/tick.js';
 import { DEFAULT_INDICATOR_PERIODS as PERIODS } from '../../core/indicators/indicator-set.js';
 import { DEFAULT_RULES, validateRules, type RuleConfig } from '../../core/rules/rule-config.js';
+import { mqttSchema } from './mqtt-schema.js';
 
 const symbol = z.string().regex(SYMBOL_PATTERN, 'must look like BTC-USD (2-10 capitals or digits, a dash, 2-10 more)');
 const topicName = z
@@ -84,15 +85,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
-    mqtt: z
-      .object({
-        url: urlWithScheme(['mqtt', 'mqtts', 'ws', 'wss']).optional(),
-        username: z.string().min(1).optional(),
-        /** Secret: only from MQTT_PASSWORD or MQTT_PASSWORD_FILE. */
-        password: z.string().min(1).optional(),
-      })
-      .strict()
-      .prefault({}),
+    /** The MQTT bridge of the edge role and Home Assistant discovery (docs/mqtt.md). */
+    mqtt: mqttSchema,
     /** Indicator periods (TA-Lib conventions). */
     indicators: z
       .object({
@@ -295,7 +289,7 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Keys whose values are secrets: never accepted from the config file, never logged. */
-export const SECRET_PATHS = ['mqtt.password', 'ingest.alphavantage.apiKey'] as const;
+export const SECRET_PATHS = ['mqtt.password', 'mqtt.commands.token', 'ingest.alphavantage.apiKey'] as const;
 
 export type EnvParser = 'string' | 'number' | 'csv';
 
@@ -318,5 +312,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: En
   { env: 'MQTT_URL', path: 'mqtt.url', parse: 'string' },
   { env: 'MQTT_USERNAME', path: 'mqtt.username', parse: 'string' },
   { env: 'MQTT_PASSWORD', path: 'mqtt.password', parse: 'string', secret: true },
+  { env: 'MQTT_BASE_TOPIC', path: 'mqtt.baseTopic', parse: 'string' },
+  { env: 'MQTT_DEVICE_ID', path: 'mqtt.deviceId', parse: 'string' },
+  { env: 'MQTT_COMMAND_TOKEN', path: 'mqtt.commands.token', parse: 'string', secret: true },
   { env: 'EDGE_HARDWARE', path: 'edge.hardware', parse: 'string' },
 ];

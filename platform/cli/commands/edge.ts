@@ -3,9 +3,11 @@ import { contrastFromPercent, edgeSettings } from '../../../edge/settings.js';
 import { EdgeRole } from '../../../edge/edge-role.js';
 import { openEdgeHardware } from '../../../edge/hardware.js';
 import { edgeMetrics } from '../../../edge/metrics.js';
+import { mqttComponent } from '../../../edge/mqtt-bridge.js';
 import { EdgePanel } from '../../../edge/virtual-panel.js';
 import type { Command } from '../command.js';
 import { runRole } from '../role-runner.js';
+import { version } from '../version.js';
 
 export const edgeCommand: Command = {
   name: 'edge',
@@ -17,11 +19,16 @@ export const edgeCommand: Command = {
     'A fresh signal blinks the buy or sell LED and beeps (muted in quiet hours); the button acknowledges.\n' +
     'Without /dev/i2c-N or sysfs GPIO it runs virtually (edge.hardware: auto), keeping the frame and LED\n' +
     'states in memory for the dashboard; edge.hardware: required makes missing hardware an error.\n' +
-    'Serves /healthz and /metrics on PORT. On SIGINT/SIGTERM the LEDs go off, the lines are released\n' +
-    'and the display is switched off. See docs/edge.md.',
+    'With mqtt.url (MQTT_URL) set it also publishes prices, indicators and signals over MQTT with Home\n' +
+    'Assistant discovery, and takes mute/unmute/acknowledge/brightness commands when mqtt.commands.enabled\n' +
+    '(docs/mqtt.md). Serves /healthz and /metrics on PORT. On SIGINT/SIGTERM the LEDs go off, the lines are\n' +
+    'released, MQTT says offline and the display is switched off. See docs/edge.md.',
   positionals: [],
   options: {},
-  examples: ['stock-stream edge', 'EDGE_HARDWARE=virtual PORT=9102 stock-stream edge   # no hardware, frames in memory only'],
+  examples: [
+    'stock-stream edge',
+    'MQTT_URL=mqtt://broker.lan:1883 MQTT_USERNAME=edge MQTT_PASSWORD_FILE=/run/secrets/mqtt stock-stream edge   # and Home Assistant',
+    'EDGE_HARDWARE=virtual PORT=9102 stock-stream edge   # no hardware, frames in memory only'],
   run: (context) =>
     runRole(context, {
       name: 'edge',
@@ -29,6 +36,7 @@ export const edgeCommand: Command = {
         const { display, alerts } = edgeSettings(config.edge);
         const hardware = await openEdgeHardware(config.edge, logger);
         const panel = new EdgePanel(display.width, display.height, { display: hardware.frameSink !== undefined, gpio: hardware.outputs !== undefined });
+        const mqtt = mqttComponent(config, logger, registry, version());
         const role = new EdgeRole({
           bus,
           logger,
@@ -41,10 +49,12 @@ export const edgeCommand: Command = {
           frameSink: hardware.frameSink,
           outputs: hardware.outputs,
           metrics: edgeMetrics(registry),
+          components: mqtt ? [mqtt] : [],
         });
         await role.start();
         logger.info({ contrast: contrastFromPercent(config.edge.display.brightness), ...panel.hardware }, 'edge panel ready');
-        return { checks: [{ name: 'edge', check: () => role.health() }], stop: () => role.stop() };
+        const componentChecks = role.components.map((component) => ({ name: component.name, check: () => component.health() }));
+        return { checks: [{ name: 'edge', check: () => role.health() }, ...componentChecks], stop: () => role.stop() };
       },
     }),
 };

@@ -1,0 +1,63 @@
+// Commands that arrive over MQTT (mute, unmute, acknowledge, brightness), checked before they reach
+// the alert state machine or the display: size first, then JSON, the shared token when one is
+// configured, then the command and its fields. Anything else is refused with a reason, never thrown.
+
+export type EdgeCommand =
+  | { readonly type: 'mute' }
+  | { readonly type: 'unmute' }
+  | { readonly type: 'acknowledge' }
+  | { readonly type: 'brightness'; readonly percent: number };
+
+export type CommandRefusal = 'oversized' | 'malformed' | 'unauthorised' | 'unknown';
+
+export type CommandCheck =
+  | { readonly ok: true; readonly command: EdgeCommand }
+  | { readonly ok: false; readonly code: CommandRefusal; readonly reason: string };
+
+/** Larger payloads are refused before parsing: no command needs more. */
+export const MAX_COMMAND_BYTES = 1024;
+
+const COMMANDS = ['mute', 'unmute', 'acknowledge', 'brightness'] as const;
+
+const refuse = (code: CommandRefusal, reason: string): CommandCheck => ({ ok: false, code, reason });
+
+/**
+ * `text` is the payload decoded as UTF-8, `bytes` its length on the wire. Payloads look like
+ * `{"command":"mute"}` or `{"command":"brightness","value":40}`, plus `"token":"..."` when a token is set.
+ */
+export function parseCommand(text: string, bytes: number, token: string | undefined): CommandCheck {
+  if (bytes > MAX_COMMAND_BYTES) return refuse('oversized', `payload of ${bytes} bytes, over ${MAX_COMMAND_BYTES}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return refuse('malformed', 'not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse('malformed', 'not a JSON object');
+  const record = value as Record<string, unknown>;
+  if (token !== undefined) {
+    const given = record.token;
+    if (typeof given !== 'string' || !sameSecret(given, token)) return refuse('unauthorised', 'missing or wrong token');
+  }
+  const name = record.command;
+  if (typeof name !== 'string') return refuse('malformed', 'command: must be a string');
+  if (!(COMMANDS as readonly string[]).includes(name)) return refuse('unknown', `command: unknown "${name.slice(0, 40)}"; known: ${COMMANDS.join(', ')}`);
+  const allowed = name === 'brightness' ? ['command', 'value', 'token'] : ['command', 'token'];
+  const extra = Object.keys(record).find((key) => !allowed.includes(key));
+  if (extra !== undefined) return refuse('malformed', `unknown field "${extra.slice(0, 40)}"`);
+  if (name === 'brightness') {
+    const percent = record.value;
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+      return refuse('malformed', 'value: must be a number from 0 to 100 (percent)');
+    }
+    return { ok: true, command: { type: 'brightness', percent } };
+  }
+  return { ok: true, command: { type: name as 'mute' | 'unmute' | 'acknowledge' } };
+}
+
+/** Compares every character whatever the first difference, so the time taken does not tell how much of a guess was right. */
+export function sameSecret(given: string, expected: string): boolean {
+  let difference = given.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) difference |= (given.charCodeAt(i) || 0) ^ expected.charCodeAt(i);
+  return difference === 0;
+}

@@ -1,0 +1,112 @@
+// Discovery payloads against Home Assistant's documented rules (test/support/ha-discovery-rules.ts),
+// the topic layout, and the state and event payloads the entities read.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { discoveryMessages, isOwnDiscoveryTopic } from '../../../core/mqtt/discovery.js';
+import { changePercent, formatFigure, signalEventMessage, symbolStateMessages } from '../../../core/mqtt/state.js';
+import { applianceTopics, quoteCurrency, symbolSlug, type MqttLayout } from '../../../core/mqtt/topics.js';
+import { discoveryProblems, discoveryTopicProblem } from '../../support/ha-discovery-rules.js';
+
+const layout: MqttLayout = {
+  baseTopic: 'stock-stream',
+  discoveryPrefix: 'homeassistant',
+  deviceId: 'pi-kitchen',
+  deviceName: 'Kitchen ticker',
+  swVersion: '1.2.3',
+  periods: { sma: 20, ema: 12, rsi: 14 },
+};
+
+test('every discovery payload follows the documented rules of its component', () => {
+  const messages = discoveryMessages(layout, ['BTC-USD', 'ETH-EUR']);
+  for (const message of messages) {
+    assert.is(discoveryTopicProblem(message.topic, 'homeassistant', message.component), undefined);
+    assert.equal(discoveryProblems(message.component, message.payload as Record<string, unknown>), [], message.topic);
+  }
+  // The rules are not vacuous: a monetary price with state_class measurement is refused, as HA does.
+  assert.equal(discoveryProblems('sensor', { state_topic: 't', device_class: 'monetary', state_class: 'measurement' }), ['device_class monetary forbids state_class measurement']);
+  assert.equal(discoveryProblems('event', { state_topic: 't', event_types: [] }), ['event_types must be a non-empty list of strings']);
+  assert.equal(discoveryProblems('device_automation', { automation_type: 'action', topic: 't', type: 'x', subtype: 'y', device: { identifiers: ['d'] }, unique_id: 'u' }), [
+    'unique_id is not a device_automation key',
+    'automation_type must be trigger',
+  ]);
+});
+
+test('the entities: one device, per symbol five sensors, last signal, an event and two triggers, plus the feed', () => {
+  const messages = discoveryMessages(layout, ['BTC-USD', 'ETH-EUR']);
+  assert.is(messages.length, 1 + 2 * (6 + 1 + 2));
+  const count = (component: string) => messages.filter((message) => message.component === component).length;
+  assert.equal([count('sensor'), count('event'), count('device_automation'), count('binary_sensor')], [12, 2, 4, 1]);
+  const uniqueIds = messages.map((message) => message.payload.unique_id).filter((id) => id !== undefined);
+  assert.is(new Set(uniqueIds).size, uniqueIds.length, 'unique_ids are unique');
+  assert.ok(uniqueIds.every((id) => String(id).startsWith('pi-kitchen_')));
+  assert.is(new Set(messages.map((message) => message.topic)).size, messages.length, 'one config per topic');
+  const triggers = messages.filter((message) => message.component === 'device_automation').map((message) => `${String(message.payload.type)}/${String(message.payload.subtype)}`);
+  assert.equal(triggers, ['buy/BTC-USD', 'sell/BTC-USD', 'buy/ETH-EUR', 'sell/ETH-EUR'], 'type + subtype unique per device');
+  for (const message of messages) {
+    const device = message.payload.device as Record<string, unknown>;
+    assert.equal(device, { identifiers: ['pi-kitchen'], name: 'Kitchen ticker', manufacturer: 'Stock Stream', model: 'Stock Stream edge appliance', sw_version: '1.2.3' });
+    if (message.component !== 'device_automation') assert.is(message.payload.availability_topic, 'stock-stream/status');
+  }
+});
+
+test('the price: the quote currency as unit, state_class measurement, no monetary device class', () => {
+  const messages = discoveryMessages(layout, ['ETH-EUR']);
+  const price = messages.find((message) => message.topic === 'homeassistant/sensor/pi-kitchen/eth_eur_price/config')!;
+  assert.is(price.payload.unit_of_measurement, 'EUR');
+  assert.is(price.payload.state_class, 'measurement');
+  assert.is(price.payload.device_class, undefined);
+  assert.is(price.payload.state_topic, 'stock-stream/ETH-EUR/price');
+  const sma = messages.find((message) => message.topic.endsWith('eth_eur_sma/config'))!;
+  assert.is(sma.payload.name, 'ETH-EUR SMA 20');
+  const event = messages.find((message) => message.component === 'event')!;
+  assert.equal(event.payload.event_types, ['buy', 'sell']);
+  assert.is(event.payload.state_topic, 'stock-stream/ETH-EUR/event');
+  const last = messages.find((message) => message.topic.endsWith('eth_eur_signal/config'))!;
+  assert.equal([last.payload.device_class, last.payload.options, last.payload.json_attributes_topic], ['enum', ['buy', 'sell'], 'stock-stream/ETH-EUR/signal']);
+});
+
+test('own discovery topics are recognised by device id, others are not', () => {
+  assert.ok(isOwnDiscoveryTopic(layout, 'homeassistant/sensor/pi-kitchen/old_price/config'));
+  assert.ok(isOwnDiscoveryTopic(layout, 'homeassistant/device_automation/pi-kitchen/x_buy/config'));
+  assert.not.ok(isOwnDiscoveryTopic(layout, 'homeassistant/sensor/pi-garage/old_price/config'));
+  assert.not.ok(isOwnDiscoveryTopic(layout, 'homeassistant/sensor/pi-kitchen/config'));
+  assert.not.ok(isOwnDiscoveryTopic(layout, 'homeassistant/status'));
+  assert.is(applianceTopics(layout).ownDiscovery, 'homeassistant/+/pi-kitchen/+/config');
+});
+
+test('state payloads: numbers as decimal strings, change since the day open, nothing while warming up', () => {
+  assert.equal(symbolStateMessages(layout, { symbol: 'BTC-USD', price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null }), []);
+  const messages = symbolStateMessages(layout, {
+    symbol: 'BTC-USD',
+    price: 101_000.5,
+    dayOpen: 100_000,
+    rsi: 71.23456,
+    sma: 100_500.123456789,
+    ema: null,
+    signal: { id: 's1', side: 'sell', ts: 1_764_200_000_000, price: 101_000.5, rule: 'rsi', reason: 'RSI above 70' },
+  });
+  const byLeaf = Object.fromEntries(messages.map((message) => [message.topic.split('/').pop(), message]));
+  assert.equal(Object.keys(byLeaf), ['price', 'change', 'rsi', 'sma', 'signal']);
+  assert.ok(messages.every((message) => message.retain));
+  assert.is(byLeaf.price!.payload, '101000.5');
+  assert.is(byLeaf.change!.payload, '1.0005');
+  assert.is(byLeaf.rsi!.payload, '71.23');
+  assert.is(byLeaf.sma!.payload, '100500.123457');
+  assert.equal(JSON.parse(byLeaf.signal!.payload), { side: 'sell', price: 101_000.5, ts: 1_764_200_000_000, time: '2025-11-26T23:33:20.000Z', id: 's1', rule: 'rsi', reason: 'RSI above 70' });
+  const event = signalEventMessage(layout, 'BTC-USD', { id: 's1', side: 'sell', ts: 1_764_200_000_000, price: 1 });
+  assert.is(event.retain, false);
+  assert.is(event.topic, 'stock-stream/BTC-USD/event');
+  assert.is(JSON.parse(event.payload).event_type, 'sell');
+});
+
+test('helpers: slug, quote currency, rounding, change guards', () => {
+  assert.is(symbolSlug('BTC-USD'), 'btc_usd');
+  assert.is(quoteCurrency('BTC-USDT'), 'USDT');
+  assert.is(formatFigure(-0.00001, 2), '0');
+  assert.is(formatFigure(12.5, 4), '12.5');
+  assert.is(changePercent(10, 0), null);
+  assert.is(changePercent(null, 5), null);
+  assert.is(changePercent(9, 10), -10);
+});
+
+test.run();
