@@ -47,6 +47,30 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The LAN dashboard (`stock-stream web`, docs/dashboard.md); it serves on http.host:http.port. */
+    web: z
+      .object({
+        /** The dashboard's reader group for the live topics (it reads from the latest message). */
+        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-web'),
+        /** Secret: only from WEB_TOKEN or WEB_TOKEN_FILE. Unset: state-changing endpoints are refused. */
+        token: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+        /** PEM files; both set: HTTPS. */
+        tls: z
+          .object({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() })
+          .strict()
+          .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), { message: 'set both certFile and keyFile, or neither', path: ['certFile'] })
+          .prefault({}),
+        /** Live (SSE) connections served at once; more are refused with 503. */
+        maxClients: z.number().int().min(1).max(10_000).default(100),
+        /** No tick for this long: the dashboard marks the price STALE. */
+        staleSeconds: z.number().positive().max(86_400).default(30),
+        /** Days in the "last days" table. */
+        historyDays: z.number().int().min(1).max(366).default(7),
+        /** Other roles' /healthz URLs shown on the health panel, by name (cluster mode). */
+        roles: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lower-case name'), urlWithScheme(['http', 'https'])).default({}),
+      })
+      .strict()
+      .prefault({}),
     topics: z
       .object({
         ticks: topicName.default('stock.ticks'),
@@ -289,7 +313,7 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Keys whose values are secrets: never accepted from the config file, never logged. */
-export const SECRET_PATHS = ['mqtt.password', 'mqtt.commands.token', 'ingest.alphavantage.apiKey'] as const;
+export const SECRET_PATHS = ['mqtt.password', 'mqtt.commands.token', 'ingest.alphavantage.apiKey', 'web.token'] as const;
 
 export type EnvParser = 'string' | 'number' | 'csv';
 
@@ -300,6 +324,9 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: En
   { env: 'LOG_LEVEL', path: 'log.level', parse: 'string' },
   { env: 'HOST', path: 'http.host', parse: 'string' },
   { env: 'PORT', path: 'http.port', parse: 'number' },
+  { env: 'WEB_TOKEN', path: 'web.token', parse: 'string', secret: true },
+  { env: 'WEB_TLS_CERT', path: 'web.tls.certFile', parse: 'string' },
+  { env: 'WEB_TLS_KEY', path: 'web.tls.keyFile', parse: 'string' },
   { env: 'KAFKA_BOOTSTRAP_SERVERS', path: 'kafka.brokers', parse: 'csv' },
   { env: 'KAFKA_TOPIC', path: 'topics.ticks', parse: 'string' },
   { env: 'KAFKA_PARTITIONS', path: 'kafka.partitions', parse: 'number' },

@@ -10,5 +10,6 @@ import { publishCommand } from './publish.js';
 import { replayCommand } from './replay.js';
 import { statsCommand } from './stats.js';
 import { tailCommand } from './tail.js';
+import { webCommand } from './web.js';
 
-export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, edgeCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, edgeCommand, webCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];

@@ -1,0 +1,61 @@
+// `stock-stream web`: the LAN dashboard (live chart, indicators, signals, health, the edge panel).
+import { openBus } from '../../bus/select.js';
+import { buildOpsApp, createMetricsRegistry } from '../../ops/ops-server.js';
+import { openStore } from '../../store/select.js';
+import { WebRole } from '../../../web/server/web-role.js';
+import type { Command } from '../command.js';
+import { version } from '../version.js';
+
+export const webCommand: Command = {
+  name: 'web',
+  summary: 'serve the LAN dashboard: live chart, indicators, signals, health and the edge panel',
+  description:
+    'Serves the dashboard on http.host:http.port (PORT, default 8080): a live candle chart (1m/5m/1h) with\n' +
+    'SMA, EMA, Bollinger, RSI and MACD, buy/sell markers, the signal feed, today and the last days from\n' +
+    'the aggregate store (Redis or SQLite), role health, and the virtual OLED and LEDs. Live data comes\n' +
+    'from the ticks, indicators and signals topics (reader group web.group, from the latest message)\n' +
+    'as server-sent events on /api/events. Read-only without login; mute and the test notification\n' +
+    'need WEB_TOKEN. HTTPS when web.tls.certFile and keyFile are set. Also serves /healthz and /metrics.\n' +
+    'Stops cleanly on SIGINT/SIGTERM. See docs/dashboard.md.',
+  positionals: [],
+  options: {},
+  examples: ['stock-stream web                 # http://<this machine>:8080/', 'PORT=8081 WEB_TOKEN_FILE=/run/secrets/web-token stock-stream web'],
+  async run(context) {
+    const config = context.config();
+    const logger = context.logger().child({ role: 'web' });
+    const bus = await openBus(config, logger);
+    let store: Awaited<ReturnType<typeof openStore>> | undefined;
+    let role: WebRole | undefined;
+    try {
+      store = await openStore(config, logger);
+      const opened = store;
+      const registry = createMetricsRegistry('web');
+      const ops = buildOpsApp({
+        role: 'web',
+        version: version(),
+        registry,
+        checks: [
+          { name: bus.kind === 'kafka' ? 'kafka' : 'embedded-log', check: () => bus.health() },
+          { name: opened.kind, check: () => opened.health() },
+          { name: 'live', check: () => (role?.feed.running ? { ok: true, detail: 'reading the live topics' } : { ok: false, detail: 'not started' }) },
+        ],
+      });
+      role = new WebRole({ config, bus, store, logger, ops });
+      await role.start();
+      const scheme = config.web.tls.certFile ? 'https' : 'http';
+      await role.listen(config.http.host, config.http.port).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(
+          error.code === 'EADDRINUSE' ? `port ${config.http.port} is in use: set PORT to another` : `cannot serve on port ${config.http.port}: ${error.message}`,
+        );
+      });
+      logger.info({ bus: bus.kind, store: store.kind, port: config.http.port }, `web running; dashboard on ${scheme}://${config.http.host}:${config.http.port}/`);
+      if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));
+      logger.info('stopping');
+      return 0;
+    } finally {
+      await role?.stop();
+      await store?.close();
+      await bus.close();
+    }
+  },
+};

@@ -1,0 +1,59 @@
+// Bundles the dashboard (web/client) with esbuild into dist/web/public: content-hashed app script and
+// stylesheet, the chart library as its own cached script, index.html naming them, and a manifest.
+// Run by `npm run build` after tsc (node dist/web/build/bundle.js).
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
+
+/** This file runs from dist/web/build; the repository is three levels up. */
+const root = join(import.meta.dirname, '..', '..', '..');
+const client = join(root, 'web', 'client');
+const out = join(root, 'dist', 'web', 'public');
+
+function hashed(name: string, body: Buffer | string): string {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 10).toUpperCase();
+  return name.replace(/(\.[a-z]+)$/, `-${hash}$1`);
+}
+
+async function bundle(entry: string, loader: 'ts' | 'css'): Promise<string> {
+  const result = await build({
+    entryPoints: [join(client, entry)],
+    bundle: true,
+    minify: true,
+    write: false,
+    ...(loader === 'ts' ? { format: 'iife' as const } : {}),
+    target: 'es2020',
+    platform: 'browser',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error(`esbuild produced nothing for ${entry}`);
+  return file.text;
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const manifest: Record<string, string> = {};
+const emit = (logical: string, body: Buffer | string) => {
+  const name = hashed(logical, body);
+  writeFileSync(join(out, name), body);
+  manifest[logical] = name;
+};
+
+emit('app.js', await bundle('main.ts', 'ts'));
+emit('app.css', await bundle('styles.css', 'css'));
+const charts = createRequire(import.meta.url).resolve('lightweight-charts/package.json');
+emit('charts.js', readFileSync(join(dirname(charts), 'dist', 'lightweight-charts.standalone.production.js')));
+emit('favicon.svg', readFileSync(join(client, 'favicon.svg')));
+copyFileSync(join(dirname(charts), 'LICENSE'), join(out, 'lightweight-charts-LICENSE.txt'));
+
+const html = readFileSync(join(client, 'index.html'), 'utf8').replace(/\{\{([a-z.]+)\}\}/g, (_, logical: string) => {
+  const name = manifest[logical];
+  if (!name) throw new Error(`index.html names ${logical}, which the build does not produce`);
+  return name;
+});
+writeFileSync(join(out, 'index.html'), html);
+writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

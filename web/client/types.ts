@@ -1,0 +1,135 @@
+// The JSON the server sends (web/server/app.ts and the SSE events), as the page reads it.
+
+export interface Tick {
+  symbol: string;
+  price: number;
+  ts: number;
+  source: string;
+  volume?: number;
+}
+
+export interface Candle {
+  start: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  ticks: number;
+}
+
+export interface DailyStats {
+  symbol: string;
+  day: string;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  close: number | null;
+  average: number | null;
+  twap: number | null;
+  ticks: number;
+  volume: number;
+  buys: number;
+  sells: number;
+}
+
+export interface Signal {
+  id: string;
+  symbol: string;
+  ts: number;
+  side: 'buy' | 'sell';
+  rule: string;
+  price: number;
+  reason: string;
+}
+
+export interface Indicators {
+  symbol: string;
+  ts: number;
+  price: number;
+  sma: number | null;
+  ema: number | null;
+  rsi: number | null;
+  macd: number | null;
+  macdSignal: number | null;
+  macdHist: number | null;
+  bbUpper: number | null;
+  bbMiddle: number | null;
+  bbLower: number | null;
+}
+
+export interface Freshness {
+  symbol: string;
+  lastTickTs: number | null;
+  ageMs: number | null;
+  stale: boolean;
+  source: string | null;
+  simulated: boolean;
+}
+
+export interface Latest {
+  symbol: string;
+  tick: Tick | null;
+  indicators: Indicators | null;
+  today: DailyStats | null;
+  freshness: Freshness;
+}
+
+export interface Status {
+  ok: boolean;
+  detail: string;
+}
+
+export interface Health {
+  now: number;
+  bus: Status & { kind: string };
+  store: Status & { kind: string };
+  live: Status;
+  symbols: Freshness[];
+  lag: Array<{ group: string; topic: string; partition: number; lag: number }>;
+  roles: Record<string, Status & { url: string; checks: Record<string, Status> }>;
+  mqtt: { configured: boolean };
+}
+
+export interface Panel {
+  width: number;
+  height: number;
+  frame: string;
+  on: boolean;
+  contrast: number;
+  page: number;
+  leds: Leds;
+  hardware: { display: boolean; gpio: boolean };
+}
+
+export interface Leds {
+  buyLed: number;
+  sellLed: number;
+  buzzer: number;
+}
+
+export interface Periods {
+  sma: number;
+  ema: number;
+  rsi: number;
+  macd: { fast: number; slow: number; signal: number };
+  bollinger: { period: number; stdDev: number };
+}
+
+export interface Meta {
+  symbols: string[];
+  timeframes: Array<'1m' | '5m' | '1h'>;
+  staleSeconds: number;
+  historyDays: number;
+  indicators: Periods;
+  controls: { enabled: boolean };
+}
+
+export interface DashboardNotification {
+  id: string;
+  ts: number;
+  level: 'info' | 'buy' | 'sell' | 'warning';
+  title: string;
+  body: string;
+  muted: boolean;
+}
