@@ -4,6 +4,7 @@ import { SYMBOL_PATTERN } from '../../core/tick.js';
 import { DEFAULT_INDICATOR_PERIODS as PERIODS } from '../../core/indicators/indicator-set.js';
 import { DEFAULT_RULES, validateRules, type RuleConfig } from '../../core/rules/rule-config.js';
 import { mqttSchema } from './mqtt-schema.js';
+import { notifySchema } from './notify-schema.js';
 
 const symbol = z.string().regex(SYMBOL_PATTERN, 'must look like BTC-USD (2-10 capitals or digits, a dash, 2-10 more)');
 const topicName = z
@@ -176,6 +177,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Notifications: subscribers and their channels (docs/notifications.md). */
+    notify: notifySchema,
     ingest: z
       .object({
         /** coinbase, kraken, alphavantage, simulator or replay:<file.csv>. */
@@ -313,7 +316,7 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Keys whose values are secrets: never accepted from the config file, never logged. */
-export const SECRET_PATHS = ['mqtt.password', 'mqtt.commands.token', 'ingest.alphavantage.apiKey', 'web.token'] as const;
+export const SECRET_PATHS = ['mqtt.password', 'mqtt.commands.token', 'ingest.alphavantage.apiKey', 'notify.email.password', 'notify.sms.authToken', 'web.token'] as const;
 
 export type EnvParser = 'string' | 'number' | 'csv';
 
@@ -343,4 +346,11 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: En
   { env: 'MQTT_DEVICE_ID', path: 'mqtt.deviceId', parse: 'string' },
   { env: 'MQTT_COMMAND_TOKEN', path: 'mqtt.commands.token', parse: 'string', secret: true },
   { env: 'EDGE_HARDWARE', path: 'edge.hardware', parse: 'string' },
+  { env: 'SMTP_HOST', path: 'notify.email.host', parse: 'string' },
+  { env: 'SMTP_PORT', path: 'notify.email.port', parse: 'number' },
+  { env: 'SMTP_USER', path: 'notify.email.user', parse: 'string' },
+  { env: 'SMTP_PASSWORD', path: 'notify.email.password', parse: 'string', secret: true },
+  { env: 'SMS_BASE_URL', path: 'notify.sms.baseUrl', parse: 'string' },
+  { env: 'SMS_ACCOUNT_SID', path: 'notify.sms.accountSid', parse: 'string' },
+  { env: 'SMS_AUTH_TOKEN', path: 'notify.sms.authToken', parse: 'string', secret: true },
 ];

@@ -5,6 +5,8 @@ import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
 import { edgeCommand } from './edge.js';
 import { ingestCommand } from './ingest.js';
+import { notificationsCommand } from './notifications.js';
+import { notifyCommand } from './notify.js';
 import { processCommand } from './process.js';
 import { publishCommand } from './publish.js';
 import { replayCommand } from './replay.js';
@@ -12,4 +14,4 @@ import { statsCommand } from './stats.js';
 import { tailCommand } from './tail.js';
 import { webCommand } from './web.js';
 
-export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, edgeCommand, webCommand, replayCommand, statsCommand, tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, notifyCommand, edgeCommand, webCommand, replayCommand, statsCommand, notificationsCommand, tailCommand, publishCommand, checkCommand, configCommand];

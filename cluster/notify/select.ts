@@ -1,0 +1,18 @@
+// Chooses the notification ledger: Redis when redis.url is set, else SQLite in dataDir.
+import { join } from 'node:path';
+import type { Config } from '../../platform/config/schema.js';
+import type { Logger } from '../../platform/log.js';
+import type { Ledger } from './ledger.js';
+import { RedisLedger } from './redis-ledger.js';
+import { SqliteLedger } from './sqlite-ledger.js';
+
+export function ledgerFile(config: Config): string {
+  return join(config.dataDir, 'notifications.sqlite');
+}
+
+export async function openLedger(config: Config, logger: Logger): Promise<Ledger> {
+  if (config.redis.url !== undefined) {
+    return RedisLedger.connect({ url: config.redis.url, keyPrefix: config.notify.keyPrefix, logger, connectTimeoutMs: Math.min(config.kafka.connectTimeoutMs, 10_000) });
+  }
+  return new SqliteLedger(ledgerFile(config));
+}
