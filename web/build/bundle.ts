@@ -2,7 +2,7 @@
 // stylesheet, the chart library as its own cached script, index.html naming them, and a manifest.
 // Run by `npm run build` after tsc (node dist/web/build/bundle.js).
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
@@ -34,7 +34,7 @@ async function bundle(entry: string, loader: 'ts' | 'css'): Promise<string> {
   return file.text;
 }
 
-rmSync(out, { recursive: true, force: true });
+// Files are replaced in place and stale ones removed at the end, so a server reading the folder meanwhile finds them.
 mkdirSync(out, { recursive: true });
 const manifest: Record<string, string> = {};
 const emit = (logical: string, body: Buffer | string) => {
@@ -57,3 +57,5 @@ const html = readFileSync(join(client, 'index.html'), 'utf8').replace(/\{\{([a-z
 });
 writeFileSync(join(out, 'index.html'), html);
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+const keep = new Set([...Object.values(manifest), 'index.html', 'manifest.json', 'lightweight-charts-LICENSE.txt']);
+for (const name of readdirSync(out)) if (!keep.has(name)) rmSync(join(out, name), { force: true });

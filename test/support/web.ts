@@ -1,0 +1,68 @@
+// The dashboard for tests: a WebRole on a real embedded log and SQLite store in a fresh directory,
+// with history written into the store the way the aggregator writes it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AggregateItem } from '../../core/aggregate/apply-batch.js';
+import type { SignalSummary } from '../../core/aggregate/records.js';
+import type { Tick } from '../../core/tick.js';
+import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
+import { ConfigSchema, type Config } from '../../platform/config/schema.js';
+import { createLogger } from '../../platform/log.js';
+import { storeSettings } from '../../platform/store/select.js';
+import { SqliteStore } from '../../platform/store/sqlite-store.js';
+import { WebRole } from '../../web/server/web-role.js';
+
+export interface WebFixture {
+  readonly dir: string;
+  readonly config: Config;
+  readonly bus: EmbeddedLog;
+  readonly store: SqliteStore;
+  readonly role: WebRole;
+  close(): Promise<void>;
+}
+
+export async function startWeb(web: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<WebFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'web-'));
+  const config = ConfigSchema.parse({ dataDir: dir, symbols: ['BTC-USD', 'ETH-USD'], web, edge: { hardware: 'virtual' }, ...extra });
+  const bus = new EmbeddedLog({ file: join(dir, 'bus.sqlite'), pollIntervalMs: 20 });
+  const store = new SqliteStore({ ...storeSettings(config), file: join(dir, 'aggregates.sqlite') });
+  const role = new WebRole({ config, bus, store, logger: createLogger('silent'), heartbeatMs: 500, tickIntervalMs: 50, healthIntervalMs: 500 });
+  await role.start();
+  return {
+    dir,
+    config,
+    bus,
+    store,
+    role,
+    async close() {
+      await role.stop();
+      await store.close();
+      await bus.close();
+    },
+  };
+}
+
+let offsets = 0;
+
+/** Writes ticks and signals into the store as one aggregator batch would. */
+export async function seedStore(store: SqliteStore, ticks: readonly Tick[], signals: readonly SignalSummary[] = []): Promise<void> {
+  const items: AggregateItem[] = [...ticks.map((tick) => ({ kind: 'tick' as const, tick })), ...signals.map((signal) => ({ kind: 'signal' as const, signal }))];
+  const start = offsets;
+  offsets += items.length;
+  await store.applyBatch({
+    topic: 'seed',
+    partition: 0,
+    nextOffset: String(offsets),
+    items: items.map((item, i) => ({ offset: String(start + i), item })),
+  });
+}
+
+/** A minute-by-minute BTC-like path ending at `end`, deterministic. */
+export function recentTicks(count: number, end: number, source = 'coinbase'): Tick[] {
+  let price = 97_000;
+  return Array.from({ length: count }, (_, i) => {
+    price = Math.round((price + Math.sin(i / 7) * 60 + Math.cos(i / 3) * 25) * 100) / 100;
+    return { symbol: 'BTC-USD', price, ts: end - (count - 1 - i) * 60_000, source, volume: 0.25 };
+  });
+}
