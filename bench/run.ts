@@ -1,7 +1,8 @@
 // Runs every bench module and prints one table per group: ns/update and ratios, not absolute claims.
 //   npm run bench            (node --import tsx bench/run.ts)
-//   npm run bench -- replay  (one module: indicators, replay, processor, latency or edge)
+//   npm run bench -- replay  (one module: indicators, replay, processor, latency, edge or aggregate)
 import type { Bench, BenchRow } from './bench.js';
+import { aggregateBench } from './aggregate.bench.js';
 import { edgeBench } from './edge.bench.js';
 import { indicatorsBench } from './indicators.bench.js';
 import { latencyBench, processorBench } from './processor.bench.js';
@@ -14,6 +15,7 @@ const benches: Record<string, Bench> = {
   processor: processorBench,
   latency: latencyBench,
   edge: edgeBench,
+  aggregate: aggregateBench,
 };
 
 const OURS = 'stock-stream';

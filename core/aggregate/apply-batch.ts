@@ -2,7 +2,7 @@
 // reads through a StoredView, returns the records to write. The stores (Redis, SQLite) do the
 // reading and writing atomically around this; the arithmetic lives only here.
 import type { Tick } from '../tick.js';
-import { TIMEFRAMES, bucketStart, utcDay, type Timeframe } from './calendar.js';
+import { DAY_MS, TIMEFRAMES, bucketStart, utcDay, type Timeframe } from './calendar.js';
 import type { Candle } from './candle.js';
 import { emptyDay, type DayRecord } from './daily.js';
 import { addTick, meanPrice, summaryOfTick } from './price-summary.js';
@@ -116,8 +116,18 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
     if (!entry) latest.set(symbol, (entry = { symbol }));
     return entry;
   };
-  const latestTick = (symbol: string) => latest.get(symbol)?.tick ?? view.latest(symbol)?.tick;
-  const latestIndicators = (symbol: string) => latest.get(symbol)?.indicators ?? view.latest(symbol)?.indicators;
+  const storedLatest = new Map<string, SymbolLatest | undefined>();
+  const stored = (symbol: string) => {
+    if (!storedLatest.has(symbol)) storedLatest.set(symbol, view.latest(symbol));
+    return storedLatest.get(symbol);
+  };
+  const latestTick = (symbol: string) => latest.get(symbol)?.tick ?? stored(symbol)?.tick;
+  const latestIndicators = (symbol: string) => latest.get(symbol)?.indicators ?? stored(symbol)?.indicators;
+  // Ticks mostly come in order, so a tick's day and candles are usually the previous tick's: keep those at hand.
+  let lastSymbol = '';
+  let lastDayNumber = Number.NaN;
+  let lastDay: DayRecord | undefined;
+  const lastCandles: Array<{ start: number; candle: Candle } | undefined> = TIMEFRAMES.map(() => undefined);
 
   for (const item of items) {
     if (item.kind === 'tick') {
@@ -125,27 +135,42 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
       const { symbol, ts } = tick;
       const newestTs = Math.max(newest.get(symbol) ?? latestTick(symbol)?.ts ?? Number.NEGATIVE_INFINITY, ts);
       newest.set(symbol, newestTs);
-      const day = dayRecord(symbol, utcDay(ts));
+      if (symbol !== lastSymbol) {
+        lastSymbol = symbol;
+        lastDayNumber = Number.NaN;
+        lastCandles.fill(undefined);
+      }
+      const dayNumber = Math.floor(ts / DAY_MS);
+      const day = dayNumber === lastDayNumber ? lastDay! : dayRecord(symbol, utcDay(ts));
+      lastDay = day;
+      lastDayNumber = dayNumber;
       if (day.price) addTick(day.price, tick);
       else day.price = summaryOfTick(tick);
-      for (const timeframe of TIMEFRAMES) {
+      for (let f = 0; f < TIMEFRAMES.length; f++) {
+        const timeframe = TIMEFRAMES[f]!;
         const start = bucketStart(ts, timeframe);
         if (start < newestTs - settings.candleRetentionMs[timeframe]) continue;
-        const key = `${symbol}|${timeframe}|${start}`;
-        const candle = candles.get(key);
-        if (candle) {
-          addTick(candle, tick);
+        const previous = lastCandles[f];
+        if (previous !== undefined && previous.start === start) {
+          addTick(previous.candle, tick);
           continue;
         }
-        const stored = view.candle(symbol, timeframe, start);
-        if (timeframe === '1m') minuteMeanBefore.set(key, stored ? meanPrice(stored) : undefined);
-        if (stored) {
-          const copy = { ...stored };
-          addTick(copy, tick);
-          candles.set(key, copy);
+        const key = `${symbol}|${timeframe}|${start}`;
+        let candle = candles.get(key);
+        if (candle) {
+          addTick(candle, tick);
         } else {
-          candles.set(key, { symbol, timeframe, start, ...summaryOfTick(tick) });
+          const stored = view.candle(symbol, timeframe, start);
+          if (timeframe === '1m') minuteMeanBefore.set(key, stored ? meanPrice(stored) : undefined);
+          if (stored) {
+            candle = { ...stored };
+            addTick(candle, tick);
+          } else {
+            candle = { symbol, timeframe, start, ...summaryOfTick(tick) };
+          }
+          candles.set(key, candle);
         }
+        lastCandles[f] = { start, candle };
       }
       const previous = latestTick(symbol);
       if (!previous || ts >= previous.ts) latestOf(symbol).tick = tick;
