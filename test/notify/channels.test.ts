@@ -13,25 +13,12 @@ import { parseRetryAfter } from '../../cluster/notify/channels/http.js';
 import { InProcessDashboardFeed } from '../../cluster/notify/dashboard-feed.js';
 import { composeMessage } from '../../core/notify/message.js';
 import type { Notice } from '../../core/notify/notice.js';
+import { notice } from '../support/notices.js';
 import { ConfigSchema } from '../../platform/config/schema.js';
 import { decodeQuotedPrintable, startHttpReceiver, startSmtp } from '../support/notify-receivers.js';
 import { makeCertificates } from '../support/tls-certs.js';
 
 const HOSTILE = '<script>alert(1)</script> **bold** [x](http://evil) "quote" & @everyone\r\nBcc: victim@example.com';
-
-export function notice(overrides: Partial<Notice> = {}): Notice {
-  return {
-    id: 'BTC-USD:1764200000000:rsi',
-    symbol: 'BTC-USD',
-    ts: Date.UTC(2026, 10, 27, 8, 15, 2),
-    side: 'buy',
-    rule: 'rsi',
-    price: 97000.5,
-    reason: 'RSI 28.4 crossed above 30',
-    indicators: { sma: 96950.25, ema: null, rsi: 28.4, macd: null, macdSignal: null, macdHist: null, bbUpper: null, bbMiddle: null, bbLower: null },
-    ...overrides,
-  };
-}
 
 function outgoing(notices: Notice[], recipient: Partial<Outgoing['recipient']> = {}, timeZone = 'Europe/Berlin'): Outgoing {
   const vars = recipient.vars ?? {};
