@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AggregateItem } from '../../core/aggregate/apply-batch.js';
-import type { SignalSummary } from '../../core/aggregate/records.js';
+import type { IndicatorSnapshot, SignalSummary } from '../../core/aggregate/records.js';
 import type { Tick } from '../../core/tick.js';
 import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
 import { ConfigSchema, type Config } from '../../platform/config/schema.js';
@@ -58,11 +58,18 @@ export async function seedStore(store: SqliteStore, ticks: readonly Tick[], sign
   });
 }
 
-/** A minute-by-minute BTC-like path ending at `end`, deterministic. */
-export function recentTicks(count: number, end: number, source = 'coinbase'): Tick[] {
+/** Writes one indicator record into the store, as the aggregator keeps the latest. */
+export async function seedIndicators(store: SqliteStore, indicators: IndicatorSnapshot): Promise<void> {
+  const start = offsets++;
+  await store.applyBatch({ topic: 'seed-indicators', partition: 0, nextOffset: String(offsets), items: [{ offset: String(start), item: { kind: 'indicators', indicators } }] });
+}
+
+/** A BTC-like path of `count` ticks `stepMs` apart ending at `end`, deterministic, with some noise so candles have bodies. */
+export function recentTicks(count: number, end: number, source = 'coinbase', stepMs = 60_000): Tick[] {
   let price = 97_000;
   return Array.from({ length: count }, (_, i) => {
-    price = Math.round((price + Math.sin(i / 7) * 60 + Math.cos(i / 3) * 25) * 100) / 100;
-    return { symbol: 'BTC-USD', price, ts: end - (count - 1 - i) * 60_000, source, volume: 0.25 };
+    const t = (i * stepMs) / 60_000;
+    price = Math.round((price + Math.sin(t / 7) * 60 * (stepMs / 60_000) + Math.sin(i * 12.9898) * 18) * 100) / 100;
+    return { symbol: 'BTC-USD', price, ts: end - (count - 1 - i) * stepMs, source, volume: 0.25 };
   });
 }

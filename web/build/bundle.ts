@@ -46,7 +46,13 @@ const emit = (logical: string, body: Buffer | string) => {
 emit('app.js', await bundle('main.ts', 'ts'));
 emit('app.css', await bundle('styles.css', 'css'));
 const charts = createRequire(import.meta.url).resolve('lightweight-charts/package.json');
-emit('charts.js', readFileSync(join(dirname(charts), 'dist', 'lightweight-charts.standalone.production.js')));
+const chartsScript = readFileSync(join(dirname(charts), 'dist', 'lightweight-charts.standalone.production.js'));
+emit('charts.js', chartsScript);
+// The library adds one <style> for its TradingView attribution logo (which its licence asks us to
+// show). The CSP allows exactly that text by its hash, and no other inline style.
+const inlineStyles = [...chartsScript.toString('utf8').matchAll(/createElement\("style"\),this\.\w+\.innerText="([^"\\]*)"/g)].map((m) => m[1]!);
+if (inlineStyles.length !== 1) throw new Error(`expected the chart library to add one inline style, found ${inlineStyles.length}: update web/build/bundle.ts`);
+const styleHashes = inlineStyles.map((text) => `sha256-${createHash('sha256').update(text).digest('base64')}`);
 emit('favicon.svg', readFileSync(join(client, 'favicon.svg')));
 copyFileSync(join(dirname(charts), 'LICENSE'), join(out, 'lightweight-charts-LICENSE.txt'));
 
@@ -56,6 +62,6 @@ const html = readFileSync(join(client, 'index.html'), 'utf8').replace(/\{\{([a-z
   return name;
 });
 writeFileSync(join(out, 'index.html'), html);
-writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ ...manifest, styleHashes }, null, 2)}\n`);
 const keep = new Set([...Object.values(manifest), 'index.html', 'manifest.json', 'lightweight-charts-LICENSE.txt']);
 for (const name of readdirSync(out)) if (!keep.has(name)) rmSync(join(out, name), { force: true });

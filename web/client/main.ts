@@ -96,12 +96,12 @@ function renderIndicators(values: Indicators | null): void {
         ['Bollinger', `${fmt.price(values.bbLower)} – ${fmt.price(values.bbUpper)}`],
       ]
     : [];
-  fill(byId('indicators'), ...rows.flatMap(([name, value]) => [el('dt', '', name), el('dd', '', value)]));
+  fill(byId('indicators'), ...(rows.length ? rows.flatMap(([name, value]) => [el('dt', '', name), el('dd', '', value)]) : [el('dd', 'empty', 'waiting for the processor')]));
 }
 
 function renderDays(days: DailyStats[]): void {
   const rows = [...days].reverse().map((day) =>
-    el('tr', '', el('td', '', day.day), el('td', 'num', fmt.price(day.average)), el('td', 'num', fmt.price(day.close)), el('td', 'num', fmt.number(day.volume, 3)), el('td', 'num buy', String(day.buys)), el('td', 'num sell', String(day.sells))),
+    el('tr', '', el('td', '', day.day), el('td', 'num', fmt.price(day.average)), el('td', 'num', fmt.price(day.close)), el('td', 'num opt', fmt.number(day.volume, 3)), el('td', 'num buy', String(day.buys)), el('td', 'num sell', String(day.sells))),
   );
   fill(byId('days'), ...(rows.length ? rows : [el('tr', '', el('td', 'empty', 'no days yet'))]));
 }

@@ -38,27 +38,32 @@ export interface WebAppOptions {
 export const MAX_CANDLES = 1500;
 const DEFAULT_CANDLES = 500;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** No inline script at all; inline style only for the exact texts hashed (the chart library's logo CSS). */
+export function contentSecurityPolicy(styleHashes: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    ["style-src 'self'", ...styleHashes.map((hash) => `'${hash}'`)].join(' '),
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
-};
+export function securityHeaders(styleHashes: readonly string[] = []): Readonly<Record<string, string>> {
+  return {
+    'content-security-policy': contentSecurityPolicy(styleHashes),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  };
+}
 
 const symbolQuery = { type: 'string', pattern: SYMBOL_PATTERN.source } as const;
 const msQuery = { type: 'string', pattern: '^\\d{1,15}$' } as const;
@@ -72,8 +77,9 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     : Fastify({ logger: false, bodyLimit: 4096, ajv })) as unknown as FastifyInstance;
   app.removeContentTypeParser('text/plain');
 
+  const headers = securityHeaders(options.assets.styleHashes);
   app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });

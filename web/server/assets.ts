@@ -20,6 +20,8 @@ export interface AssetSet {
   readonly dir: string;
   /** Keyed by file name ("index.html", "app-3F2A1B9C.js"). */
   readonly files: ReadonlyMap<string, Asset>;
+  /** CSP hashes ("sha256-...") of the inline styles the chart library adds (manifest.json). */
+  readonly styleHashes: readonly string[];
 }
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -67,7 +69,14 @@ export function loadAssets(dir: string): AssetSet {
         : undefined,
     });
   }
-  return { dir, files };
+  let styleHashes: string[] = [];
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { styleHashes?: unknown };
+    if (Array.isArray(manifest.styleHashes)) styleHashes = manifest.styleHashes.filter((h): h is string => typeof h === 'string' && /^sha256-[A-Za-z0-9+/]{43}=$/.test(h));
+  } catch {
+    // No manifest: no inline style allowed at all.
+  }
+  return { dir, files, styleHashes };
 }
 
 /** The best encoding the client accepts: br, then gzip, then none (q=0 honoured). */

@@ -11,7 +11,7 @@ import type { AggregateStore } from '../../platform/store/store.js';
 import { EdgeRole } from '../../edge/edge-role.js';
 import { edgeSettings } from '../../edge/settings.js';
 import { EdgePanel } from '../../edge/virtual-panel.js';
-import { buildWebApp, SECURITY_HEADERS } from './app.js';
+import { buildWebApp, securityHeaders } from './app.js';
 import { defaultAssetsDir, loadAssets } from './assets.js';
 import { EventHub } from './event-hub.js';
 import { HealthSource } from './health.js';
@@ -49,7 +49,8 @@ export class WebRole {
   constructor(private readonly options: WebRoleOptions) {
     const { config, bus, store, logger } = options;
     const web = config.web;
-    this.hub = new EventHub({ maxClients: web.maxClients, heartbeatMs: options.heartbeatMs, headers: SECURITY_HEADERS });
+    const assets = loadAssets(options.assetsDir ?? defaultAssetsDir());
+    this.hub = new EventHub({ maxClients: web.maxClients, heartbeatMs: options.heartbeatMs, headers: securityHeaders(assets.styleHashes) });
     this.feed = new LiveFeed({ bus, hub: this.hub, logger, group: web.group, topics: config.topics, symbols: config.symbols, tickIntervalMs: options.tickIntervalMs });
     this.health = new HealthSource({
       bus,
@@ -73,7 +74,7 @@ export class WebRole {
       hub: this.hub,
       health: this.health,
       panel: this.panel,
-      assets: loadAssets(options.assetsDir ?? defaultAssetsDir()),
+      assets,
       symbols: config.symbols,
       token: web.token,
       staleSeconds: web.staleSeconds,

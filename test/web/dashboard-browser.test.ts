@@ -1,0 +1,154 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core), against the web role
+// on the embedded log and SQLite: the chart draws, a tick arrives live, a signal with a hostile reason
+// is shown as text, the simulated badge, the disconnected state, and the phone layout. One launch.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { eventually } from '../support/wait.js';
+import { recentTicks, seedIndicators, seedStore, startWeb, type WebFixture } from '../support/web.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+const ZONE = 'Asia/Tokyo';
+const HOSTILE = '<img src=x onerror="window.__xss=1">RSI < 30 & rising';
+
+let web: WebFixture;
+let context: BrowserContext;
+let page: Page;
+let url: string;
+const problems: string[] = [];
+
+test.before(async () => {
+  web = await startWeb();
+  const end = Date.now() - 60_000;
+  // Four hours of ticks every 15 s: 240 one-minute candles with bodies and wicks.
+  const ticks = recentTicks(960, end - (end % 60_000), 'coinbase', 15_000);
+  await seedStore(web.store, ticks, [
+    { id: 'seed-buy', symbol: 'BTC-USD', ts: ticks[480]!.ts, side: 'buy', rule: 'rsi-14', price: ticks[480]!.price, reason: 'RSI 14 crossed above 30 (28.1 -> 31.4)' },
+    { id: 'seed-sell', symbol: 'BTC-USD', ts: ticks[800]!.ts, side: 'sell', rule: 'macd', price: ticks[800]!.price, reason: 'MACD crossed below its signal line' },
+  ]);
+  const last = ticks[ticks.length - 1]!;
+  await seedIndicators(web.store, { symbol: 'BTC-USD', ts: last.ts, price: last.price, sma: last.price - 40, ema: last.price - 25, rsi: 61.2, macd: 14.2, macdSignal: 9.8, macdHist: 4.4, bbUpper: last.price + 150, bbMiddle: last.price - 40, bbLower: last.price - 230 });
+  const { port } = await web.role.listen('127.0.0.1', 0);
+  url = `http://127.0.0.1:${port}/`;
+  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1366, height: 900 },
+    locale: 'en-US',
+    timezoneId: ZONE,
+    colorScheme: 'dark',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  // Browser-side code is passed as text: this project's TypeScript has no DOM types outside web/client.
+  await page.addInitScript(`
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (event) => window.__csp.push(event.violatedDirective + ' ' + event.blockedURI));
+  `);
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+test.after(async () => {
+  await context?.close();
+  await web?.close().catch(() => undefined);
+});
+
+async function publish(topic: string, value: unknown): Promise<void> {
+  await web.bus.publish(topic, [{ key: 'BTC-USD', value: JSON.stringify(value) }]);
+}
+
+test('the chart renders the stored candles with overlays and panes, live over SSE', async () => {
+  await page.goto(url);
+  await page.waitForSelector('body[data-connection="live"]', { timeout: 15_000 });
+  await eventually(async () => assert.ok(Number(await page.getAttribute('#chart', 'data-bars')) >= 240));
+  assert.match(String(await page.textContent('#indicators')), /RSI61\.2/);
+  // lightweight-charts draws on canvases; the panes' canvases must hold more than a background.
+  const colours = await page.evaluate<number>(`(() => {
+    const seen = new Set();
+    for (const canvas of document.querySelectorAll('#chart canvas')) {
+      if (canvas.width < 50 || canvas.height < 50) continue;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 0; i < data.length; i += 4 * 7) seen.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+    }
+    return seen.size;
+  })()`);
+  assert.ok(colours > 20, `the chart canvases hold ${colours} colours`);
+  assert.ok((await page.locator('#chart table tr').count()) >= 3 || (await page.locator('#chart canvas').count()) >= 6, 'price, RSI and MACD panes');
+  assert.ok(await page.locator('#chart a[href*="tradingview.com"]').count(), 'the TradingView attribution link on the chart');
+  const feed = await page.locator('#signals li').allTextContents();
+  assert.ok(feed.some((text) => text.includes('MACD crossed below its signal line')));
+  assert.match(String(await page.textContent('#today')), /Buy signals1/);
+});
+
+test('a published tick appears live with the simulated badge; the OLED mirrors the edge frame', async () => {
+  const ts = Date.now();
+  assert.ok(await page.locator('#sim').isHidden());
+  await publish('stock.ticks', { symbol: 'BTC-USD', price: 98765.43, ts, source: 'simulator', volume: 0.1 });
+  await eventually(async () => assert.is(await page.textContent('#price'), '98,765.43'));
+  const local = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: ZONE }).format(new Date(ts));
+  assert.ok((await page.textContent('#price-time'))?.includes(local), 'the tick time in the viewer zone');
+  await eventually(async () => assert.ok(await page.locator('#sim').isVisible()));
+  await eventually(async () => assert.match(String(await page.textContent('#health')), /Ingest BTC-USDlast tick (now|\d+ s ago) from simulator/));
+  // The panel's own edge role renders the tick; the canvas shows exactly the frame's lit pixels.
+  await eventually(async () => {
+    const panel = (await (await fetch(`${url}api/panel`)).json()) as { frame: string };
+    const bits = [...Buffer.from(panel.frame, 'base64')].reduce((sum, byte) => sum + byte.toString(2).replaceAll('0', '').length, 0);
+    assert.ok(bits > 100, 'the frame shows a price');
+    const lit = await page.evaluate<number>(`(() => {
+      const canvas = document.querySelector('#oled');
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] > 0) count++;
+      return count;
+    })()`);
+    assert.is(lit, bits);
+  }, 10_000);
+});
+
+test('a signal appears in the feed with its reason as text: no element created, no CSP violation', async () => {
+  await publish('stock.signals', { type: 'signal', id: 'live-xss', symbol: 'BTC-USD', ts: Date.now(), side: 'buy', rule: 'rsi-14', price: 98765.43, reason: HOSTILE, indicators: {} });
+  const item = page.locator('#signals li[data-id="live-xss"]');
+  await item.waitFor({ timeout: 10_000 });
+  assert.is(await item.locator('.reason').textContent(), HOSTILE);
+  assert.is(await page.locator('#signals img').count(), 0);
+  assert.is(await page.locator('body img').count(), 0);
+  assert.is(await page.evaluate('window.__xss'), undefined);
+  assert.match(String(await page.textContent('#today')), /Buy signals2/);
+  assert.equal(await page.evaluate('window.__csp'), []);
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-desktop.png'), fullPage: true });
+});
+
+test('phone layout: one column, nothing wider than the screen', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300); // the chart follows its container on resize
+  const layout = await page.evaluate<{ scroll: number; chart: number; quoteBottom: number; signalsTop: number; wide: string[] }>(`({
+    scroll: document.documentElement.scrollWidth,
+    chart: document.querySelector('#chart').getBoundingClientRect().width,
+    quoteBottom: document.querySelector('.quote').getBoundingClientRect().bottom,
+    signalsTop: document.querySelector('#signals').getBoundingClientRect().top,
+    wide: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 391).map((e) => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8),
+  })`);
+  assert.ok(layout.scroll <= 390, `page is ${layout.scroll} px wide: ${layout.wide.join(' ')}`);
+  assert.ok(layout.chart > 300 && layout.chart <= 390, `chart is ${layout.chart} px wide`);
+  assert.ok(layout.signalsTop > layout.quoteBottom, 'panels stacked');
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-phone.png'), fullPage: false });
+  await page.setViewportSize({ width: 1366, height: 900 });
+});
+
+test('when the server stops, the page says it is disconnected and keeps the last data', async () => {
+  await web.close();
+  await page.waitForSelector('body[data-connection="disconnected"]', { timeout: 15_000 });
+  assert.ok(await page.locator('#banner').isVisible());
+  assert.is(await page.textContent('#conn'), 'DISCONNECTED');
+  assert.is(await page.textContent('#price'), '98,765.43');
+  assert.equal(problems, []);
+});
+
+test.run();
