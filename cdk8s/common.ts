@@ -3,6 +3,9 @@ import { k8s } from 'cdk8s-plus-33';
 
 export const PART_OF = 'stock-stream';
 
+/** The user the Dockerfile creates (USER 10001:10001). */
+export const APP_UID = 10001;
+
 export function labelsFor(component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/part-of': PART_OF };
 }

@@ -1,7 +1,7 @@
 // How the edge pod reaches /dev/i2c-1 and sysfs GPIO, as narrowly as k3s allows (docs/deployment.md weighs the options).
 import { k8s } from 'cdk8s-plus-33';
 import { HOST_GPIO_ROOT } from './app-config.js';
-import { restrictedContainer } from './common.js';
+import { APP_UID, restrictedContainer } from './common.js';
 import type { ClusterOptions } from './options.js';
 
 export interface EdgePodPieces {
@@ -31,7 +31,7 @@ export function edgePodPieces(options: ClusterOptions): EdgePodPieces {
       containerSecurity: {
         privileged: true,
         runAsNonRoot: true,
-        runAsUser: 10001,
+        runAsUser: APP_UID,
         readOnlyRootFilesystem: true,
         capabilities: { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
@@ -44,7 +44,7 @@ export function edgePodPieces(options: ClusterOptions): EdgePodPieces {
   return {
     ...common,
     // No privilege: the device plugin adds /dev/i2c-1 alone to the container's device list.
-    containerSecurity: { ...restrictedContainer(true), runAsUser: 10001 },
+    containerSecurity: { ...restrictedContainer(true), runAsUser: APP_UID },
     // sysfs GPIO is files, not a device: the host's export files and the chip's lines, writable by gpio.
     // /sys/class/gpio/gpioN links to ../../devices/platform/..., so both trees keep their relative place.
     volumes: [

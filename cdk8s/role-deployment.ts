@@ -2,13 +2,12 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { AppConfigMap, CONFIG_DIR, CONFIG_FILE, DATA_DIR, type AppConfig } from './app-config.js';
-import { labelsFor, podSecurity, resources, restrictedContainer } from './common.js';
+import { APP_UID, labelsFor, podSecurity, resources, restrictedContainer } from './common.js';
 import { edgePodPieces } from './edge-access.js';
 import type { ClusterOptions, Role } from './options.js';
 import { ROLE_PROFILES, maxOldSpaceMb, secretsFor } from './roles.js';
 
-/** The user the Dockerfile creates. */
-export const APP_UID = 10001;
+export { APP_UID };
 export const HTTP_PORT_NAME = 'http';
 
 export function roleName(role: Role): string {

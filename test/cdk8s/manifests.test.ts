@@ -383,6 +383,8 @@ test('the dashboard: a Service to the web pods and a Traefik Ingress to it; role
   });
   assert.is(synths['five-pis-device-plugin']!.get('Ingress', 'stock-stream-web').spec!.rules[0].host, 'stocks.home.lan');
   assert.is(synth({ ingress: { enabled: false } }).all('Ingress').length, 0);
+  // The k3s config firmware-config/ installs keeps the Traefik that serves this Ingress.
+  assert.not.match(readFileSync(join(root, 'firmware-config', 'k3s', 'server-config.yaml'), 'utf8'), /^\s*-\s*traefik/m);
   const some = synth({ roles: ['ingest', 'process'] });
   assert.equal(some.all('Deployment').map((d) => d.metadata.name), ['stock-stream-ingest', 'stock-stream-process']);
   assert.is(some.find('Service', 'stock-stream-web'), undefined);
