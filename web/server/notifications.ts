@@ -1,6 +1,8 @@
-// The hook through which notifications reach the dashboard (the 'notification' SSE event) and the
-// dashboard's own controls (mute, test notification). Issue 9's cluster/notify/dashboard-feed.ts is
-// meant to plug in here as a DashboardFeed; until it exists only the test notification uses it.
+// How notifications reach the dashboard (the 'notification' SSE event): the notifier's in-process
+// feed (cluster/notify/dashboard-feed.ts) turned into the dashboard's shape, and the controls' state.
+import type { DashboardFeed, DashboardNotification as NotifierNotification } from '../../cluster/notify/dashboard-feed.js';
+
+export type { DashboardFeed };
 
 /** One notification as the dashboard shows it; every field is shown as text. */
 export interface DashboardNotification {
@@ -11,10 +13,11 @@ export interface DashboardNotification {
   readonly body: string;
 }
 
-/** What the notify role offers the web role in one process: a stream of notifications. */
-export interface DashboardFeed {
-  /** Returns the unsubscribe function. */
-  subscribe(listener: (notification: DashboardNotification) => void): () => void;
+/** A notifier's notification as the dashboard shows it: buy or sell when all its signals agree. */
+export function fromNotifier(notification: NotifierNotification): DashboardNotification {
+  const sides = new Set(notification.signals.map((signal) => signal.side));
+  const level = sides.size === 1 ? (sides.has('buy') ? 'buy' : 'sell') : 'info';
+  return { id: notification.id, ts: notification.ts, level, title: notification.title, body: notification.text };
 }
 
 /** State the dashboard's token holders may change. Kept in memory: a restart unmutes. */

@@ -16,7 +16,8 @@ import { defaultAssetsDir, loadAssets } from './assets.js';
 import { EventHub } from './event-hub.js';
 import { HealthSource } from './health.js';
 import { LiveFeed } from './live-feed.js';
-import { cleanNotification, type DashboardControls, type DashboardFeed } from './notifications.js';
+import { sharedDashboardFeed } from '../../cluster/notify/dashboard-feed.js';
+import { cleanNotification, fromNotifier, type DashboardControls, type DashboardFeed } from './notifications.js';
 
 export interface WebRoleOptions {
   readonly config: Config;
@@ -25,7 +26,7 @@ export interface WebRoleOptions {
   readonly logger: Logger;
   /** The edge role's panel when it runs in this process; absent: the web role runs its own virtual edge. */
   readonly panel?: EdgePanel;
-  /** Issue 9's dashboard feed (cluster/notify/dashboard-feed.ts) when the notify role runs in this process. */
+  /** The notifier's dashboard feed; default: the process's shared one (filled when the notify role runs here too). */
   readonly notifications?: DashboardFeed;
   /** The role's /healthz and /metrics, answered on the dashboard's port. */
   readonly ops?: FastifyInstance;
@@ -96,7 +97,8 @@ export class WebRole {
     this.panel.on('frame', onFrame);
     this.panel.on('leds', onLeds);
     this.unsubscribe.push(() => this.panel.off('frame', onFrame), () => this.panel.off('leds', onLeds));
-    if (this.options.notifications) this.unsubscribe.push(this.options.notifications.subscribe((n) => this.notify(n)));
+    const feed = this.options.notifications ?? sharedDashboardFeed();
+    this.unsubscribe.push(feed.subscribe((notification) => this.notify(fromNotifier(notification))));
     this.healthTimer = setInterval(() => {
       this.health.collect().then(
         (health) => this.hub.publish('health', health),
