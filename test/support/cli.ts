@@ -39,6 +39,8 @@ export interface Service {
   readonly child: ChildProcess;
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exit: Promise<number | null>;
+  /** Everything the service has written to stderr so far (its log). */
+  readonly stderr: () => string;
 }
 
 /** Starts a long-running command and resolves once its log says "<role> running". */
@@ -56,5 +58,5 @@ export async function startService(args: string[], env: Record<string, string>):
     });
     void exit.then((code) => reject(new Error(`stock-stream ${args[0]} exited (${code}) before running:\n${log.slice(-2000)}`)));
   });
-  return { child, exit };
+  return { child, exit, stderr: () => log };
 }
