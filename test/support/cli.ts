@@ -41,16 +41,20 @@ export interface Service {
   readonly exit: Promise<number | null>;
   /** Everything the service has written to stderr so far (its log). */
   readonly stderr: () => string;
+  /** Everything it has written to stdout so far. */
+  readonly stdout: () => string;
 }
 
 /** Starts a long-running command and resolves once its log says "<role> running". */
 export async function startService(args: string[], env: Record<string, string>): Promise<Service> {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let log = '';
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       log += chunk.toString();
@@ -58,5 +62,5 @@ export async function startService(args: string[], env: Record<string, string>):
     });
     void exit.then((code) => reject(new Error(`stock-stream ${args[0]} exited (${code}) before running:\n${log.slice(-2000)}`)));
   });
-  return { child, exit, stderr: () => log };
+  return { child, exit, stderr: () => log, stdout: () => out };
 }

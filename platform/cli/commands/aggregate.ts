@@ -3,7 +3,7 @@ import { Aggregator } from '../../../cluster/aggregate/aggregator.js';
 import { aggregatorMetrics } from '../../../cluster/aggregate/metrics.js';
 import { openStore } from '../../store/select.js';
 import type { Command } from '../command.js';
-import { runRole } from '../role-runner.js';
+import { runRole, type RoleSpec } from '../role-runner.js';
 
 export const aggregateCommand: Command = {
   name: 'aggregate',
@@ -20,36 +20,37 @@ export const aggregateCommand: Command = {
   positionals: [],
   options: {},
   examples: ['REDIS_URL=redis://redis:6379 KAFKA_BOOTSTRAP_SERVERS=kafka:9092 stock-stream aggregate', 'PORT=9102 stock-stream aggregate   # single node: embedded log and SQLite'],
-  run: (context) =>
-    runRole(context, {
-      name: 'aggregate',
-      async start({ config, logger, bus, registry }) {
-        const store = await openStore(config, logger);
-        const aggregator = new Aggregator({
-          bus,
-          store,
-          logger,
-          group: config.aggregate.group,
-          topics: config.topics,
-          metrics: aggregatorMetrics(registry),
-          maxClockSkewMs: config.aggregate.maxClockSkewSeconds * 1000,
-        });
-        try {
-          await aggregator.start();
-        } catch (error) {
-          await store.close();
-          throw error;
-        }
-        return {
-          checks: [
-            { name: store.kind, check: () => store.health() },
-            { name: 'aggregator', check: () => aggregator.health() },
-          ],
-          async stop() {
-            await aggregator.stop();
-            await store.close();
-          },
-        };
+  run: (context) => runRole(context, aggregateRole),
+};
+
+export const aggregateRole: RoleSpec = {
+  name: 'aggregate',
+  async start({ config, logger, bus, registry }) {
+    const store = await openStore(config, logger);
+    const aggregator = new Aggregator({
+      bus,
+      store,
+      logger,
+      group: config.aggregate.group,
+      topics: config.topics,
+      metrics: aggregatorMetrics(registry),
+      maxClockSkewMs: config.aggregate.maxClockSkewSeconds * 1000,
+    });
+    try {
+      await aggregator.start();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return {
+      checks: [
+        { name: store.kind, check: () => store.health() },
+        { name: 'aggregator', check: () => aggregator.health() },
+      ],
+      async stop() {
+        await aggregator.stop();
+        await store.close();
       },
-    }),
+    };
+  },
 };

@@ -6,7 +6,7 @@ import { edgeMetrics } from '../../../edge/metrics.js';
 import { mqttComponent } from '../../../edge/mqtt-bridge.js';
 import { EdgePanel } from '../../../edge/virtual-panel.js';
 import type { Command } from '../command.js';
-import { runRole } from '../role-runner.js';
+import { runRole, type RoleSpec } from '../role-runner.js';
 import { version } from '../version.js';
 
 export const edgeCommand: Command = {
@@ -29,32 +29,37 @@ export const edgeCommand: Command = {
     'stock-stream edge',
     'MQTT_URL=mqtt://broker.lan:1883 MQTT_USERNAME=edge MQTT_PASSWORD_FILE=/run/secrets/mqtt stock-stream edge   # and Home Assistant',
     'EDGE_HARDWARE=virtual PORT=9102 stock-stream edge   # no hardware, frames in memory only'],
-  run: (context) =>
-    runRole(context, {
-      name: 'edge',
-      async start({ config, logger, bus, registry }) {
-        const { display, alerts } = edgeSettings(config.edge);
-        const hardware = await openEdgeHardware(config.edge, logger);
-        const panel = new EdgePanel(display.width, display.height, { display: hardware.frameSink !== undefined, gpio: hardware.outputs !== undefined });
-        const mqtt = mqttComponent(config, logger, registry, version());
-        const role = new EdgeRole({
-          bus,
-          logger,
-          topics: config.topics,
-          group: config.edge.group,
-          symbols: config.symbols,
-          display,
-          alerts,
-          panel,
-          frameSink: hardware.frameSink,
-          outputs: hardware.outputs,
-          metrics: edgeMetrics(registry),
-          components: mqtt ? [mqtt] : [],
-        });
-        await role.start();
-        logger.info({ contrast: contrastFromPercent(config.edge.display.brightness), ...panel.hardware }, 'edge panel ready');
-        const componentChecks = role.components.map((component) => ({ name: component.name, check: () => component.health() }));
-        return { checks: [{ name: 'edge', check: () => role.health() }, ...componentChecks], stop: () => role.stop() };
-      },
-    }),
+  run: (context) => runRole(context, edgeRole()),
 };
+
+/** The edge role; `onPanel` receives its panel (the frame and LED states) for a dashboard in the same process. */
+export function edgeRole(onPanel?: (panel: EdgePanel) => void): RoleSpec {
+  return {
+    name: 'edge',
+    async start({ config, logger, bus, registry }) {
+      const { display, alerts } = edgeSettings(config.edge);
+      const hardware = await openEdgeHardware(config.edge, logger);
+      const panel = new EdgePanel(display.width, display.height, { display: hardware.frameSink !== undefined, gpio: hardware.outputs !== undefined });
+      const mqtt = mqttComponent(config, logger, registry, version());
+      const role = new EdgeRole({
+        bus,
+        logger,
+        topics: config.topics,
+        group: config.edge.group,
+        symbols: config.symbols,
+        display,
+        alerts,
+        panel,
+        frameSink: hardware.frameSink,
+        outputs: hardware.outputs,
+        metrics: edgeMetrics(registry),
+        components: mqtt ? [mqtt] : [],
+      });
+      await role.start();
+      onPanel?.(panel);
+      logger.info({ contrast: contrastFromPercent(config.edge.display.brightness), ...panel.hardware }, 'edge panel ready');
+      const componentChecks = role.components.map((component) => ({ name: component.name, check: () => component.health() }));
+      return { checks: [{ name: 'edge', check: () => role.health() }, ...componentChecks], stop: () => role.stop() };
+    },
+  };
+}

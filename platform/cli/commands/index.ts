@@ -10,8 +10,24 @@ import { notifyCommand } from './notify.js';
 import { processCommand } from './process.js';
 import { publishCommand } from './publish.js';
 import { replayCommand } from './replay.js';
+import { runCommand } from './run.js';
 import { statsCommand } from './stats.js';
 import { tailCommand } from './tail.js';
 import { webCommand } from './web.js';
 
-export const commands: readonly Command[] = [ingestCommand, processCommand, aggregateCommand, notifyCommand, edgeCommand, webCommand, replayCommand, statsCommand, notificationsCommand, tailCommand, publishCommand, checkCommand, configCommand];
+export const commands: readonly Command[] = [
+  runCommand,
+  ingestCommand,
+  processCommand,
+  aggregateCommand,
+  notifyCommand,
+  edgeCommand,
+  webCommand,
+  replayCommand,
+  statsCommand,
+  notificationsCommand,
+  tailCommand,
+  publishCommand,
+  checkCommand,
+  configCommand,
+];

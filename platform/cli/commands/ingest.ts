@@ -3,10 +3,11 @@
 import { join } from 'node:path';
 import { Ingestor } from '../../../cluster/ingest/ingestor.js';
 import { ingestMetrics } from '../../../cluster/ingest/metrics.js';
+import type { PriceSource } from '../../../cluster/ingest/source.js';
 import { createSource } from '../../../cluster/ingest/sources/index.js';
 import type { Config } from '../../config/schema.js';
-import { UsageError, type Command } from '../command.js';
-import { runRole } from '../role-runner.js';
+import { UsageError, type Command, type CommandContext } from '../command.js';
+import { runRole, type RoleSpec } from '../role-runner.js';
 
 const SOURCE = /^(coinbase|kraken|alphavantage|simulator|replay:.+)$/;
 /** A replay waits (back-pressure) while this many messages wait in the outbox, at most half the bound. */
@@ -52,71 +53,96 @@ export const ingestCommand: Command = {
     'stock-stream ingest --source replay:examples/simulated-btc-usd-1w.csv --speed 0   # exits when done',
   ],
   async run(context) {
-    const option = context.options.source;
-    if (option !== undefined && (typeof option !== 'string' || !SOURCE.test(option))) {
-      throw new UsageError(`--source must be coinbase, kraken, alphavantage, simulator or replay:<file.csv>, got ${JSON.stringify(option)}`);
-    }
-    const speedOption = context.options.speed;
-    const speed = speedOption === undefined ? undefined : Number(speedOption);
-    if (speed !== undefined && (typeof speedOption !== 'string' || speedOption.trim() === '' || !Number.isFinite(speed) || speed < 0 || speed > 1e6)) {
-      throw new UsageError(`--speed must be a number from 0 to 1000000, got ${JSON.stringify(speedOption)}`);
-    }
     const config = context.config();
-    const ingest: Config['ingest'] = {
-      ...config.ingest,
-      source: option ?? config.ingest.source,
-      replay: { ...config.ingest.replay, ...(speed === undefined ? {} : { speed }) },
-    };
-    const replayed = ingest.source.startsWith('replay:');
+    const ingest = ingestSettings(context, config);
     // Built before the bus opens: a source that cannot start (no API key) fails at once, clearly.
-    const source = createSource(ingest, { logger: context.logger().child({ role: 'ingest', source: ingest.source }), symbols: config.symbols });
+    const source = createSource(ingest, { logger: context.logger().child({ role: 'ingest' }), symbols: config.symbols });
     const ended = new AbortController();
     let exitCode = 0;
     const code = await runRole(
       { ...context, signal: AbortSignal.any([context.signal, ended.signal]) },
-      {
-        name: 'ingest',
-        async start({ logger, bus, registry }) {
-          const ingestor = new Ingestor({
-            source,
-            bus,
-            logger,
-            topics: { ticks: config.topics.ticks, dlq: config.topics.dlq },
-            symbols: config.symbols,
-            maxClockSkewMs: ingest.maxClockSkewSeconds * 1000,
-            maxAgeMs: replayed ? undefined : ingest.maxAgeSeconds * 1000,
-            outbox: { file: join(config.dataDir, 'ingest-outbox.sqlite'), maxTicks: ingest.outbox.maxTicks },
-            metrics: ingestMetrics(registry),
-            ...staleness(ingest),
-            ...(replayed ? { backpressureAt: Math.min(REPLAY_BACKLOG, Math.floor(ingest.outbox.maxTicks / 2)) } : {}),
-          });
-          await ingestor.start();
-          void (async () => {
-            const { error } = await ingestor.finished();
-            if (context.signal.aborted) return;
-            if (error) {
-              context.stderr.write(`stock-stream ingest: ${error.message}\n`);
-              exitCode = 1;
-            } else if (replayed) {
-              await ingestor.drained(context.signal);
-              if (!context.signal.aborted) logger.info(`replay done: ${ingestor.sourceHealth().detail}; the outbox is on the bus`);
-            } else {
-              logger.error(`source ${source.name} stopped by itself`);
-              exitCode = 1;
-            }
-            ended.abort();
-          })().catch((error: unknown) => {
-            logger.error({ err: error }, 'ingest supervision failed');
-            exitCode = 1;
-            ended.abort();
-          });
-          return { checks: ingestor.checks(), stop: () => ingestor.stop() };
-        },
-      },
+      ingestRole(ingest, source, context.signal, (outcome) => {
+        if (outcome.error) {
+          context.stderr.write(`stock-stream ingest: ${outcome.error.message}\n`);
+          exitCode = 1;
+        } else if (!outcome.replayDone) {
+          exitCode = 1;
+        }
+        ended.abort();
+      }),
     );
     return code !== 0 ? code : exitCode;
   },
 };
+
+/** The ingest settings with the command's --source and --speed applied (checked: a usage error names the option). */
+export function ingestSettings(context: CommandContext, config: Config): Config['ingest'] {
+  const option = context.options.source;
+  if (option !== undefined && (typeof option !== 'string' || !SOURCE.test(option))) {
+    throw new UsageError(`--source must be coinbase, kraken, alphavantage, simulator or replay:<file.csv>, got ${JSON.stringify(option)}`);
+  }
+  const speedOption = context.options.speed;
+  const speed = speedOption === undefined ? undefined : Number(speedOption);
+  if (speed !== undefined && (typeof speedOption !== 'string' || speedOption.trim() === '' || !Number.isFinite(speed) || speed < 0 || speed > 1e6)) {
+    throw new UsageError(`--speed must be a number from 0 to 1000000, got ${JSON.stringify(speedOption)}`);
+  }
+  return {
+    ...config.ingest,
+    source: option ?? config.ingest.source,
+    replay: { ...config.ingest.replay, ...(speed === undefined ? {} : { speed }) },
+  };
+}
+
+export interface IngestOutcome {
+  /** The source failed (or the supervision did). */
+  readonly error?: Error;
+  /** A replayed file was read whole and everything is on the bus. */
+  readonly replayDone?: boolean;
+}
+
+/**
+ * The ingest role for one source. `onEnd` hears when the source's run ends by itself (a replayed
+ * file is done, or a source failed or stopped), unless `signal` has aborted (a normal stop).
+ */
+export function ingestRole(ingest: Config['ingest'], source: PriceSource, signal: AbortSignal, onEnd: (outcome: IngestOutcome) => void): RoleSpec {
+  const replayed = ingest.source.startsWith('replay:');
+  return {
+    name: 'ingest',
+    async start({ config, logger, bus, registry }) {
+      const ingestor = new Ingestor({
+        source,
+        bus,
+        logger,
+        topics: { ticks: config.topics.ticks, dlq: config.topics.dlq },
+        symbols: config.symbols,
+        maxClockSkewMs: ingest.maxClockSkewSeconds * 1000,
+        maxAgeMs: replayed ? undefined : ingest.maxAgeSeconds * 1000,
+        outbox: { file: join(config.dataDir, 'ingest-outbox.sqlite'), maxTicks: ingest.outbox.maxTicks },
+        metrics: ingestMetrics(registry),
+        ...staleness(ingest),
+        ...(replayed ? { backpressureAt: Math.min(REPLAY_BACKLOG, Math.floor(ingest.outbox.maxTicks / 2)) } : {}),
+      });
+      await ingestor.start();
+      void (async () => {
+        const { error } = await ingestor.finished();
+        if (signal.aborted) return;
+        if (error) return onEnd({ error });
+        if (replayed) {
+          await ingestor.drained(signal);
+          if (signal.aborted) return;
+          logger.info(`replay done: ${ingestor.sourceHealth().detail}; the outbox is on the bus`);
+          return onEnd({ replayDone: true });
+        }
+        logger.error(`source ${source.name} stopped by itself`);
+        onEnd({});
+      })().catch((error: unknown) => {
+        logger.error({ err: error }, 'ingest supervision failed');
+        onEnd({ error: error instanceof Error ? error : new Error(String(error)) });
+      });
+      return { checks: ingestor.checks(), stop: () => ingestor.stop() };
+    },
+  };
+}
 
 /** Live feeds are stale after ingest.staleAfterSeconds; polled and simulated ones after 3 intervals if longer; a replay never. */
 function staleness(ingest: Config['ingest']): { staleAfterMs?: number } {

@@ -11,7 +11,7 @@ import type { Notice } from '../../../core/notify/notice.js';
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
-import { runRole } from '../role-runner.js';
+import { runRole, type RoleSpec } from '../role-runner.js';
 
 export const notifyCommand: Command = {
   name: 'notify',
@@ -43,66 +43,72 @@ export const notifyCommand: Command = {
       return sendTest(context, test);
     }
     if (context.options.subscriber !== undefined) throw new UsageError('--subscriber goes with --test');
-    return runRole(context, {
-      name: 'notify',
-      async start({ config, logger, bus, registry }) {
-        const channels = buildChannels(config, context);
-        const ledger = await openLedger(config, logger);
-        const metrics = notifierMetrics(registry);
-        const { notify } = config;
-        const dispatcher = new Dispatcher({
-          ledger,
-          channels,
-          subscribers: notify.subscribers,
-          logger,
-          metrics,
-          settings: {
-            timeoutMs: notify.timeoutSeconds * 1000,
-            retry: { initialMs: notify.retry.initialSeconds * 1000, maxMs: notify.retry.maxSeconds * 1000, maxAttempts: notify.retry.maxAttempts },
-            maxDigest: notify.maxDigest,
-          },
-        });
-        const notifier = new Notifier({
-          bus,
-          ledger,
-          logger,
-          metrics,
-          topic: config.topics.signals,
-          group: notify.group,
-          subscribers: notify.subscribers,
-          maxQueued: notify.maxQueued,
-          onQueued: () => dispatcher.wake(),
-        });
-        if (notify.subscribers.length === 0) logger.warn('notify.subscribers is empty: signals are read and nobody is told');
-        dispatcher.start();
-        const prune = setInterval(() => void ledger.prune(Date.now() - notify.keepDays * 86_400_000).catch(() => {}), 3600_000);
-        prune.unref();
-        try {
-          await notifier.start();
-        } catch (error) {
-          clearInterval(prune);
-          await dispatcher.stop();
-          await ledger.close();
-          throw error;
-        }
-        return {
-          checks: [
-            { name: ledger.kind, check: () => ledger.health() },
-            { name: 'notifier', check: () => notifier.health() },
-            { name: 'dispatcher', check: () => dispatcher.health() },
-          ],
-          async stop() {
-            clearInterval(prune);
-            await notifier.stop();
-            await dispatcher.stop();
-            for (const { channel } of channels.values()) await channel.close?.();
-            await ledger.close();
-          },
-        };
-      },
-    });
+    return runRole(context, notifyRole(context));
   },
 };
+
+/** The notifier role; channels read their tokens from the command's environment. */
+export function notifyRole(context: CommandContext): RoleSpec {
+  return {
+    name: 'notify',
+    async start({ config, logger, bus, registry }) {
+      const channels = buildChannels(config, context);
+      const ledger = await openLedger(config, logger);
+      const metrics = notifierMetrics(registry);
+      const { notify } = config;
+      const dispatcher = new Dispatcher({
+        ledger,
+        channels,
+        subscribers: notify.subscribers,
+        logger,
+        metrics,
+        settings: {
+          timeoutMs: notify.timeoutSeconds * 1000,
+          retry: { initialMs: notify.retry.initialSeconds * 1000, maxMs: notify.retry.maxSeconds * 1000, maxAttempts: notify.retry.maxAttempts },
+          maxDigest: notify.maxDigest,
+        },
+      });
+      const notifier = new Notifier({
+        bus,
+        ledger,
+        logger,
+        metrics,
+        topic: config.topics.signals,
+        group: notify.group,
+        subscribers: notify.subscribers,
+        maxQueued: notify.maxQueued,
+        onQueued: () => dispatcher.wake(),
+      });
+      if (notify.subscribers.length === 0) logger.warn('notify.subscribers is empty: signals are read and nobody is told');
+      dispatcher.start();
+      const prune = setInterval(() => void ledger.prune(Date.now() - notify.keepDays * 86_400_000).catch(() => {}), 3600_000);
+      prune.unref();
+      try {
+        await notifier.start();
+      } catch (error) {
+        clearInterval(prune);
+        await dispatcher.stop();
+        await ledger.close();
+        throw error;
+      }
+      return {
+        checks: [
+          { name: ledger.kind, check: () => ledger.health() },
+          { name: 'notifier', check: () => notifier.health() },
+          { name: 'dispatcher', check: () => dispatcher.health() },
+        ],
+        async stop() {
+          clearInterval(prune);
+          await notifier.stop();
+          await dispatcher.stop();
+          for (const { channel } of channels.values()) await channel.close?.();
+          await ledger.close();
+        },
+      };
+    },
+  };
+}
+
 
 function buildChannels(config: Config, context: CommandContext, only?: string): Map<string, ConfiguredChannel> {
   const channels = new Map<string, ConfiguredChannel>();

@@ -3,7 +3,7 @@ import { Processor } from '../../../cluster/process/processor.js';
 import { processorMetrics } from '../../../cluster/process/metrics.js';
 import { pipelineFactory } from '../../../core/pipeline.js';
 import type { Command } from '../command.js';
-import { runRole } from '../role-runner.js';
+import { runRole, type RoleSpec } from '../role-runner.js';
 
 export const processCommand: Command = {
   name: 'process',
@@ -17,20 +17,21 @@ export const processCommand: Command = {
   positionals: [],
   options: {},
   examples: ['KAFKA_BOOTSTRAP_SERVERS=kafka:9092 stock-stream process', 'PORT=9101 stock-stream process   # single node, embedded log'],
-  run: (context) =>
-    runRole(context, {
-      name: 'process',
-      async start({ config, logger, bus, registry }) {
-        const processor = new Processor({
-          bus,
-          logger,
-          group: config.process.group,
-          topics: { ...config.topics, state: config.topics.processorState },
-          pipelines: pipelineFactory({ periods: config.indicators, rules: config.rules }),
-          metrics: processorMetrics(registry),
-        });
-        await processor.start();
-        return { checks: [{ name: 'processor', check: () => processor.health() }], stop: () => processor.stop() };
-      },
-    }),
+  run: (context) => runRole(context, processRole),
+};
+
+export const processRole: RoleSpec = {
+  name: 'process',
+  async start({ config, logger, bus, registry }) {
+    const processor = new Processor({
+      bus,
+      logger,
+      group: config.process.group,
+      topics: { ...config.topics, state: config.topics.processorState },
+      pipelines: pipelineFactory({ periods: config.indicators, rules: config.rules }),
+      metrics: processorMetrics(registry),
+    });
+    await processor.start();
+    return { checks: [{ name: 'processor', check: () => processor.health() }], stop: () => processor.stop() };
+  },
 };
