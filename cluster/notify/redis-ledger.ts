@@ -3,13 +3,13 @@
 // the stored state first: claims are atomic, so notifiers sharing Redis never send an entry twice.
 // Keys (prefix `<keyPrefix>:notify:`): d:<key> the entry as JSON; due (zset by next attempt) the
 // waiting entries; sending (zset by claim time); log (zset by last update); lanes (hash, last send).
-import { createClient } from 'redis';
+import { connectRedis, type RedisClient } from '../../platform/redis-connection.js';
 import type { Logger } from '../../platform/log.js';
 import type { HealthStatus } from '../../platform/ops/ops-server.js';
 import { safeUrl } from '../../platform/probes.js';
 import { FINAL, WAITING, type Delivery, type DeliveryState, type EnqueueResult, type Ledger } from './ledger.js';
 
-type Client = ReturnType<typeof createClient>;
+type Client = RedisClient;
 
 const CREATE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
@@ -57,37 +57,10 @@ export class RedisLedger implements Ledger {
   }
 
   static async connect(options: RedisLedgerOptions): Promise<RedisLedger> {
-    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    const client: Client = createClient({
-      url: options.url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
-    });
-    const ledger = new RedisLedger(client, options);
-    let up = true;
-    client.on('error', (error: Error) => {
-      ledger.lastError = error.message || String(error);
-      if (up) options.logger.warn({ err: error, url: safeUrl(options.url) }, 'Redis connection lost; reconnecting');
-      up = false;
-    });
-    client.on('ready', () => {
-      if (!up) options.logger.info({ url: safeUrl(options.url) }, 'Redis connection back');
-      up = true;
-      ledger.lastError = undefined;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        client.connect(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs))),
-      ]);
-    } catch (error) {
-      client.destroy();
-      throw new Error(`cannot reach Redis at ${safeUrl(options.url)}: ${(error as Error).message}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
-    return ledger;
+    const holder: { instance?: RedisLedger } = {};
+    const client = await connectRedis({ ...options, onState: (error) => holder.instance && (holder.instance.lastError = error) });
+    holder.instance = new RedisLedger(client, options);
+    return holder.instance;
   }
 
   async enqueue(entries: readonly Delivery[], maxQueued: number, now: number): Promise<EnqueueResult> {

@@ -2,7 +2,8 @@
 // the applied offsets, reads them, merges with the pure core and writes everything, offsets included,
 // in one MULTI/EXEC. A concurrent writer makes EXEC fail and the batch is read and merged again,
 // so two aggregators (or a stale one) can never lose or double an update. Key schema: docs/aggregation.md.
-import { createClient, WatchError } from 'redis';
+import { connectRedis, type RedisClient } from '../redis-connection.js';
+import { WatchError } from 'redis';
 import { applyBatch, batchKeys, type StoredView, type SymbolLatest } from '../../core/aggregate/apply-batch.js';
 import { dayStart, utcDay, type Timeframe } from '../../core/aggregate/calendar.js';
 import { candleView, type Candle, type CandleView } from '../../core/aggregate/candle.js';
@@ -31,7 +32,7 @@ export interface RedisStoreOptions extends StoreSettings {
   readonly connectTimeoutMs?: number;
 }
 
-type Client = ReturnType<typeof createClient>;
+type Client = RedisClient;
 
 const MAX_CONFLICT_RETRIES = 100;
 type DayField = 'open' | 'high' | 'low' | 'close' | 'firstTs' | 'lastTs' | 'ticks' | 'priceSum' | 'volume' | 'twapSum' | 'twapMinutes' | 'buys' | 'sells';
@@ -50,39 +51,14 @@ export class RedisStore implements AggregateStore {
 
   /** Connects, or fails with a one-line error when Redis does not answer within the timeout. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    let up = true;
-    const client: Client = createClient({
-      url: options.url,
-      // Fail commands at once while disconnected, rather than queueing them: the aggregator then
-      // knows the batch did not land, stops committing, and retries it with backoff.
-      disableOfflineQueue: true,
-      socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
-    });
-    const store = new RedisStore(client, options);
-    client.on('error', (error: Error) => {
-      store.lastError = error.message || String(error);
-      if (up) options.logger.warn({ err: error, url: safeUrl(options.url) }, 'Redis connection lost; reconnecting');
-      up = false;
-    });
-    client.on('ready', () => {
-      if (!up) options.logger.info({ url: safeUrl(options.url) }, 'Redis connection back');
-      up = true;
-      store.lastError = undefined;
-    });
-    let timer: NodeJS.Timeout | undefined;
+    const holder: { instance?: RedisStore } = {};
     try {
-      await Promise.race([
-        client.connect(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs))),
-      ]);
+      const client = await connectRedis({ ...options, onState: (error) => holder.instance && (holder.instance.lastError = error) });
+      holder.instance = new RedisStore(client, options);
+      return holder.instance;
     } catch (error) {
-      client.destroy();
-      throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot reach Redis at ${safeUrl(options.url)}: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
+      throw new StoreError('ERR_STORE_UNAVAILABLE', (error as Error).message);
     }
-    return store;
   }
 
   applyBatch(batch: StoreBatch): Promise<ApplyResult> {
