@@ -6,33 +6,16 @@ import { k8s } from 'cdk8s-plus-33';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
-import { isPinned, type ClusterOptionsInput } from '../../cdk8s/options.js';
+import { isPinned } from '../../cdk8s/options.js';
 import { SECRETS, secretOwner } from '../../cdk8s/roles.js';
 import { loadConfig } from '../../platform/config/load.js';
 import { ConfigSchema, ENV_OVERRIDES } from '../../platform/config/schema.js';
-import { configYaml, podSpec, synth, workloads, type Synth } from '../support/manifests.js';
+import { configYaml, OPTION_SETS, podSpec, synth, workloads, type Synth } from '../support/manifests.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const golden = (name: string) => join(import.meta.dirname, 'golden', `${name}.k8s.yaml`);
 
-/** The option sets a k3s user picks from: 1 Pi, 3 Pis, 5 Pis without privilege, and Kafka/Redis outside. */
-const SETS: Record<string, ClusterOptionsInput> = {
-  'one-pi': {},
-  'three-pis': { nodes: 3 },
-  'five-pis-device-plugin': {
-    nodes: 5,
-    edge: { deviceAccess: 'device-plugin', i2cGroupId: 994, gpioGroupId: 993 },
-    ingress: { host: 'stocks.home.lan' },
-    kafka: { partitions: 6, storage: '20Gi' },
-    config: { symbols: ['BTC-USD', 'ETH-USD'], mqtt: { url: 'mqtt://homeassistant.lan:1883', username: 'stock-stream' } },
-  },
-  external: {
-    nodes: 2,
-    kafka: { external: ['kafka-a.lan:9092', 'kafka-b.lan:9092'], replicationFactor: 2 },
-    redis: { external: 'redis://nas.lan:6379/2' },
-  },
-};
-const synths: Record<string, Synth> = Object.fromEntries(Object.entries(SETS).map(([name, input]) => [name, synth(input)]));
+const synths: Record<string, Synth> = Object.fromEntries(Object.entries(OPTION_SETS).map(([name, input]) => [name, synth(input)]));
 const each = (check: (s: Synth, name: string) => void) => {
   for (const [name, s] of Object.entries(synths)) {
     try {

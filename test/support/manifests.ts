@@ -22,6 +22,25 @@ export interface Synth {
   all(kind: string): K8sObject[];
 }
 
+/** The option sets a k3s user picks from: 1 Pi, 3 Pis, 5 Pis without privilege, and Kafka/Redis outside.
+ *  The golden files (test/cdk8s/golden/<name>.k8s.yaml) and the schema test cover each of them. */
+export const OPTION_SETS: Readonly<Record<string, ClusterOptionsInput>> = {
+  'one-pi': {},
+  'three-pis': { nodes: 3 },
+  'five-pis-device-plugin': {
+    nodes: 5,
+    edge: { deviceAccess: 'device-plugin', i2cGroupId: 994, gpioGroupId: 993 },
+    ingress: { host: 'stocks.home.lan' },
+    kafka: { partitions: 6, storage: '20Gi' },
+    config: { symbols: ['BTC-USD', 'ETH-USD'], mqtt: { url: 'mqtt://homeassistant.lan:1883', username: 'stock-stream' } },
+  },
+  external: {
+    nodes: 2,
+    kafka: { external: ['kafka-a.lan:9092', 'kafka-b.lan:9092'], replicationFactor: 2 },
+    redis: { external: 'redis://nas.lan:6379/2' },
+  },
+};
+
 export function synth(input: ClusterOptionsInput = {}): Synth {
   const options = resolveOptions(input);
   const app = new App({ outdir: '/nonexistent-never-written' });
