@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Bus, TopicSpec } from './bus.js';
-import { EmbeddedLog } from './embedded-log.js';
-import { KafkaBus } from './kafka-bus.js';
 
 export function embeddedLogFile(config: Config): string {
   return join(config.dataDir, 'bus.sqlite');
 }
 
+/** Loads only the adapter it opens (kafkajs is a dozen megabytes a single-node process does without). */
 export async function openBus(config: Config, logger: Logger): Promise<Bus> {
   if (config.kafka.brokers !== undefined) {
+    const { KafkaBus } = await import('./kafka-bus.js');
     return KafkaBus.connect({
       brokers: config.kafka.brokers,
       clientId: config.kafka.clientId,
@@ -21,6 +21,7 @@ export async function openBus(config: Config, logger: Logger): Promise<Bus> {
       logger,
     });
   }
+  const { EmbeddedLog } = await import('./embedded-log.js');
   return new EmbeddedLog({
     file: embeddedLogFile(config),
     defaultPartitions: config.embeddedLog.partitions,

@@ -34,7 +34,6 @@ export interface CommandContext {
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly description?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly positionals: readonly PositionalSpec[];

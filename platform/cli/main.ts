@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type Env } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
 import { UsageError, type Command, type OptionSpec } from './command.js';
-import { commands } from './commands/index.js';
+import { commands, type CommandEntry } from './commands/index.js';
 import { version } from './version.js';
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -34,24 +34,31 @@ export async function main(argv: readonly string[], io: MainIO): Promise<number>
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
-    const command = topic === undefined ? undefined : commands.find((c) => c.name === topic);
-    io.stdout.write(command ? commandHelp(command) : overviewHelp());
+    const entry = topic === undefined ? undefined : commands.find((c) => c.name === topic);
+    io.stdout.write(entry ? commandHelp(await load(entry)) : overviewHelp());
     return EXIT.ok;
   }
   if (first === '--version' || first === '-v') {
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === first);
-  if (!command) {
+  const entry = commands.find((c) => c.name === first);
+  if (!entry) {
     const hint = first.startsWith('-') ? 'options go after the command' : `unknown command "${first}"`;
     io.stderr.write(`stock-stream: ${hint}; commands: ${commands.map((c) => c.name).join(', ')} (see stock-stream --help)\n`);
     return EXIT.usage;
   }
-  return runCommand(command, rest, io);
+  return runCommand(await load(entry), rest, io);
 }
 
-async function runCommand(command: Command, argv: readonly string[], io: MainIO): Promise<number> {
+/** A command with the one-line summary the index keeps for it. */
+type DescribedCommand = Command & { readonly summary: string };
+
+async function load(entry: CommandEntry): Promise<DescribedCommand> {
+  return { ...(await entry.load()), summary: entry.summary };
+}
+
+async function runCommand(command: DescribedCommand, argv: readonly string[], io: MainIO): Promise<number> {
   const specs = { ...command.options, ...GLOBAL_OPTIONS };
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -143,7 +150,7 @@ function formatOptions(specs: Record<string, OptionSpec>): string {
   return rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`).join('\n');
 }
 
-export function commandHelp(command: Command): string {
+export function commandHelp(command: DescribedCommand): string {
   const positionals = command.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(' ');
   const lines = [
     `Usage: stock-stream ${command.name}${positionals ? ` ${positionals}` : ''} [options]`,

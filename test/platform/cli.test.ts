@@ -22,10 +22,12 @@ help('--help lists exactly the commands that exist, and each has its own help', 
   assert.is(overview.code, 0);
   const listed = [...overview.stdout.split('Commands:\n')[1]!.split('\n\n')[0]!.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]);
   assert.equal(listed, commands.map((command) => command.name));
-  for (const command of commands) {
+  for (const entry of commands) {
+    const command = await entry.load();
+    assert.is(command.name, entry.name, 'the index names the command its module exports');
     const own = await cli([command.name, '--help']);
     assert.is(own.code, 0, command.name);
-    assert.match(own.stdout, new RegExp(`^Usage: stock-stream ${command.name}`));
+    assert.match(own.stdout, new RegExp(`^Usage: stock-stream ${command.name}[^\\n]*\\n\\n${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
     for (const option of Object.keys(command.options)) assert.match(own.stdout, new RegExp(`--${option}\\b`));
   }
   assert.match((await cli(['--version'])).stdout, /^\d+\.\d+\.\d+\n$/);

@@ -28,6 +28,8 @@ test('run --source simulator: every role up, the dashboard and /healthz on one p
   const base = `http://127.0.0.1:${port}`;
   let service: Service = await startService(['run', '--source', 'simulator'], env);
   try {
+    // stdout and stderr are separate pipes: the banner may come in just after the log line.
+    await eventually(() => assert.match(service.stdout(), /Stop with Ctrl-C\.\n/));
     const banner = service.stdout().split('\n');
     assert.match(banner[0]!, /^Stock Stream \S+ is running: BTC-USD$/);
     assert.ok(banner.includes(`  dashboard  http://127.0.0.1:${port}/  (health: /healthz, metrics: /metrics)`), service.stdout());

@@ -43,7 +43,7 @@ test('run over a replayed path: the predicted signals, once each on the bus, by 
   const env = { STOCK_STREAM_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SMTP_PASSWORD: 'mail pass' };
   const service = await startService(['run', '--config', config, '--source', `replay:${csv}`, '--speed', '0'], env);
   try {
-    assert.match(service.stdout(), /source {5}replay of .*path\.csv at speed max/);
+    await eventually(() => assert.match(service.stdout(), /source {5}replay of .*path\.csv at speed max/));
     const ids = predicted.map((s) => s.id).sort();
     const mailIds = () => smtp.mails.flatMap((mail) => [...decodeQuotedPrintable(mail.raw).matchAll(/signal id: (\S+)/g)].map((m) => m[1]!));
     const hookIds = () => hooks.requests.filter((r) => r.path === '/chat').flatMap((r) => [...r.body.matchAll(/signal id: ([^\s"\\]+)/g)].map((m) => m[1]!));

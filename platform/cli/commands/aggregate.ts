@@ -7,7 +7,6 @@ import { runRole, type RoleSpec } from '../role-runner.js';
 
 export const aggregateCommand: Command = {
   name: 'aggregate',
-  summary: 'run the aggregator: daily figures, candles and the latest snapshot in Redis or SQLite',
   description:
     'Consumes the ticks, signals and indicators topics as the consumer group aggregate.group and keeps,\n' +
     'per symbol and UTC day, open/high/low/close, tick average, TWAP, tick count, volume and buy/sell\n' +

@@ -5,7 +5,6 @@ import { openCommandBus } from './open-bus.js';
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'check the configuration and that Kafka (or the embedded log), Redis and MQTT answer',
   description:
     'Prints one line per dependency: ok or FAIL with the reason. Redis and MQTT are checked only\n' +
     'when configured (REDIS_URL, MQTT_URL). Exits 1 when any check fails.',

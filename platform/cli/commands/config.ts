@@ -4,7 +4,6 @@ import type { Command } from '../command.js';
 
 export const configCommand: Command = {
   name: 'config',
-  summary: 'validate and print the effective configuration, secrets redacted',
   description: 'Exits 78 with a one-line error naming the key when the configuration is invalid.',
   positionals: [],
   options: {},

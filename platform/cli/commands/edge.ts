@@ -3,7 +3,6 @@ import { contrastFromPercent, edgeSettings } from '../../../edge/settings.js';
 import { EdgeRole } from '../../../edge/edge-role.js';
 import { openEdgeHardware } from '../../../edge/hardware.js';
 import { edgeMetrics } from '../../../edge/metrics.js';
-import { mqttComponent } from '../../../edge/mqtt-bridge.js';
 import { EdgePanel } from '../../../edge/virtual-panel.js';
 import type { Command } from '../command.js';
 import { runRole, type RoleSpec } from '../role-runner.js';
@@ -11,7 +10,6 @@ import { version } from '../version.js';
 
 export const edgeCommand: Command = {
   name: 'edge',
-  summary: 'run the edge appliance: OLED price display, buy/sell LEDs, buzzer and button',
   description:
     'Reads the ticks, indicators and signals topics (its own reader group edge.group, from the latest\n' +
     'message) and shows each followed symbol on an SSD1306 OLED (I2C, 128x64 or 128x32): price, change\n' +
@@ -40,7 +38,8 @@ export function edgeRole(onPanel?: (panel: EdgePanel) => void): RoleSpec {
       const { display, alerts } = edgeSettings(config.edge);
       const hardware = await openEdgeHardware(config.edge, logger);
       const panel = new EdgePanel(display.width, display.height, { display: hardware.frameSink !== undefined, gpio: hardware.outputs !== undefined });
-      const mqtt = mqttComponent(config, logger, registry, version());
+      // The MQTT client (mqtt.js, ~15 MB) is loaded only when MQTT is configured.
+      const mqtt = config.mqtt.url === undefined ? undefined : (await import('../../../edge/mqtt-bridge.js')).mqttComponent(config, logger, registry, version());
       const role = new EdgeRole({
         bus,
         logger,

@@ -15,7 +15,6 @@ const REPLAY_BACKLOG = 10_000;
 
 export const ingestCommand: Command = {
   name: 'ingest',
-  summary: 'run the ingestor: a price source, validated, onto the ticks topic; the rest to the DLQ',
   description:
     'Reads one price source and publishes each valid tick to the ticks topic, keyed by its symbol.\n' +
     'Sources: coinbase (Coinbase Exchange websocket, the default), kraken (Kraken websocket v2),\n' +

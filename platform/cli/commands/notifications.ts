@@ -9,7 +9,6 @@ const MAX_LIMIT = 10_000;
 
 export const notificationsCommand: Command = {
   name: 'notifications',
-  summary: 'list recent notification deliveries and their status',
   description:
     'Reads the notification ledger that `stock-stream notify` keeps (Redis when REDIS_URL is set, else\n' +
     '<dataDir>/notifications.sqlite) and lists the most recently updated entries: one per signal,\n' +

@@ -15,7 +15,6 @@ import { runRole, type RoleSpec } from '../role-runner.js';
 
 export const notifyCommand: Command = {
   name: 'notify',
-  summary: 'run the notifier: each buy/sell signal to its subscribers by email, SMS, webhooks and the dashboard',
   description:
     'Consumes the signals topic as the consumer group notify.group and, for every subscriber in\n' +
     'notify.subscribers whose symbols and sides match, records one entry per (signal id, subscriber,\n' +

@@ -7,7 +7,6 @@ import { runRole, type RoleSpec } from '../role-runner.js';
 
 export const processCommand: Command = {
   name: 'process',
-  summary: 'run the stream processor: ticks in, indicators and buy/sell signals out',
   description:
     'Consumes the ticks topic as the consumer group process.group and publishes the indicators and\n' +
     'signals topics. Each batch, its outputs, a state snapshot (the processorState topic) and the\n' +

@@ -8,7 +8,6 @@ const BATCH = 500;
 
 export const publishCommand: Command = {
   name: 'publish',
-  summary: 'publish JSON lines from standard input to a topic',
   description:
     'Every non-empty line must be one JSON value; a line that is not is reported with its number and\n' +
     'skipped, the rest are published, and the exit code is 1. The message key is the --key-field of\n' +

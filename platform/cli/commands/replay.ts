@@ -14,7 +14,6 @@ export const EXIT_ROWS_SKIPPED = 3;
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'run indicators and signal rules over a price CSV (a backtest), without any bus',
   description:
     'The CSV has a header naming ts (or timestamp, time) and price (or close), optionally volume;\n' +
     'ts is epoch milliseconds or ISO 8601 (UTC unless it has a zone). For each row it prints one JSON line\n' +

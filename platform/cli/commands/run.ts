@@ -25,7 +25,6 @@ const LIVE_SOURCES: Record<string, string> = {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run the whole appliance in one process: ingest, process, aggregate, notify, edge and the dashboard',
   description:
     'Starts every role in this one process on one bus: the embedded log in <dataDir>/bus.sqlite (or\n' +
     'Kafka when KAFKA_BOOTSTRAP_SERVERS is set) and the aggregate store in SQLite (or Redis when\n' +

@@ -11,7 +11,6 @@ const MAX_DAYS = 3660;
 
 export const statsCommand: Command = {
   name: 'stats',
-  summary: 'print the daily figures per symbol: open, high, low, close, averages, ticks, volume, signals',
   description:
     'Reads the aggregate store (Redis when REDIS_URL is set, else <dataDir>/aggregates.sqlite) that\n' +
     '`stock-stream aggregate` keeps. Shows the last --days days (default 7) up to the day of the\n' +

@@ -6,7 +6,6 @@ import { openCommandBus, topicArgument } from './open-bus.js';
 
 export const tailCommand: Command = {
   name: 'tail',
-  summary: 'print the messages of a topic as JSON lines',
   description:
     'Each line is {"topic","partition","offset","key","timestamp","value"}, with the value parsed when it is\n' +
     'JSON. Reads without a consumer group, so it never moves any role\'s committed offsets. Without\n' +

@@ -8,7 +8,6 @@ import { version } from '../version.js';
 
 export const webCommand: Command = {
   name: 'web',
-  summary: 'serve the LAN dashboard: live chart, indicators, signals, health and the edge panel',
   description:
     'Serves the dashboard on http.host:http.port (PORT, default 8080): a live candle chart (1m/5m/1h) with\n' +
     'SMA, EMA, Bollinger, RSI and MACD, buy/sell markers, the signal feed, today and the last days from\n' +
