@@ -9,10 +9,30 @@ export interface BenchRow {
   note?: string;
   /** Latency rows carry their p99 in nsPerUpdate and are printed in ms. */
   unit?: 'ns/update' | 'ms p99';
+  /** Named figures the report's summary reads, e.g. { p50Ms, p99Ms }. */
+  figures?: Record<string, number>;
+}
+
+/** One line of the report's summary: an aim from the issues beside what this run measured. */
+export interface SummaryLine {
+  figure: string;
+  aim: string;
+  measured: string;
+  verdict: 'met' | 'not met' | 'no aim';
+}
+
+/**
+ * What a module returns when a table of ns/update does not fit its figures (memory, soak): its own
+ * table, notes under it, and its lines of the summary.
+ */
+export interface BenchSection {
+  table: { header: string[]; rows: string[][] };
+  notes: string[];
+  summary: SummaryLine[];
 }
 
 /** A bench module exports one of these; bench/run.ts calls them in turn. */
-export type Bench = () => Promise<BenchRow[]>;
+export type Bench = () => Promise<BenchRow[] | BenchSection>;
 
 export interface Contender {
   implementation: string;
