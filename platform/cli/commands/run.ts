@@ -89,6 +89,7 @@ export const runCommand: Command = {
           else if (outcome.replayDone) logger.info('the replay is done; the dashboard keeps showing it (Ctrl-C to stop)');
         }),
       );
+      // The ops app reads this list on every /healthz, so the source joins it now that it runs.
       checks.push(...running.at(-1)!.checks);
       const scheme = config.web.tls.certFile ? 'https' : 'http';
       const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
