@@ -84,6 +84,8 @@ test('the chart renders the stored candles with overlays and panes, live over SS
   assert.ok(await page.locator('#chart a[href*="tradingview.com"]').count(), 'the TradingView attribution link on the chart');
   const feed = await page.locator('#signals li').allTextContents();
   assert.ok(feed.some((text) => text.includes('MACD crossed below its signal line')));
+  // The stored signals as markers on the price series (drawn on the canvas; the chart says so too).
+  await eventually(async () => assert.is(await page.getAttribute('#chart', 'data-markers'), '1 buy and 1 sell markers'));
   assert.match(String(await page.textContent('#today')), /Buy signals1/);
 });
 
@@ -121,6 +123,7 @@ test('a signal appears in the feed with its reason as text: no element created, 
   assert.is(await page.locator('body img').count(), 0);
   assert.is(await page.evaluate('window.__xss'), undefined);
   assert.match(String(await page.textContent('#today')), /Buy signals2/);
+  await eventually(async () => assert.is(await page.getAttribute('#chart', 'aria-label'), 'Price chart with 2 buy and 1 sell markers'), 5000);
   assert.equal(await page.evaluate('window.__csp'), []);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-desktop.png'), fullPage: true });
 });

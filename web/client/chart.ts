@@ -44,7 +44,7 @@ export class PriceChart {
   private redrawPending = false;
 
   constructor(
-    container: HTMLElement,
+    private readonly container: HTMLElement,
     private readonly periods: Periods,
   ) {
     const L = LightweightCharts;
@@ -205,5 +205,10 @@ export class PriceChart {
         }),
       );
     this.markers.setMarkers(markers);
+    // What the canvas shows, said in the DOM too: for screen readers (and the browser test).
+    const buys = markers.filter((marker) => marker.text === 'BUY').length;
+    const label = `${buys} buy and ${markers.length - buys} sell markers`;
+    this.container.dataset.markers = label;
+    this.container.setAttribute('aria-label', `Price chart with ${label}`);
   }
 }
