@@ -17,7 +17,7 @@ export interface ModuleResult {
 
 /** A ns/update table (the indicator, replay, processor, latency, edge and aggregate modules) as a section. */
 export function rowsSection(module: string, rows: BenchRow[]): BenchSection {
-  const header = ['group', 'implementation', 'figure', `÷ ${FLOOR}`, `÷ ${OURS}`, 'note'];
+  const header = ['group', 'implementation', 'ns per update (or p99)', `÷ ${FLOOR}`, `÷ ${OURS}`, 'note'];
   const lines: string[][] = [];
   for (const group of [...new Set(rows.map((r) => r.group))]) {
     const members = rows.filter((r) => r.group === group);
@@ -27,7 +27,7 @@ export function rowsSection(module: string, rows: BenchRow[]): BenchSection {
       lines.push([
         group,
         row.implementation,
-        row.unit === 'ms p99' ? `${(row.nsPerUpdate / 1e6).toFixed(1)} ms p99` : `${row.nsPerUpdate.toFixed(1)} ns/update`,
+        row.unit === 'ms p99' ? `${(row.nsPerUpdate / 1e6).toFixed(1)} ms p99` : `${row.nsPerUpdate.toFixed(1)} ns`,
         floor === undefined ? '' : `${(row.nsPerUpdate / floor).toFixed(2)}×`,
         ours === undefined ? '' : `${(row.nsPerUpdate / ours).toFixed(2)}×`,
         row.note ?? '',

@@ -47,7 +47,7 @@ const benches: Record<string, { bench: Bench; about: string }> = {
   },
   soak: {
     bench: soakBench,
-    about: 'A day of 1-second BTC-USD ticks (86,400, from the core simulator) replayed as fast as the bus takes them through `stock-stream run` (ingest, process, aggregate, notify, edge, web on the embedded log and SQLite), RSS sampled throughout.',
+    about: 'A day of 1-second BTC-USD ticks (86,400, from the core simulator) replayed through `stock-stream run` (ingest, process, aggregate, notify, edge, web on the embedded log and SQLite), paced at ×2000 and then as fast as the bus takes them, RSS sampled throughout.',
   },
 };
 

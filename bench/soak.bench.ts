@@ -48,6 +48,8 @@ interface Soak {
   /** The largest anonymous RSS sampled (RssAnon). */
   peakAnonMb: number;
   settledMb: number;
+  /** V8's heap in use at the end (prom-client's nodejs_heap_size_used_bytes), MB: the rest of the RSS is native. */
+  heapUsedMb: number;
   ticksPerSecond: number;
   seconds: number;
 }
@@ -87,7 +89,8 @@ async function soak(label: string, csv: string, speed: number, nodeOptions: stri
       peakAnonMb = Math.max(peakAnonMb, rss.anonMb);
       settled.push(rss.rssMb);
     }
-    return { label, startMb, quarterMb, replayEndMb, peakMb: readRss(pid).hwmMb, peakAnonMb, settledMb: settled[settled.length - 1]!, ticksPerSecond: TICKS / seconds, seconds };
+    const heapUsedMb = (await counter(run.port, 'stock_stream_nodejs_heap_size_used_bytes')) / 2 ** 20;
+    return { label, startMb, quarterMb, replayEndMb, peakMb: readRss(pid).hwmMb, peakAnonMb, heapUsedMb, settledMb: settled[settled.length - 1]!, ticksPerSecond: TICKS / seconds, seconds };
   } finally {
     await run.server.stop('SIGTERM');
   }
@@ -108,6 +111,7 @@ export async function soakBench(): Promise<BenchSection> {
     mb(r.peakMb),
     mb(r.peakAnonMb),
     mb(r.settledMb),
+    mb(r.heapUsedMb),
     `${Math.round(r.ticksPerSecond).toLocaleString('en-US')} ticks/s (${r.seconds.toFixed(1)} s from spawn)`,
     `peak ${r.peakMb <= BOUND_MB ? 'under' : 'OVER'} ${BOUND_MB} MB; ${SETTLE_S} s after, ${r.settledMb <= BOUND_MB ? 'under' : 'OVER'}`,
   ]);
@@ -135,10 +139,10 @@ export async function soakBench(): Promise<BenchSection> {
     },
   ];
   return {
-    table: { header: ['run', 'RSS at start', 'RSS at 1/4, 1/2, 3/4, all of the day', 'peak RSS (VmHWM)', 'peak anonymous RSS', `RSS ${SETTLE_S} s after`, 'speed', `vs the ${BOUND_MB} MB bound`], rows },
+    table: { header: ['run', 'RSS at start', 'RSS at 1/4, 1/2, 3/4, all of the day', 'peak RSS (VmHWM)', 'peak anonymous RSS', `RSS ${SETTLE_S} s after`, 'JS heap used then', 'speed', `vs the ${BOUND_MB} MB bound`], rows },
     notes: [
       `${TICKS.toLocaleString('en-US')} BTC-USD ticks one second apart (one UTC day, 2026-01-01) from core/ingest/simulator.ts (seed ${TICKS}), written as a CSV and run with \`stock-stream run --source replay:<csv> --speed ${PACED_SPEED} (then 0)\` in a fresh data dir each time: ingest, process, aggregate, notify, edge (virtual) and the dashboard in one process on the embedded log and SQLite. Done when ingest has published, the processor processed and the aggregator applied every tick (their /metrics counters).`,
-      `RSS is VmRSS from /proc/<pid>/status every 250 ms during the replay (the quarter columns are the first sample past each quarter of the ticks) and every second for ${SETTLE_S} s after it; peak is VmHWM; anonymous is the largest RssAnon sampled (heap, stacks, native buffers: what a memory limit cannot reclaim, unlike the ~35 MB of the node binary mapped from disk).`,
+      `RSS is VmRSS from /proc/<pid>/status every 250 ms during the replay (the quarter columns are the first sample past each quarter of the ticks) and every second for ${SETTLE_S} s after it; peak is VmHWM; anonymous is the largest RssAnon sampled (heap, stacks, native buffers: what a memory limit cannot reclaim, unlike the ~35 MB of the node binary mapped from disk); JS heap used is prom-client's nodejs_heap_size_used_bytes from /metrics at the end, so anonymous minus heap is native memory (SQLite page caches, buffers, the allocator).`,
       `The bound is ${BOUND_MB} MB, the MemoryMax that firmware-config/systemd/stock-stream-edge.service gives the single-node appliance: past it the kernel kills the service. The paced run (×${PACED_SPEED}, about ${Math.round(TICKS / PACED_SPEED)} s for the day) shows the working set tick after tick: a leak would grow with the ticks, so the second half of the day is compared with the first. The as-fast-as-possible runs are the worst case, a backlog poured in at once; there Node, with no limit it knows of, grows its heap freely, so the same run is repeated with V8's old space capped at ${CAPPED_HEAP_MB} MB (70 % of the bound, the rule cdk8s/roles.ts maxOldSpaceMb applies to the pods).`,
       'Speed counts from spawn (start-up included) to the last tick aggregated; the as-fast-as-possible figure is how fast the appliance catches up on a backlog. RSS at start is the first sample once /healthz answers, when the replay has already begun.',
     ],
