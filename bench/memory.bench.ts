@@ -23,6 +23,7 @@ interface Measured {
   steadyAnon: number[];
   peakMb: number;
   processed: number;
+  exit: string;
 }
 
 const ROLES: Array<{ name: keyof typeof ROLE_PROFILES; args: string[] }> = [
@@ -34,50 +35,67 @@ const ROLES: Array<{ name: keyof typeof ROLE_PROFILES; args: string[] }> = [
   { name: 'web', args: ['web'] },
 ];
 
-/** Samples every second for the warm-up and the measuring window, then stops each with SIGTERM. */
+/**
+ * Samples every second for the warm-up and the measuring window, then stops each with SIGTERM
+ * (whatever happens) and notes any that did not exit 0.
+ */
 async function sample(roles: RoleProcess[], ticksFrom: RoleProcess): Promise<Measured[]> {
-  const steady = roles.map((): number[] => []);
-  const steadyAnon = roles.map((): number[] => []);
-  for (let s = 0; s < WARM_UP_S; s++) {
-    await sleep(1000);
-    for (const role of roles) if (role.server.exited()) throw new Error(`bench: ${role.name} exited; see ${role.server.logFile}`);
-  }
-  const ticksBefore = await counter(ticksFrom.port, 'stock_stream_process_ticks_total');
-  for (let s = 0; s < MEASURE_S; s++) {
-    await sleep(1000);
-    for (const [i, role] of roles.entries()) {
-      const rss = readRss(role.server.child.pid!);
-      steady[i]!.push(rss.rssMb);
-      steadyAnon[i]!.push(rss.anonMb);
+  try {
+    const steady = roles.map((): number[] => []);
+    const steadyAnon = roles.map((): number[] => []);
+    const alive = () => {
+      for (const role of roles) if (role.server.exited()) throw new Error(`bench: ${role.name} exited; see ${role.server.logFile}`);
+    };
+    for (let s = 0; s < WARM_UP_S; s++) {
+      await sleep(1000);
+      alive();
     }
+    const ticksBefore = await counter(ticksFrom.port, 'stock_stream_process_ticks_total');
+    for (let s = 0; s < MEASURE_S; s++) {
+      await sleep(1000);
+      alive();
+      for (const [i, role] of roles.entries()) {
+        const rss = readRss(role.server.child.pid!);
+        steady[i]!.push(rss.rssMb);
+        steadyAnon[i]!.push(rss.anonMb);
+      }
+    }
+    const processed = (await counter(ticksFrom.port, 'stock_stream_process_ticks_total')) - ticksBefore;
+    const peaks = roles.map((role) => readRss(role.server.child.pid!).hwmMb);
+    return roles.map((role, i) => ({ role, steady: steady[i]!, steadyAnon: steadyAnon[i]!, peakMb: peaks[i]!, processed, exit: '' }));
+  } finally {
+    await Promise.all(roles.map((role) => role.server.stop('SIGTERM')));
   }
-  const processed = (await counter(ticksFrom.port, 'stock_stream_process_ticks_total')) - ticksBefore;
-  const peaks = roles.map((role) => readRss(role.server.child.pid!).hwmMb);
-  await Promise.all(roles.map((role) => role.server.stop('SIGTERM')));
-  return roles.map((role, i) => ({ role, steady: steady[i]!, steadyAnon: steadyAnon[i]!, peakMb: peaks[i]!, processed }));
+}
+
+/** "", or how a role ended when SIGTERM did not stop it cleanly (exit 0). */
+function exitNote(role: RoleProcess): string {
+  const { exitCode, signalCode } = role.server.child;
+  return exitCode === 0 ? '' : `did not stop cleanly on SIGTERM (${signalCode ?? `exit ${exitCode}`}); see ${role.server.logFile}`;
 }
 
 export async function memoryBench(): Promise<BenchSection> {
   ensureBuilt();
   const env = { MESSAGE_INTERVAL: '0.01', EDGE_HARDWARE: 'virtual' };
   const split = mkdtempSync(join(tmpdir(), 'bench-memory-roles-'));
-  const roles: RoleProcess[] = [];
-  try {
-    // The ingestor first, so the others find the log's topics; then the rest together.
-    roles.push(await startRole('ingest', ROLES[0]!.args, { ...env, STOCK_STREAM_DATA_DIR: split }, join(split, 'ingest.log')));
-    roles.push(...(await Promise.all(ROLES.slice(1).map(({ name, args }) => startRole(name, args, { ...env, STOCK_STREAM_DATA_DIR: split }, join(split, `${name}.log`))))));
-  } catch (error) {
+  const start = (name: string, args: readonly string[]) => startRole(name, args, { ...env, STOCK_STREAM_DATA_DIR: split }, join(split, `${name}.log`));
+  // The ingestor first, so the others find the log's topics; then the rest together.
+  const ingest = await start('ingest', ROLES[0]!.args);
+  const others = await Promise.allSettled(ROLES.slice(1).map(({ name, args }) => start(name, args)));
+  const roles = [ingest, ...others.flatMap((started) => (started.status === 'fulfilled' ? [started.value] : []))];
+  const failed = others.find((started) => started.status === 'rejected');
+  if (failed) {
     await Promise.all(roles.map((role) => role.server.stop('SIGTERM')));
-    throw error;
+    throw failed.reason;
   }
-  const separate = await sample(roles, roles[1]!);
+  const separate = (await sample(roles, roles[1]!)).map((m) => ({ ...m, exit: exitNote(m.role) }));
 
   const single = mkdtempSync(join(tmpdir(), 'bench-memory-run-'));
   const run = await startRole('run', ['run', '--source', 'simulator'], { ...env, STOCK_STREAM_DATA_DIR: single }, join(single, 'run.log'));
-  const [whole] = await sample([run], run);
+  const [whole] = (await sample([run], run)).map((m) => ({ ...m, exit: exitNote(m.role) }));
 
   const limitOf = (name: string) => (name in ROLE_PROFILES ? `${ROLE_PROFILES[name as keyof typeof ROLE_PROFILES].sizing.memoryMi.limit} Mi (k8s limit)` : `${APPLIANCE_MAX_MB} M (systemd MemoryMax)`);
-  const rows = [...separate, whole!].map(({ role, steady, steadyAnon, peakMb, processed }) => [
+  const rows = [...separate, whole!].map(({ role, steady, steadyAnon, peakMb, processed, exit }) => [
     role.name === 'run' ? 'run (all roles, one process)' : role.name,
     mb(median(steady)),
     mb(median(steadyAnon)),
@@ -85,7 +103,13 @@ export async function memoryBench(): Promise<BenchSection> {
     mb(peakMb),
     `${(role.readyMs / 1000).toFixed(1)} s`,
     limitOf(role.name),
-    role.name === 'edge' ? `aim <= ${EDGE_AIM_MB} MB: ${peakMb <= EDGE_AIM_MB ? 'met' : 'not met'} (peak), ${median(steady) <= EDGE_AIM_MB ? 'met' : 'not met'} (steady)` : role.name === 'process' || role.name === 'run' ? `${Math.round(processed / MEASURE_S)} ticks/s processed meanwhile` : '',
+    [
+      role.name === 'edge' ? `aim <= ${EDGE_AIM_MB} MB: ${peakMb <= EDGE_AIM_MB ? 'met' : 'not met'} (peak), ${median(steady) <= EDGE_AIM_MB ? 'met' : 'not met'} (steady)` : '',
+      role.name === 'process' || role.name === 'run' ? `${Math.round(processed / MEASURE_S)} ticks/s processed meanwhile` : '',
+      exit,
+    ]
+      .filter((note) => note !== '')
+      .join('; '),
   ]);
   const edge = separate.find((m) => m.role.name === 'edge')!;
   const edgeSteady = median(edge.steady);

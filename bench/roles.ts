@@ -39,7 +39,12 @@ export async function startRole(name: string, args: readonly string[], env: Reco
     LOG_LEVEL: 'warn',
     ...env,
   });
-  await waitUntil(`stock-stream ${args.join(' ')}`, () => fetch(`http://127.0.0.1:${port}/healthz`), 60_000, server);
+  try {
+    await waitUntil(`stock-stream ${args.join(' ')}`, () => fetch(`http://127.0.0.1:${port}/healthz`), 60_000, server);
+  } catch (error) {
+    await server.stop('SIGKILL');
+    throw error;
+  }
   return { name, server, port, readyMs: performance.now() - began };
 }
 
