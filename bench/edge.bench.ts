@@ -63,10 +63,9 @@ export async function edgeBench(): Promise<BenchRow[]> {
     new Float64Array(200),
   );
   const bytes = await bytesPerUpdate();
-  const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
   for (const row of rows) {
     if (row.implementation === 'stock-stream') {
-      row.note = `${(row.nsPerUpdate / 1e6).toFixed(3)} ms/frame (aim <= 1 ms); I2C bytes: first frame ${bytes.full} (init + update()), a price change ${bytes.typical} (oled-i2c-bus update() alone: 1037); bench RSS ${rss} MB`;
+      row.note = `${(row.nsPerUpdate / 1e6).toFixed(3)} ms/frame (aim <= 1 ms); I2C bytes: first frame ${bytes.full} (init + update()), a price change ${bytes.typical} (oled-i2c-bus update() alone: 1037); the edge process's memory: the memory module`;
     } else row.note = 'fills the 1 KiB framebuffer once, the floor';
   }
   return rows;

@@ -55,7 +55,7 @@ function summaryOf(module: string, rows: BenchRow[]): SummaryLine[] {
       const peers = ['trading-signals', 'technicalindicators']
         .map((peer) => find(rows, group, peer))
         .filter((row): row is BenchRow => row !== undefined)
-        .map((row) => `${row.implementation} ${(row.nsPerUpdate / ours.nsPerUpdate).toFixed(1)}× slower`)
+        .map((row) => `${row.implementation} ${(row.nsPerUpdate / ours.nsPerUpdate).toFixed(1)}× our time`)
         .join(', ');
       const nsMet = ours.nsPerUpdate <= aimNs;
       const ratioMet = ratio <= 1.5;
