@@ -6,16 +6,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROLE_PROFILES } from '../cdk8s/roles.js';
+import type { Role } from '../cdk8s/options.js';
+import { nodeOptions, ROLE_PROFILES } from '../cdk8s/roles.js';
 import type { BenchSection, SummaryLine } from './bench.js';
-import { counter, ensureBuilt, mb, median, readRss, sleep, startRole, type RoleProcess } from './roles.js';
+import { applianceMemoryMaxMb, counter, ensureBuilt, mb, median, readRss, sleep, startRole, type RoleProcess } from './roles.js';
 
 const WARM_UP_S = Number(process.env.BENCH_MEMORY_WARM_UP_S ?? 15);
 const MEASURE_S = Number(process.env.BENCH_MEMORY_MEASURE_S ?? 15);
 /** Issue 7: "the edge process's resident memory (aim <= 80 MB)". */
 const EDGE_AIM_MB = 80;
-/** firmware-config/systemd/stock-stream-edge.service: MemoryMax=160M for the single-node appliance. */
-const APPLIANCE_MAX_MB = 160;
+/** firmware-config/systemd/stock-stream-edge.service's MemoryMax for the single-node appliance. */
+const APPLIANCE_MAX_MB = applianceMemoryMaxMb();
 
 interface Measured {
   role: RoleProcess;
@@ -78,7 +79,9 @@ export async function memoryBench(): Promise<BenchSection> {
   ensureBuilt();
   const env = { MESSAGE_INTERVAL: '0.01', EDGE_HARDWARE: 'virtual' };
   const split = mkdtempSync(join(tmpdir(), 'bench-memory-roles-'));
-  const start = (name: string, args: readonly string[]) => startRole(name, args, { ...env, STOCK_STREAM_DATA_DIR: split }, join(split, `${name}.log`));
+  // Each role as deployed: with the NODE_OPTIONS its k3s container gets (heap cap, young generation).
+  const start = (name: string, args: readonly string[]) =>
+    startRole(name, args, { ...env, STOCK_STREAM_DATA_DIR: split, NODE_OPTIONS: nodeOptions(name as Role) }, join(split, `${name}.log`));
   // The ingestor first, so the others find the log's topics; then the rest together.
   const ingest = await start('ingest', ROLES[0]!.args);
   const others = await Promise.allSettled(ROLES.slice(1).map(({ name, args }) => start(name, args)));
@@ -91,7 +94,13 @@ export async function memoryBench(): Promise<BenchSection> {
   const separate = (await sample(roles, roles[1]!)).map((m) => ({ ...m, exit: exitNote(m.role) }));
 
   const single = mkdtempSync(join(tmpdir(), 'bench-memory-run-'));
-  const run = await startRole('run', ['run', '--source', 'simulator'], { ...env, STOCK_STREAM_DATA_DIR: single }, join(single, 'run.log'));
+  // As the systemd unit starts it: the heap capped at 70 % of its MemoryMax.
+  const run = await startRole(
+    'run',
+    ['run', '--source', 'simulator'],
+    { ...env, STOCK_STREAM_DATA_DIR: single, NODE_OPTIONS: `--max-old-space-size=${Math.floor(APPLIANCE_MAX_MB * 0.7)}` },
+    join(single, 'run.log'),
+  );
   const [whole] = (await sample([run], run)).map((m) => ({ ...m, exit: exitNote(m.role) }));
 
   const limitOf = (name: string) => (name in ROLE_PROFILES ? `${ROLE_PROFILES[name as keyof typeof ROLE_PROFILES].sizing.memoryMi.limit} Mi (k8s limit)` : `${APPLIANCE_MAX_MB} M (systemd MemoryMax)`);
@@ -131,7 +140,7 @@ export async function memoryBench(): Promise<BenchSection> {
   return {
     table: { header: ['role', 'steady RSS (median)', 'of which anonymous', 'steady range', 'peak RSS (VmHWM)', 'ready after', 'budget', 'note'], rows },
     notes: [
-      `Each role is \`node bin/stock-stream.js <role>\` (dist/ built first) on the embedded log in a fresh temp data dir, MESSAGE_INTERVAL=0.01 (the simulator at 100 ticks/s), EDGE_HARDWARE=virtual, LOG_LEVEL=warn. The six roles run side by side on one data dir; \`run --source simulator\` runs alone afterwards in its own.`,
+      `Each role is \`node bin/stock-stream.js <role>\` (dist/ built first) with the NODE_OPTIONS its k3s container gets (cdk8s/roles.ts nodeOptions; \`run\` with the systemd unit's heap cap) on the embedded log in a fresh temp data dir, MESSAGE_INTERVAL=0.01 (the simulator at 100 ticks/s), EDGE_HARDWARE=virtual, LOG_LEVEL=warn. The six roles run side by side on one data dir; \`run --source simulator\` runs alone afterwards in its own.`,
       `RSS is VmRSS from /proc/<pid>/status, sampled every second for ${MEASURE_S} s after a ${WARM_UP_S} s warm-up (steady: median and range of those samples); peak is VmHWM, the kernel's high-water mark over the whole life of the process, start-up included. Anonymous is RssAnon (heap, stacks, native buffers); the rest of the RSS is mostly the node binary and libraries mapped from disk (~35 MB), which a memory limit can reclaim. Each is stopped with SIGTERM.`,
       `The edge against issue 7's aim (<= ${EDGE_AIM_MB} MB), judged on the peak: **${edgeVerdict}**. Steady ${mb(edgeSteady)} (${edgeSteady <= EDGE_AIM_MB ? 'under' : 'over'} the aim), peak ${mb(edge.peakMb)} (${edge.peakMb <= EDGE_AIM_MB ? 'under' : 'over'} it).`,
       'Budgets: the memory limits cdk8s/roles.ts gives each role on k3s, and for `run` the MemoryMax of firmware-config/systemd/stock-stream-edge.service. Node sizes its heap lazily when memory is plentiful, as here (no cgroup limit), so RSS under a limit may settle lower.',

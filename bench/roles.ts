@@ -90,3 +90,11 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export const mb = (value: number) => `${value.toFixed(1)} MB`;
+
+/** The MemoryMax (MB) firmware-config/systemd/stock-stream-edge.service gives the single-node appliance. */
+export function applianceMemoryMaxMb(): number {
+  const unit = readFileSync(new URL('../firmware-config/systemd/stock-stream-edge.service', import.meta.url), 'utf8');
+  const mb = Number(/^MemoryMax=(\d+)M$/m.exec(unit)?.[1]);
+  if (!Number.isFinite(mb)) throw new Error('firmware-config/systemd/stock-stream-edge.service has no MemoryMax=<N>M');
+  return mb;
+}

@@ -9,18 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initialSimulatorState, stepSimulator } from '../core/ingest/simulator.js';
 import type { BenchSection, SummaryLine } from './bench.js';
-import { counter, ensureBuilt, mb, readRss, sleep, startRole } from './roles.js';
+import { applianceMemoryMaxMb, counter, ensureBuilt, mb, readRss, sleep, startRole } from './roles.js';
 
 const TICKS = 86_400;
 const SETTLE_S = Number(process.env.BENCH_SOAK_SETTLE_S ?? 15);
 const PACED_SPEED = 2000;
 const TIMEOUT_MS = 150_000;
 /**
- * The bound: firmware-config/systemd/stock-stream-edge.service gives the single-node appliance
- * MemoryMax=160M; past it the kernel kills the service. The capped run sets V8's old space to 70 %
- * of it, the rule cdk8s/roles.ts maxOldSpaceMb applies to the pods.
+ * The bound: the MemoryMax that firmware-config/systemd/stock-stream-edge.service gives the
+ * single-node appliance (past it the kernel kills the service), read from the unit so the two agree.
+ * The capped runs set V8's old space as the unit does (NODE_OPTIONS=--max-old-space-size), 70 % of
+ * the bound, the rule cdk8s/roles.ts maxOldSpaceMb applies to the pods.
  */
-const BOUND_MB = 160;
+const BOUND_MB = applianceMemoryMaxMb();
 const CAPPED_HEAP_MB = Math.floor(BOUND_MB * 0.7);
 
 function writeDay(dir: string): string {

@@ -5,7 +5,7 @@ import { AppConfigMap, CONFIG_DIR, CONFIG_FILE, DATA_DIR, type AppConfig } from 
 import { APP_UID, labelsFor, podSecurity, resources, restrictedContainer } from './common.js';
 import { edgePodPieces } from './edge-access.js';
 import type { ClusterOptions, Role } from './options.js';
-import { ROLE_PROFILES, maxOldSpaceMb, secretsFor } from './roles.js';
+import { ROLE_PROFILES, nodeOptions, secretsFor } from './roles.js';
 
 export { APP_UID };
 export const HTTP_PORT_NAME = 'http';
@@ -63,7 +63,7 @@ export class RoleDeployment extends Construct {
                 env: [
                   { name: 'STOCK_STREAM_CONFIG', value: CONFIG_FILE },
                   { name: 'NODE_ENV', value: 'production' },
-                  { name: 'NODE_OPTIONS', value: `--max-old-space-size=${maxOldSpaceMb(profile.sizing)}` },
+                  { name: 'NODE_OPTIONS', value: nodeOptions(role) },
                   ...secretsFor(role).map((secret) => ({
                     name: secret.env,
                     // optional: a key the user did not set leaves the variable unset, and the role runs without it.

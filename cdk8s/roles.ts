@@ -35,6 +35,11 @@ export interface RoleProfile {
   readonly sizing: Sizing;
   /** Recreate: never two at once (one price feed; one OLED). */
   readonly recreate: boolean;
+  /**
+   * V8's young generation in MB per semi-space, where the default (16) costs more memory than the
+   * role's light allocation needs: the edge then peaks at ~77 MB instead of ~90 (docs/benchmarks.md).
+   */
+  readonly semiSpaceMb?: number;
 }
 
 const small: Sizing = { cpu: { request: '50m', limit: '500m' }, memoryMi: { request: 96, limit: 256 } };
@@ -45,10 +50,16 @@ export const ROLE_PROFILES: Readonly<Record<Role, RoleProfile>> = {
   aggregate: { sizing: small, recreate: false },
   notify: { sizing: small, recreate: false },
   web: { sizing: small, recreate: false },
-  edge: { sizing: { cpu: { request: '50m', limit: '500m' }, memoryMi: { request: 96, limit: 192 } }, recreate: true },
+  edge: { sizing: { cpu: { request: '50m', limit: '500m' }, memoryMi: { request: 96, limit: 192 } }, recreate: true, semiSpaceMb: 1 },
 };
 
 /** V8's heap a little under the container limit, so Node collects before the kernel kills it. */
 export function maxOldSpaceMb(sizing: Sizing): number {
   return Math.floor(sizing.memoryMi.limit * 0.7);
+}
+
+/** NODE_OPTIONS for a role's container (and for the bench, which measures each role as deployed). */
+export function nodeOptions(role: Role): string {
+  const profile = ROLE_PROFILES[role];
+  return [`--max-old-space-size=${maxOldSpaceMb(profile.sizing)}`, ...(profile.semiSpaceMb ? [`--max-semi-space-size=${profile.semiSpaceMb}`] : [])].join(' ');
 }
