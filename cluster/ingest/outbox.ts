@@ -1,14 +1,13 @@
 // The ingestor's durable outbox: every accepted tick (and every dead letter) is written to SQLite
 // first, and a drainer publishes the oldest to the bus, in order, deleting what the bus acknowledged.
 // While the bus is away the outbox keeps accepting; at its bound it drops the oldest, loudly.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Bus, OutgoingMessage } from '../../platform/bus/bus.js';
 import { MAX_MESSAGE_BYTES } from '../../platform/bus/limits.js';
 import type { Logger } from '../../platform/log.js';
 import type { HealthStatus } from '../../platform/ops/ops-server.js';
 import { backoffDelay, sleep } from '../../platform/retry.js';
+import { openSqlite } from '../../platform/sqlite.js';
 
 export interface OutboxOptions {
   /** The SQLite file (WAL); ':memory:' only in tests. */
@@ -61,14 +60,9 @@ export class Outbox {
   private closed = false;
 
   constructor(private readonly options: OutboxOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    // WAL with synchronous=NORMAL: a committed batch survives a process crash; a power cut may lose
-    // the last few. One transaction per flush keeps writes to an SD card few and large.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    // A committed batch survives a process crash; a power cut may lose the last few. One
+    // transaction per flush keeps writes to an SD card few and large.
+    this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA });
     this.now = options.now ?? Date.now;
     this.flushBatch = Math.max(1, options.flushBatch ?? 500);
     this.statements = {

@@ -1,10 +1,9 @@
 // The single-node ledger: SQLite (better-sqlite3, WAL) in the data directory. Every change is one
 // statement or one immediate transaction, so a kill -9 leaves each entry in exactly one state.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { HealthStatus } from '../../platform/ops/ops-server.js';
 import { FINAL, laneOf, type Delivery, type DeliveryState, type EnqueueResult, type Ledger } from './ledger.js';
+import { openSqlite } from '../../platform/sqlite.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS deliveries (
@@ -25,12 +24,8 @@ export class SqliteLedger implements Ledger {
   private readonly db: Database.Database;
 
   constructor(readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    // FULL: a delivery recorded as sent must stay recorded through a power cut, or it is sent again.
+    this.db = openSqlite(file, { synchronous: 'FULL', schema: SCHEMA });
   }
 
   async enqueue(entries: readonly Delivery[], maxQueued: number, now: number): Promise<EnqueueResult> {

@@ -1,13 +1,12 @@
 // The single-node bus: a durable, append-only log in SQLite (WAL) with Kafka's semantics of
 // partitions, offsets and consumer groups, so one process needs no broker.
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { backoffDelay, sleep } from '../retry.js';
 import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
 import { checkConsumeOptions, checkMessageSizes, collectingContext } from './limits.js';
 import { partitionForKey } from './partitioner.js';
+import { openSqlite } from '../sqlite.js';
 
 export interface EmbeddedLogOptions {
   /** The SQLite file; ':memory:' for a private, non-durable log. */
@@ -64,14 +63,8 @@ export class EmbeddedLog implements Bus {
   private readonly statements;
 
   constructor(options: EmbeddedLogOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    // WAL: readers (another process running `tail`) never block the writer. synchronous=NORMAL keeps
-    // every committed publish across a process crash; only a power cut can lose the last commits.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    // Every committed publish survives a process crash; only a power cut can lose the last commits.
+    this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA });
     this.defaultPartitions = options.defaultPartitions ?? 1;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;

@@ -1,8 +1,6 @@
 // The single-node aggregate store: SQLite (better-sqlite3, WAL) in the data directory. Each batch is
 // read, merged by the pure core and written, with its offsets, in one immediate transaction.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { applyBatch, type StoredView, type SymbolLatest } from '../../core/aggregate/apply-batch.js';
 import { utcDay, type Timeframe } from '../../core/aggregate/calendar.js';
 import { candleView, type Candle, type CandleView } from '../../core/aggregate/candle.js';
@@ -20,6 +18,7 @@ import {
   type StoreBatch,
   type StoreSettings,
 } from './store.js';
+import { openSqlite } from '../sqlite.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS daily (
@@ -87,15 +86,9 @@ export class SqliteStore implements AggregateStore {
   private closed = false;
 
   constructor(private readonly options: SqliteStoreOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    // WAL and synchronous=NORMAL: one fsync per checkpoint rather than per batch, which spares an SD
-    // card; a process crash loses nothing committed, a power cut at most the last batches, which are
-    // then consumed again (the offsets roll back with them).
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    // A power cut loses at most the last batches, which are then consumed again (the offsets roll
+    // back with them).
+    this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA });
     this.statements = {
       day: this.db.prepare<[string, string], DailyRow>('SELECT * FROM daily WHERE symbol = ? AND day = ?'),
       days: this.db.prepare<[string, string, string], DailyRow>('SELECT * FROM daily WHERE symbol = ? AND day >= ? AND day <= ? ORDER BY day'),
