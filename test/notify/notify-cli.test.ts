@@ -27,7 +27,7 @@ async function kill(child: ChildProcess): Promise<void> {
 
 const idsIn = (request: ReceivedRequest) => [...(JSON.parse(request.body) as { text: string }).text.matchAll(/signal id: (\S+)/g)].map((m) => m[1]!);
 
-test('SIGKILL mid-stream and restart: each subscriber gets each signal once per channel', async () => {
+async function killAndRestart(seed: number): Promise<void> {
   const server = await startHttpReceiver();
   const slow = server.respond;
   // A little latency widens the window between a claim and its outcome, where the kills land.
@@ -55,7 +55,7 @@ test('SIGKILL mid-stream and restart: each subscriber gets each signal once per 
   const bus = new EmbeddedLog({ file: join(dataDir, 'bus.sqlite') });
   const env = { STOCK_STREAM_DATA_DIR: dataDir, SMS_AUTH_TOKEN: 'sms-secret-token' };
   const start = async () => startService(['notify', '--config', configFile], { ...env, PORT: String(await freePort()), HOST: '127.0.0.1' });
-  const random = seededRandom(909);
+  const random = seededRandom(seed);
   let published = 0;
   const publishSome = async (count: number) => {
     const slice = signals.slice(published, published + count);
@@ -138,7 +138,12 @@ test('SIGKILL mid-stream and restart: each subscriber gets each signal once per 
     await bus.close();
     await server.close();
   }
-});
+}
+
+// Several seeds: the kills land at other moments in each.
+for (const seed of [909, 31]) {
+  test(`SIGKILL mid-stream and restart (seed ${seed}): each subscriber gets each signal once per channel`, () => killAndRestart(seed));
+}
 
 test('bad notify configuration is a one-line error naming the key; secrets in the file are refused', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'notify-config-'));
