@@ -17,6 +17,14 @@ const watchdog = setTimeout(() => {
 }, RUN_TIMEOUT_MS);
 watchdog.unref();
 
+// Interrupted (Ctrl-C, a CI job's timeout): stop the servers rather than leave them running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`test run: ${signal}; stopping the services`);
+    void stopServices().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+
 let exitCode = 1;
 try {
   const suites = (await parse('test', '\\.test\\.ts$')).suites.filter((suite) => filter.test(suite.name));
