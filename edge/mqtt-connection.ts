@@ -1,36 +1,19 @@
 // The mqtt.js client options from the `mqtt` config section: credentials, TLS files, the last will,
 // and no queue while offline (the bridge re-publishes its state on reconnect instead).
-import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import type { Config } from '../platform/config/schema.js';
+import { mqttCredentials } from '../platform/mqtt-credentials.js';
 
 export interface LastWill {
   readonly topic: string;
   readonly payload: string;
 }
 
-function readPem(key: string, path: string | undefined, read: (path: string) => Buffer): Buffer | undefined {
-  if (path === undefined) return undefined;
-  try {
-    return read(path);
-  } catch (error) {
-    throw new Error(`mqtt.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  }
-}
-
 /** Throws a one-line error naming the key when a TLS file cannot be read. */
-export function mqttClientOptions(config: Config['mqtt'], will: LastWill, read: (path: string) => Buffer = (path) => readFileSync(path)): IClientOptions {
-  const ca = readPem('caFile', config.caFile, read);
-  const cert = readPem('certFile', config.certFile, read);
-  const key = readPem('keyFile', config.keyFile, read);
+export function mqttClientOptions(config: Config['mqtt'], will: LastWill, read?: (path: string) => Buffer): IClientOptions {
   return {
     clientId: config.clientId ?? `stock-stream-${config.deviceId}`,
-    ...(config.username !== undefined ? { username: config.username } : {}),
-    ...(config.password !== undefined ? { password: config.password } : {}),
-    ...(ca ? { ca } : {}),
-    ...(cert ? { cert } : {}),
-    ...(key ? { key } : {}),
-    rejectUnauthorized: true,
+    ...mqttCredentials(config, read),
     keepalive: config.keepaliveSeconds,
     clean: true,
     connectTimeout: 10_000,

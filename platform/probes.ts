@@ -1,7 +1,7 @@
 // One-shot reachability checks of the configured dependencies, for `stock-stream check` and start-up.
-import mqtt from 'mqtt';
-import { createClient } from 'redis';
+// The clients are loaded when a probe runs: every role imports safeUrl from here, few probe.
 import type { Config } from './config/schema.js';
+import { mqttCredentials } from './mqtt-credentials.js';
 
 export interface ProbeResult {
   readonly name: string;
@@ -10,6 +10,7 @@ export interface ProbeResult {
 }
 
 export async function probeRedis(url: string, timeoutMs: number): Promise<ProbeResult> {
+  const { createClient } = await import('redis');
   const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
   client.on('error', () => {}); // reported through the rejected connect below
   try {
@@ -26,12 +27,8 @@ export async function probeRedis(url: string, timeoutMs: number): Promise<ProbeR
 export async function probeMqtt(options: Config['mqtt'], timeoutMs: number): Promise<ProbeResult> {
   const url = options.url ?? '';
   try {
-    const client = await mqtt.connectAsync(url, {
-      connectTimeout: timeoutMs,
-      reconnectPeriod: 0,
-      ...(options.username !== undefined ? { username: options.username } : {}),
-      ...(options.password !== undefined ? { password: options.password } : {}),
-    });
+    const { default: mqtt } = await import('mqtt');
+    const client = await mqtt.connectAsync(url, { connectTimeout: timeoutMs, reconnectPeriod: 0, ...mqttCredentials(options) });
     await client.endAsync();
     return { name: 'mqtt', ok: true, detail: `${safeUrl(url)} accepted the connection` };
   } catch (error) {

@@ -2,12 +2,13 @@
 // availability, discovery and state published again, the signal event kept meanwhile sent), and
 // mqtts:// with a private CA, a client certificate and a password; wrong credentials are reported.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startMosquitto } from '../services/mosquitto.js';
+import { cli } from '../support/cli.js';
 import { edgeWithMqtt, feed } from '../support/edge-mqtt.js';
 import { watch } from '../support/mqtt-watch.js';
 import { makeCertificates } from '../support/tls-certs.js';
@@ -74,6 +75,17 @@ test('mqtts:// with a private CA, a client certificate and a password', async ()
     const wrongCa = await edgeWithMqtt({ url: broker.url, dir, connected: false, mqtt: { ...tls, caFile: otherCa.ca, password: 'edge-password', clientId: 'wrong-ca' } });
     await eventually(() => assert.match(wrongCa.bridge.health().detail, /not connected .*certificate/i));
     await wrongCa.stop();
+
+    // `stock-stream check` presents the same credentials and TLS files as the bridge.
+    const configFile = join(dir, 'check.yaml');
+    writeFileSync(configFile, `mqtt:\n  caFile: ${certs.ca}\n  certFile: ${certs.clientCert}\n  keyFile: ${certs.clientKey}\n  username: edge\n`);
+    const checkEnv = { STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'mqtt-check-')), MQTT_URL: broker.url, MQTT_PASSWORD: 'edge-password' };
+    const check = await cli(['check', '--config', configFile], checkEnv);
+    assert.is(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /mqtt.*accepted the connection/);
+    const refused = await cli(['check', '--config', configFile], { ...checkEnv, MQTT_PASSWORD: 'not-it' });
+    assert.is(refused.code, 1);
+    assert.match(refused.stdout + refused.stderr, /mqtt.*cannot connect/);
 
     const error = await edgeWithMqtt({ url: broker.url, dir, connected: false, mqtt: { ...tls, caFile: join(dir, 'missing.pem') } }).catch((caught: Error) => caught);
     assert.instance(error, Error);
