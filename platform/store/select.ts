@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { DAY_MS } from '../../core/aggregate/calendar.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { RedisStore } from './redis-store.js';
-import { SqliteStore } from './sqlite-store.js';
 import type { AggregateStore, StoreSettings } from './store.js';
 
 export function storeFile(config: Config): string {
@@ -19,9 +17,11 @@ export function storeSettings(config: Config): StoreSettings {
   };
 }
 
+/** Loads only the adapter it opens (the Redis client is megabytes a single-node process does without). */
 export async function openStore(config: Config, logger: Logger): Promise<AggregateStore> {
   const settings = storeSettings(config);
   if (config.redis.url !== undefined) {
+    const { RedisStore } = await import('./redis-store.js');
     return RedisStore.connect({
       ...settings,
       url: config.redis.url,
@@ -30,5 +30,6 @@ export async function openStore(config: Config, logger: Logger): Promise<Aggrega
       connectTimeoutMs: Math.min(config.kafka.connectTimeoutMs, 10_000),
     });
   }
+  const { SqliteStore } = await import('./sqlite-store.js');
   return new SqliteStore({ ...settings, file: storeFile(config) });
 }
