@@ -8,7 +8,8 @@ import { checkTick } from '../../core/tick.js';
 import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
 import type { HealthStatus } from '../../platform/ops/ops-server.js';
-import { backoffDelay, sleep } from '../../platform/retry.js';
+import { logMalformed } from '../../platform/bus/malformed.js';
+import { DEFAULT_RETRY_WINDOW, RetryingWrites } from '../../platform/retry.js';
 import type { AggregateStore, StoreBatch } from '../../platform/store/store.js';
 import type { AggregatorMetrics } from './metrics.js';
 
@@ -32,18 +33,15 @@ export interface AggregatorOptions {
   readonly retry?: { readonly initialMs: number; readonly maxMs: number; readonly windowMs: number };
 }
 
-/** Malformed messages logged one by one per batch; the rest are summed up in one line. */
-const LOGGED_PER_BATCH = 5;
-const SNIPPET_CHARS = 200;
-
 export class Aggregator {
   private subscription: Subscription | undefined;
-  private outage: string | undefined;
   private readonly stopping = new AbortController();
   private readonly now: () => number;
+  private readonly writes: RetryingWrites;
 
   constructor(private readonly options: AggregatorOptions) {
     this.now = options.now ?? Date.now;
+    this.writes = new RetryingWrites(options.retry ?? DEFAULT_RETRY_WINDOW, this.stopping.signal, this.now);
   }
 
   async start(): Promise<void> {
@@ -64,7 +62,7 @@ export class Aggregator {
   }
 
   health(): HealthStatus {
-    if (this.outage) return { ok: false, detail: `not committing: ${this.outage} (retrying)` };
+    if (this.writes.outage !== undefined) return { ok: false, detail: `not committing: ${this.writes.outage} (retrying)` };
     return { ok: this.subscription !== undefined, detail: this.subscription ? 'consuming' : 'not started' };
   }
 
@@ -94,48 +92,31 @@ export class Aggregator {
     const { topics, logger, metrics } = this.options;
     const latestTs = this.now() + (this.options.maxClockSkewMs ?? 60_000);
     const items: Array<{ offset: string; item: AggregateItem }> = [];
-    let malformed = 0;
+    const rejected: Array<{ message: BusMessage; reason: string }> = [];
     for (const message of batch) {
       const item = toItem(message, topics, latestTs);
       if (item.ok) {
         items.push({ offset: message.offset, item: item.value });
         continue;
       }
-      malformed++;
+      rejected.push({ message, reason: item.reason });
       metrics?.messages.inc({ topic: message.topic, result: 'malformed' });
-      if (malformed <= LOGGED_PER_BATCH) {
-        logger.warn(
-          { topic: message.topic, partition: message.partition, offset: message.offset, reason: item.reason, value: message.value.slice(0, SNIPPET_CHARS) },
-          'malformed message left out of the aggregates',
-        );
-      }
     }
-    if (malformed > LOGGED_PER_BATCH) {
-      logger.warn({ topic: batch[0]!.topic, partition: batch[0]!.partition, count: malformed - LOGGED_PER_BATCH }, 'more malformed messages left out');
-    }
+    logMalformed(logger, rejected, 'left out of the aggregates');
     return items;
   }
 
   /** Applies the batch, retrying with backoff while the store fails; after the window the bus gets it back. */
   private async write(batch: StoreBatch) {
     const { store, logger, metrics } = this.options;
-    const { initialMs, maxMs, windowMs } = this.options.retry ?? { initialMs: 100, maxMs: 2000, windowMs: 5000 };
-    const began = this.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const result = await store.applyBatch(batch);
-        if (this.outage) logger.info({ topic: batch.topic, partition: batch.partition }, 'store back: applying batches again');
-        this.outage = undefined;
-        return result;
-      } catch (error) {
-        const message = (error as Error).message;
+    const where = { topic: batch.topic, partition: batch.partition };
+    return this.writes.run(() => store.applyBatch(batch), {
+      failed(error, first) {
         metrics?.storeFailures.inc();
-        if (!this.outage) logger.warn({ err: error, topic: batch.topic, partition: batch.partition }, 'store write failed: not committing, retrying with backoff');
-        this.outage = message;
-        if (this.stopping.signal.aborted || this.now() - began >= windowMs) throw error;
-        await sleep(backoffDelay(attempt, { initialMs, maxMs }), this.stopping.signal);
-      }
-    }
+        if (first) logger.warn({ err: error, ...where }, 'store write failed: not committing, retrying with backoff');
+      },
+      recovered: () => logger.info(where, 'store back: applying batches again'),
+    });
   }
 }
 

@@ -7,7 +7,8 @@ import { route } from '../../core/notify/routing.js';
 import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
 import type { HealthStatus } from '../../platform/ops/ops-server.js';
-import { backoffDelay, sleep } from '../../platform/retry.js';
+import { logMalformed } from '../../platform/bus/malformed.js';
+import { DEFAULT_RETRY_WINDOW, RetryingWrites } from '../../platform/retry.js';
 import type { SubscriberSettings } from './dispatcher.js';
 import { deliveryKey, type Delivery, type Ledger } from './ledger.js';
 import type { NotifierMetrics } from './metrics.js';
@@ -30,17 +31,15 @@ export interface NotifierOptions {
   readonly retry?: { readonly initialMs: number; readonly maxMs: number; readonly windowMs: number };
 }
 
-const LOGGED_PER_BATCH = 5;
-const SNIPPET_CHARS = 200;
-
 export class Notifier {
   private subscription: Subscription | undefined;
-  private outage: string | undefined;
   private readonly stopping = new AbortController();
   private readonly now: () => number;
+  private readonly writes: RetryingWrites;
 
   constructor(private readonly options: NotifierOptions) {
     this.now = options.now ?? Date.now;
+    this.writes = new RetryingWrites(options.retry ?? DEFAULT_RETRY_WINDOW, this.stopping.signal, this.now);
   }
 
   async start(): Promise<void> {
@@ -56,7 +55,7 @@ export class Notifier {
   }
 
   health(): HealthStatus {
-    if (this.outage) return { ok: false, detail: `not committing: ${this.outage} (retrying)` };
+    if (this.writes.outage !== undefined) return { ok: false, detail: `not committing: ${this.writes.outage} (retrying)` };
     return { ok: this.subscription !== undefined, detail: this.subscription ? 'consuming signals' : 'not started' };
   }
 
@@ -89,7 +88,7 @@ export class Notifier {
     const { logger, metrics } = this.options;
     const latestTs = now + (this.options.maxClockSkewMs ?? 60_000);
     const notices: Notice[] = [];
-    let malformed = 0;
+    const rejected: Array<{ message: BusMessage; reason: string }> = [];
     for (const message of batch) {
       let parsed: unknown;
       let check: ReturnType<typeof checkNotice>;
@@ -103,35 +102,20 @@ export class Notifier {
         notices.push(check.value);
         continue;
       }
-      malformed++;
+      rejected.push({ message, reason: check.reason });
       metrics?.signals.inc({ result: 'malformed' });
-      if (malformed <= LOGGED_PER_BATCH) {
-        logger.warn(
-          { topic: message.topic, partition: message.partition, offset: message.offset, reason: check.reason, value: message.value.slice(0, SNIPPET_CHARS) },
-          'malformed signal message: not notified',
-        );
-      }
     }
-    if (malformed > LOGGED_PER_BATCH) logger.warn({ topic: batch[0]!.topic, count: malformed - LOGGED_PER_BATCH }, 'more malformed signal messages');
+    logMalformed(logger, rejected, 'on the signals topic: not notified');
     return notices;
   }
 
   private async enqueue(entries: readonly Delivery[], now: number) {
     const { ledger, logger, maxQueued } = this.options;
-    const { initialMs, maxMs, windowMs } = this.options.retry ?? { initialMs: 100, maxMs: 2000, windowMs: 5000 };
-    const began = this.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const result = await ledger.enqueue(entries, maxQueued, now);
-        if (this.outage) logger.info('ledger back: queueing notifications again');
-        this.outage = undefined;
-        return result;
-      } catch (error) {
-        if (!this.outage) logger.warn({ err: error }, 'ledger write failed: not committing, retrying with backoff');
-        this.outage = (error as Error).message;
-        if (this.stopping.signal.aborted || this.now() - began >= windowMs) throw error;
-        await sleep(backoffDelay(attempt, { initialMs, maxMs }), this.stopping.signal);
-      }
-    }
+    return this.writes.run(() => ledger.enqueue(entries, maxQueued, now), {
+      failed(error, first) {
+        if (first) logger.warn({ err: error }, 'ledger write failed: not committing, retrying with backoff');
+      },
+      recovered: () => logger.info('ledger back: queueing notifications again'),
+    });
   }
 }
