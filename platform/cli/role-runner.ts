@@ -41,13 +41,9 @@ export async function runRole(context: CommandContext, spec: RoleSpec): Promise<
       registry,
       checks: [{ name: bus.kind === 'kafka' ? 'kafka' : 'embedded-log', check: () => bus.health() }, ...role.checks],
     });
-    await app.listen({ host: config.http.host, port: config.http.port }).catch((error: NodeJS.ErrnoException) => {
-      throw new Error(
-        error.code === 'EADDRINUSE' ? `port ${config.http.port} is in use: set PORT to another` : `cannot serve on port ${config.http.port}: ${error.message}`,
-      );
-    });
+    await listenOn(config.http.port, app.listen({ host: config.http.host, port: config.http.port }));
     logger.info({ bus: bus.kind, port: config.http.port }, `${spec.name} running; health on http://${config.http.host}:${config.http.port}/healthz`);
-    if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));
+    await untilAborted(context.signal);
     logger.info('stopping');
     return 0;
   } finally {
@@ -55,4 +51,16 @@ export async function runRole(context: CommandContext, spec: RoleSpec): Promise<
     await app?.close();
     await bus.close();
   }
+}
+
+/** Waits for a server to listen, or fails with one line that says what to do (another port when it is taken). */
+export async function listenOn(port: number, listening: Promise<unknown>): Promise<void> {
+  await listening.catch((error: NodeJS.ErrnoException) => {
+    throw new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use: set PORT to another` : `cannot serve on port ${port}: ${error.message}`);
+  });
+}
+
+/** Resolves when `signal` aborts (SIGINT/SIGTERM), at once if it already has. */
+export async function untilAborted(signal: AbortSignal): Promise<void> {
+  if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
 }

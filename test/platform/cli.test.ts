@@ -1,6 +1,7 @@
 // The real `stock-stream` executable, as a user runs it: help, errors and exit codes, tail and
 // publish on both buses, dependency checks, and a clean stop on SIGINT.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -146,6 +147,21 @@ deps('unreachable Kafka: one line and exit 1 within the configured timeout', asy
   assert.is(run.code, 1);
   oneLine(run.stderr.split('\n').filter((line) => !line.startsWith('{')).join('\n'));
   assert.match(run.stderr, new RegExp(`stock-stream tail: cannot reach Kafka at 127\\.0\\.0\\.1:${port}`));
+});
+
+deps('a port already taken: one line that says to set PORT, exit 1, for a role and for the dashboard', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as { port: number }).port;
+  try {
+    for (const role of ['process', 'web']) {
+      const run = await cli([role], { STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'cli-port-')), HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent' });
+      assert.is(run.code, 1, role);
+      assert.is(run.stderr, `stock-stream ${role}: port ${port} is in use: set PORT to another\n`);
+    }
+  } finally {
+    await new Promise((resolve) => taken.close(resolve));
+  }
 });
 
 deps('check: every configured dependency answers, or says which does not', async () => {

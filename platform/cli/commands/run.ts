@@ -8,7 +8,7 @@ import { openBus } from '../../bus/select.js';
 import { buildOpsApp, createMetricsRegistry, type HealthCheck } from '../../ops/ops-server.js';
 import { openStore } from '../../store/select.js';
 import type { Command } from '../command.js';
-import type { RoleSpec, RunningRole } from '../role-runner.js';
+import { listenOn, untilAborted, type RoleSpec, type RunningRole } from '../role-runner.js';
 import { version } from '../version.js';
 import { aggregateRole } from './aggregate.js';
 import { edgeRole } from './edge.js';
@@ -77,11 +77,7 @@ export const runCommand: Command = {
       const ops = buildOpsApp({ role: 'run', version: version(), registry, checks });
       web = new WebRole({ config, bus, store, logger: logger.child({ role: 'web' }), ops, ...(panel ? { panel } : {}) });
       await web.start();
-      await web.listen(config.http.host, config.http.port).catch((error: NodeJS.ErrnoException) => {
-        throw new Error(
-          error.code === 'EADDRINUSE' ? `port ${config.http.port} is in use: set PORT to another` : `cannot serve on port ${config.http.port}: ${error.message}`,
-        );
-      });
+      await listenOn(config.http.port, web.listen(config.http.host, config.http.port));
       await start(
         ingestRole(ingest, source, context.signal, (outcome) => {
           // The dashboard stays up after a replay or a failed source: it shows what happened.
@@ -107,7 +103,7 @@ export const runCommand: Command = {
         ].join('\n'),
       );
       logger.info({ bus: bus.kind, port: config.http.port, source: ingest.source }, 'run running');
-      if (!context.signal.aborted) await new Promise((done) => context.signal.addEventListener('abort', done, { once: true }));
+      await untilAborted(context.signal);
       logger.info('stopping');
       return 0;
     } finally {

@@ -4,6 +4,7 @@ import { buildOpsApp, createMetricsRegistry } from '../../ops/ops-server.js';
 import { openStore } from '../../store/select.js';
 import { WebRole } from '../../../web/server/web-role.js';
 import type { Command } from '../command.js';
+import { listenOn, untilAborted } from '../role-runner.js';
 import { version } from '../version.js';
 
 export const webCommand: Command = {
@@ -42,13 +43,9 @@ export const webCommand: Command = {
       role = new WebRole({ config, bus, store, logger, ops });
       await role.start();
       const scheme = config.web.tls.certFile ? 'https' : 'http';
-      await role.listen(config.http.host, config.http.port).catch((error: NodeJS.ErrnoException) => {
-        throw new Error(
-          error.code === 'EADDRINUSE' ? `port ${config.http.port} is in use: set PORT to another` : `cannot serve on port ${config.http.port}: ${error.message}`,
-        );
-      });
+      await listenOn(config.http.port, role.listen(config.http.host, config.http.port));
       logger.info({ bus: bus.kind, store: store.kind, port: config.http.port }, `web running; dashboard on ${scheme}://${config.http.host}:${config.http.port}/`);
-      if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));
+      await untilAborted(context.signal);
       logger.info('stopping');
       return 0;
     } finally {
