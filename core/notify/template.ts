@@ -1,6 +1,7 @@
 // Webhook templates: `{{field}}` placeholders filled with a message's values, each escaped first for
 // the markup the receiver renders (Markdown, Slack mrkdwn, HTML) and then for the body's content
 // type (a JSON string, a form field, a URL component), so a hostile reason cannot break out of either.
+import { RAW_FIELDS } from '../indicators/indicator-set.js';
 
 export const TEMPLATE_FIELDS = [
   'title',
@@ -15,15 +16,7 @@ export const TEMPLATE_FIELDS = [
   'reason',
   'time',
   'isoTime',
-  'sma',
-  'ema',
-  'rsi',
-  'macd',
-  'macdSignal',
-  'macdHist',
-  'bbUpper',
-  'bbMiddle',
-  'bbLower',
+  ...RAW_FIELDS,
 ] as const;
 
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
