@@ -1,16 +1,9 @@
 // What one frame or response from a price source means, once parsed: shared by the exchange and
 // Alpha Vantage parsers. Pure: no I/O, no clock (the time a frame arrived comes in as an argument).
+import type { Tick } from '../tick.js';
 
 /** An observation shaped like a Tick, not yet validated (the ingestor does that). */
-export type TickCandidate = {
-  readonly symbol: string;
-  readonly price: number;
-  readonly ts: number;
-  readonly source: string;
-  readonly volume?: number;
-  readonly bid?: number;
-  readonly ask?: number;
-};
+export type TickCandidate = Tick;
 
 export type FrameEvent =
   | { readonly kind: 'tick'; readonly tick: TickCandidate }

@@ -1,12 +1,10 @@
-// The JSON the server sends (web/server/app.ts and the SSE events), as the page reads it.
+// The JSON the server sends (web/server/app.ts and the SSE events), as the page reads it; where the
+// server sends a core record as is, its type is the core's.
+import type { DailyStats } from '../../core/aggregate/daily.js';
+import type { IndicatorValues } from '../../core/indicators/indicator-set.js';
+import type { Tick } from '../../core/tick.js';
 
-export interface Tick {
-  symbol: string;
-  price: number;
-  ts: number;
-  source: string;
-  volume?: number;
-}
+export type { DailyStats, Tick };
 
 export interface Candle {
   start: number;
@@ -16,21 +14,6 @@ export interface Candle {
   close: number;
   volume: number;
   ticks: number;
-}
-
-export interface DailyStats {
-  symbol: string;
-  day: string;
-  open: number | null;
-  high: number | null;
-  low: number | null;
-  close: number | null;
-  average: number | null;
-  twap: number | null;
-  ticks: number;
-  volume: number;
-  buys: number;
-  sells: number;
 }
 
 export interface Signal {
@@ -43,20 +26,8 @@ export interface Signal {
   reason: string;
 }
 
-export interface Indicators {
-  symbol: string;
-  ts: number;
-  price: number;
-  sma: number | null;
-  ema: number | null;
-  rsi: number | null;
-  macd: number | null;
-  macdSignal: number | null;
-  macdHist: number | null;
-  bbUpper: number | null;
-  bbMiddle: number | null;
-  bbLower: number | null;
-}
+/** One `{"type":"indicators"}` record (core/pipeline.ts `record`): the values are null while warming up. */
+export type Indicators = { readonly symbol: string; readonly ts: number; readonly price: number } & IndicatorValues;
 
 export interface Freshness {
   symbol: string;
