@@ -3,7 +3,8 @@
 import type { Tick } from '../tick.js';
 
 /** An observation shaped like a Tick, not yet validated (the ingestor does that). */
-export type TickCandidate = Tick;
+// A mapped copy of the interface: as a plain object type it can be handed over as a record.
+export type TickCandidate = Pick<Tick, keyof Tick>;
 
 export type FrameEvent =
   | { readonly kind: 'tick'; readonly tick: TickCandidate }
