@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The process entry: owns signals and the exit code; everything else lives in platform/cli/main.
+// The process entry: owns signals and the exit code; everything else lives in cli/main.
 let main;
 try {
-  ({ main } = await import('../dist/platform/cli/main.js'));
+  ({ main } = await import('../dist/cli/main.js'));
 } catch (error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
   process.stderr.write('stock-stream: the TypeScript is not built yet; run `npm install` (or `npm run build`)\n');

@@ -1,10 +1,9 @@
 // One symbol's path through the core: tick -> indicators -> rules -> signals, with JSON state.
 // The processor, single-node mode and replay all run this, so they produce the same signals.
-import type { Signal } from './contracts.js';
+import type { IndicatorRecord, Signal, Tick } from './contracts/index.js';
 import { DEFAULT_INDICATOR_PERIODS, IndicatorSet, type IndicatorPeriods, type IndicatorSetSnapshot, type IndicatorValues } from './indicators/indicator-set.js';
 import { DEFAULT_RULES, type RuleConfig } from './rules/rule-config.js';
 import { RuleEngine, type RuleEngineSnapshot } from './rules/rule-engine.js';
-import type { Tick } from './tick.js';
 
 export interface PipelineSettings {
   readonly periods: IndicatorPeriods;
@@ -12,14 +11,6 @@ export interface PipelineSettings {
 }
 
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { periods: DEFAULT_INDICATOR_PERIODS, rules: DEFAULT_RULES };
-
-/** The `stock.indicators` message (and replay's output line) for one tick. */
-export interface IndicatorRecord extends IndicatorValues {
-  readonly type: 'indicators';
-  readonly ts: number;
-  readonly symbol: string;
-  readonly price: number;
-}
 
 export interface PipelineSnapshot {
   readonly kind: 'pipeline';
@@ -91,11 +82,6 @@ export class SymbolPipeline {
     pipeline.lastTs = saved.lastTs ?? Number.NEGATIVE_INFINITY;
     return pipeline;
   }
-}
-
-/** The `stock.signals` message (and replay's signal line) for one signal. */
-export function signalRecord(signal: Signal): Signal & { readonly type: 'signal' } {
-  return { type: 'signal', ...signal };
 }
 
 /** How the processor makes and restores pipelines, so that tests can vary the settings. */

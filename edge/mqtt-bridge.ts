@@ -5,13 +5,13 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from '../platform/config/schema.js';
 import type { Logger } from '../platform/log.js';
-import type { HealthStatus } from '../platform/ops/ops-server.js';
+import type { HealthStatus } from '../platform/health.js';
 import { safeUrl } from '../platform/probes.js';
 import { parseCommand } from '../core/mqtt/commands.js';
 import { discoveryMessages, isOwnDiscoveryTopic, type DiscoveryMessage } from '../core/mqtt/discovery.js';
 import { signalEventMessage, symbolStateMessages, type MqttMessage, type SymbolFigures } from '../core/mqtt/state.js';
 import { applianceTopics, type MqttLayout } from '../core/mqtt/topics.js';
-import type { EdgeComponent, EdgeControls, EdgeObservation } from './edge-role.js';
+import type { EdgeComponent, EdgeControls, EdgeObservation } from './edge-driver.js';
 import { mqttClientOptions } from './mqtt-connection.js';
 
 export interface MqttBridgeOptions {

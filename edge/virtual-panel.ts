@@ -1,28 +1,17 @@
 // The edge's face in memory: the frame on the (real or virtual) OLED and the LED and buzzer levels,
 // with events when they change, so a dashboard can show the same panel without any hardware.
 import { EventEmitter } from 'node:events';
+import type { PanelSnapshot, PanelView } from '../core/contracts/index.js';
 import type { LineLevels } from '../core/edge/alerts.js';
 import { ALL_OFF } from '../core/edge/alerts.js';
 import { createFrame, framesEqual, type Frame } from '../core/edge/frame.js';
-
-export interface PanelSnapshot {
-  readonly width: number;
-  readonly height: number;
-  /** The frame's bytes in SSD1306 page order, base64. */
-  readonly frame: string;
-  readonly on: boolean;
-  readonly contrast: number;
-  readonly page: number;
-  readonly leds: LineLevels;
-  readonly hardware: { readonly display: boolean; readonly gpio: boolean };
-}
 
 export interface PanelEvents {
   frame: [PanelSnapshot];
   leds: [LineLevels];
 }
 
-export class EdgePanel extends EventEmitter<PanelEvents> {
+export class EdgePanel extends EventEmitter<PanelEvents> implements PanelView {
   private frame: Frame;
   private displayOn = true;
   private contrast = 0;

@@ -2,12 +2,12 @@
 // candles and latest snapshot in the store. Every batch is applied with its offsets in one atomic
 // store write, so a redelivered batch (a restart, a lost commit) is skipped, never counted twice.
 // While the store is unreachable it retries with backoff and commits nothing; /healthz says so.
+import type { Role } from '../../platform/role.js';
 import type { AggregateItem } from '../../core/aggregate/apply-batch.js';
-import { checkIndicatorRecord, checkSignal, type RecordCheck } from '../../core/aggregate/records.js';
-import { checkTick } from '../../core/tick.js';
+import { checkIndicatorRecord, checkSignal, type RecordCheck, checkTick } from '../../core/contracts/index.js';
 import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 import { logMalformed } from '../../platform/bus/malformed.js';
 import { DEFAULT_RETRY_WINDOW, RetryingWrites } from '../../platform/retry.js';
 import type { AggregateStore, StoreBatch } from '../../platform/store/store.js';
@@ -33,7 +33,7 @@ export interface AggregatorOptions {
   readonly retry?: { readonly initialMs: number; readonly maxMs: number; readonly windowMs: number };
 }
 
-export class Aggregator {
+export class Aggregator implements Role {
   private subscription: Subscription | undefined;
   private readonly stopping = new AbortController();
   private readonly now: () => number;

@@ -1,11 +1,12 @@
 // The ingest role: runs one price source, validates everything it observes, and puts valid ticks on
 // the ticks topic (keyed by symbol) and the rest on the DLQ with a reason, both through the durable
 // outbox so that nothing is lost while the bus is away.
+import type { Role } from '../../platform/role.js';
 import type { Bus } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
-import type { HealthCheck, HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthCheck, HealthStatus } from '../../platform/health.js';
 import { sleep } from '../../platform/retry.js';
-import { SYMBOL_PATTERN } from '../../core/tick.js';
+import { SYMBOL_PATTERN, clippedValue, type IngestDeadLetter } from '../../core/contracts/index.js';
 import type { IngestMetrics } from './metrics.js';
 import { Outbox, OutboxDrainer } from './outbox.js';
 import type { PriceSource, RejectReason, SourceSink, SourceStatus } from './source.js';
@@ -32,26 +33,12 @@ export interface IngestorOptions {
   readonly now?: () => number;
 }
 
-/** One dead letter on the DLQ: the same fields as the processor's where they mean the same. */
-export interface IngestDeadLetter {
-  readonly reason: RejectReason;
-  readonly detail: string;
-  readonly source: string;
-  /** The symbol when the input named a well-formed one, else null. */
-  readonly key: string | null;
-  /** The raw input, cut at MAX_DLQ_VALUE_CHARS (then `truncatedFrom` gives its length). */
-  readonly value: string;
-  readonly truncatedFrom?: number;
-  readonly receivedAt: number;
-}
-
-export const MAX_DLQ_VALUE_CHARS = 10_000;
 const REJECT_LOG_INTERVAL_MS = 30_000;
 const WATCH_INTERVAL_MS = 1000;
 /** How long stop() waits for the source, then for a publish in hand: both within the CLI's 5 s grace. */
 const STOP_WAIT_MS = 1500;
 
-export class Ingestor {
+export class Ingestor implements Role {
   private readonly validator: TickValidator;
   private readonly now: () => number;
   private readonly abort = new AbortController();
@@ -143,6 +130,12 @@ export class Ingestor {
     ];
   }
 
+  /** The source and the outbox together: down when either is. */
+  health(): HealthStatus {
+    const parts = [this.sourceHealth(), this.drainer?.health() ?? { ok: false, detail: 'not started' }];
+    return { ok: parts.every((part) => part.ok), detail: parts.map((part) => part.detail).join('; ') };
+  }
+
   sourceHealth(): HealthStatus {
     const name = this.options.source.name;
     if (this.fault) return { ok: false, detail: `${name} failed: ${this.fault.message}` };
@@ -185,13 +178,12 @@ export class Ingestor {
   private reject(raw: unknown, reason: RejectReason, detail: unknown, candidate?: Readonly<Record<string, unknown>>): void | Promise<void> {
     const { metrics, source, topics, logger } = this.options;
     const text = safeString(raw);
-    const letter: IngestDeadLetter = {
+    const letter: IngestDeadLetter & { reason: RejectReason } = {
       reason,
       detail: safeString(detail).slice(0, 1000),
       source: source.name,
       key: symbolOf(candidate),
-      value: text.length > MAX_DLQ_VALUE_CHARS ? `${text.slice(0, MAX_DLQ_VALUE_CHARS)}…` : text,
-      ...(text.length > MAX_DLQ_VALUE_CHARS ? { truncatedFrom: text.length } : {}),
+      ...clippedValue(text),
       receivedAt: this.now(),
     };
     if (!this.put(topics.dlq, letter.key, JSON.stringify(letter))) return;

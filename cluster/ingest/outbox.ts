@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Bus, OutgoingMessage } from '../../platform/bus/bus.js';
 import { MAX_MESSAGE_BYTES } from '../../platform/bus/limits.js';
 import type { Logger } from '../../platform/log.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 import { backoffDelay, sleep } from '../../platform/retry.js';
 import { openSqlite } from '../../platform/sqlite.js';
 

@@ -1,6 +1,6 @@
 // What the ingestor does with one observation from a source: forward it as a tick (noting when it is
 // late), drop it as an exact duplicate, or reject it with a reason code. Memory is bounded per symbol.
-import { checkTick, type Tick } from '../../core/tick.js';
+import { checkTick, type Tick } from '../../core/contracts/index.js';
 import type { RejectReason } from './source.js';
 
 export interface ValidationLimits {

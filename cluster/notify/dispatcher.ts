@@ -7,12 +7,12 @@
 // timeout plus a grace period has lost its sender; its channel's inDoubt policy then resends it
 // (at least once, same Message-ID / Idempotency-Key) or leaves it in-doubt (at most once).
 import { createHash } from 'node:crypto';
-import type { Side } from '../../core/contracts.js';
+import type { Side } from '../../core/contracts/index.js';
 import { laneReadyAt, takeToken, type Bucket } from '../../core/notify/flood.js';
 import { composeMessage } from '../../core/notify/message.js';
 import { isQuiet } from '../../core/notify/quiet-hours.js';
 import type { Logger } from '../../platform/log.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 import { backoffDelay } from '../../platform/retry.js';
 import { DeliveryError, type Recipient } from './channels/channel.js';
 import type { ConfiguredChannel } from './channels/index.js';

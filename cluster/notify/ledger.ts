@@ -3,7 +3,7 @@
 // notifiers sharing Redis never both claim it. It is also the durable retry queue and the delivery
 // log. SQLite on one node (sqlite-ledger.ts), Redis in the cluster (redis-ledger.ts).
 import type { Notice } from '../../core/notify/notice.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 
 /**
  * pending: waiting to be sent (new, held by quiet hours, coalescing or a rate limit).

@@ -2,11 +2,12 @@
 // message, routes it to the subscribers that want it, and records one ledger entry per (signal id,
 // subscriber, channel) before the batch is committed. The entry's key is the dedupe record: a
 // replayed or redelivered signal finds its entries there and queues nothing. The dispatcher sends.
+import type { Role } from '../../platform/role.js';
 import { checkNotice, type Notice } from '../../core/notify/notice.js';
 import { route } from '../../core/notify/routing.js';
 import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 import { logMalformed } from '../../platform/bus/malformed.js';
 import { DEFAULT_RETRY_WINDOW, RetryingWrites } from '../../platform/retry.js';
 import type { SubscriberSettings } from './dispatcher.js';
@@ -31,7 +32,7 @@ export interface NotifierOptions {
   readonly retry?: { readonly initialMs: number; readonly maxMs: number; readonly windowMs: number };
 }
 
-export class Notifier {
+export class Notifier implements Role {
   private subscription: Subscription | undefined;
   private readonly stopping = new AbortController();
   private readonly now: () => number;

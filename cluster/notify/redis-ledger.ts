@@ -5,7 +5,7 @@
 // waiting entries; sending (zset by claim time); log (zset by last update); lanes (hash, last send).
 import { connectRedis, type RedisClient } from '../../platform/redis-connection.js';
 import type { Logger } from '../../platform/log.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 import { safeUrl } from '../../platform/probes.js';
 import { FINAL, WAITING, type Delivery, type DeliveryState, type EnqueueResult, type Ledger } from './ledger.js';
 

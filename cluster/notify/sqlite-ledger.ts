@@ -1,7 +1,7 @@
 // The single-node ledger: SQLite (better-sqlite3, WAL) in the data directory. Every change is one
 // statement or one immediate transaction, so a kill -9 leaves each entry in exactly one state.
 import type Database from 'better-sqlite3';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 import { FINAL, laneOf, type Delivery, type DeliveryState, type EnqueueResult, type Ledger } from './ledger.js';
 import { openSqlite } from '../../platform/sqlite.js';
 

@@ -4,12 +4,13 @@
 // position is committed after it, lazily (two round trips fewer per batch on Kafka). Restarted at any
 // point, it restores the latest snapshot, skips input that snapshot has consumed, and produces
 // exactly the same signals as an uninterrupted run.
+import type { Role } from '../../platform/role.js';
 import { randomUUID } from 'node:crypto';
 import type { Bus, BatchContext, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
-import { checkTick } from '../../core/tick.js';
-import { signalRecord, type PipelineFactory, type SymbolPipeline } from '../../core/pipeline.js';
+import type { HealthStatus } from '../../platform/health.js';
+import { checkTick, clippedValue, signalRecord, type ProcessDeadLetter } from '../../core/contracts/index.js';
+import type { PipelineFactory, SymbolPipeline } from '../../core/pipeline.js';
 import type { ProcessorMetrics } from './metrics.js';
 
 export interface ProcessorTopics {
@@ -50,9 +51,8 @@ interface PartitionState {
   readonly symbols: Map<string, SymbolPipeline>;
 }
 
-const MAX_DLQ_VALUE_CHARS = 10_000;
 
-export class Processor {
+export class Processor implements Role {
   private readonly partitions = new Map<number, PartitionState>();
   private subscription: Subscription | undefined;
   private lastError: string | undefined;
@@ -255,13 +255,13 @@ export class Processor {
 const snapshotKey = (partition: number) => `p${partition}`;
 const barrierKey = (partition: number) => `barrier-p${partition}`;
 
-function deadLetter(message: BusMessage, reason: string) {
+function deadLetter(message: BusMessage, reason: string): ProcessDeadLetter {
   return {
     reason,
     topic: message.topic,
     partition: message.partition,
     offset: message.offset,
     key: message.key,
-    value: message.value.length > MAX_DLQ_VALUE_CHARS ? `${message.value.slice(0, MAX_DLQ_VALUE_CHARS)}…` : message.value,
+    ...clippedValue(message.value),
   };
 }

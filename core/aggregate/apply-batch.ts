@@ -1,12 +1,11 @@
 // Applies one consumed batch of ticks, signals and indicator records to what the store holds:
 // reads through a StoredView, returns the records to write. The stores (Redis, SQLite) do the
 // reading and writing atomically around this; the arithmetic lives only here.
-import type { Tick } from '../tick.js';
+import type { Tick, IndicatorSnapshot, SignalSummary } from '../contracts/index.js';
 import { DAY_MS, TIMEFRAMES, bucketStart, utcDay, type Timeframe } from './calendar.js';
 import type { Candle } from './candle.js';
 import { emptyDay, type DayRecord } from './daily.js';
 import { addTick, meanPrice, summaryOfTick } from './price-summary.js';
-import type { IndicatorSnapshot, SignalSummary } from './records.js';
 
 export type AggregateItem =
   | { readonly kind: 'tick'; readonly tick: Tick }

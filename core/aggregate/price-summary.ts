@@ -1,6 +1,6 @@
 // Open/high/low/close, count, sum and volume of a set of ticks, mergeable in any grouping: the
 // building block of a candle and of a day's price figures.
-import type { Tick } from '../tick.js';
+import type { Tick } from '../contracts/index.js';
 
 /**
  * Open is the price of the earliest tick by ts, close the price of the latest by ts (not by arrival);

@@ -2,7 +2,7 @@
 // blinks its LED in its own pattern and sounds its own beeps, then the LED stays lit until the next
 // signal or the button. A cool-down keeps a burst of signals from blinking and beeping again and
 // again; quiet hours mute the buzzer (the LEDs still show); the button acknowledges and silences.
-import type { Side } from '../contracts.js';
+import type { Side } from '../contracts/index.js';
 import { inWindow, type DailyWindow } from './schedule.js';
 
 export interface AlertSettings {

@@ -1,7 +1,7 @@
 // What the edge display knows about each followed symbol, updated from bus messages by pure
 // reducers. Times come in as arguments: `at` is when the edge received the message (wall clock,
 // read by the shell), message times are the data's own. The state is plain JSON.
-import type { Side } from '../contracts.js';
+import type { Side } from '../contracts/index.js';
 
 export interface SignalView {
   readonly id: string;

@@ -45,10 +45,6 @@ export function largeTextWidth(text: string): number {
   return width === 0 ? 0 : width - GAP;
 }
 
-export function canDrawLarge(text: string): boolean {
-  return [...text].every((char) => char in DIGITS || char === '.' || char === ',');
-}
-
 /** Draws the text with its top-left corner at (x, y); returns the width. */
 export function drawLargeText(frame: Frame, x: number, y: number, text: string): number {
   let cursor = x;

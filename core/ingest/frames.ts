@@ -1,6 +1,6 @@
 // What one frame or response from a price source means, once parsed: shared by the exchange and
 // Alpha Vantage parsers. Pure: no I/O, no clock (the time a frame arrived comes in as an argument).
-import type { Tick } from '../tick.js';
+import type { Tick } from '../contracts/index.js';
 
 /** An observation shaped like a Tick, not yet validated (the ingestor does that). */
 // A mapped copy of the interface: as a plain object type it can be handed over as a record.

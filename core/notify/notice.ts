@@ -1,6 +1,6 @@
 // A signal as the notifier reads it from the signals topic: untrusted JSON checked into a clean
 // record (the aggregator's check plus the indicator values that the messages show).
-import { checkSignal, type RecordCheck, type SignalSummary } from '../aggregate/records.js';
+import { checkSignal, type RecordCheck, type SignalSummary } from '../contracts/index.js';
 import { RAW_FIELDS, type IndicatorValues } from '../indicators/indicator-set.js';
 
 export interface Notice extends SignalSummary {

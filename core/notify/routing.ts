@@ -1,5 +1,5 @@
 // Who gets a signal, on which channels: each subscriber whose symbols and sides match, once per channel.
-import type { Side } from '../contracts.js';
+import type { Side } from '../contracts/index.js';
 import type { Notice } from './notice.js';
 
 export interface SubscriberFilter {

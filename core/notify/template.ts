@@ -72,13 +72,6 @@ function encode(text: string, encoding: Encoding): string {
   }
 }
 
-/** The placeholder names a template uses that are neither fields nor `vars.<name>`. */
-export function unknownPlaceholders(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)]
-    .map((match) => match[1]!)
-    .filter((field) => !(TEMPLATE_FIELDS as readonly string[]).includes(field) && !/^vars\.[A-Za-z0-9_]{1,64}$/.test(field));
-}
-
 export function render(template: string, values: TemplateValues, kind: Markup, encoding: Encoding): string {
   return template.replace(PLACEHOLDER, (_, field: string) => {
     const value = field.startsWith('vars.') ? (values.vars[field.slice(5)] ?? '') : ((values as unknown as Record<string, string>)[field] ?? '');

@@ -1,5 +1,5 @@
 // all-of / any-of: fires when all (or any) of its rules fired the same side within a window of ticks.
-import type { Side } from '../contracts.js';
+import type { Side } from '../contracts/index.js';
 import type { GatedRule } from './gated-rule.js';
 import type { Detector, RuleInput } from './rule.js';
 import { stateArray, stateBoolean, stateNumber, stateRecord, stateString } from './state-reader.js';

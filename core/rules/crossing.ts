@@ -1,5 +1,5 @@
 // A detector made of two crossings (one per side), each with hysteresis: the engine of every simple rule.
-import type { Side } from '../contracts.js';
+import type { Side } from '../contracts/index.js';
 import { PRICE_SLOT, type Detector, type RuleInput } from './rule.js';
 import { stateArray, stateBoolean, stateNumber, stateRecord } from './state-reader.js';
 

@@ -1,5 +1,5 @@
 // Wraps a detector with confirmation over N ticks and a cooldown in tick time: what a rule emits.
-import type { Side } from '../contracts.js';
+import type { Side } from '../contracts/index.js';
 import { PRICE_SLOT, type Detector, type RuleInput } from './rule.js';
 import { stateError, stateNumber, stateRecord, stateString } from './state-reader.js';
 

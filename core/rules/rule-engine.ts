@@ -1,5 +1,5 @@
 // Runs the configured rules over one symbol's ticks and turns their triggers into signals.
-import type { RuleTick, Side, Signal } from '../contracts.js';
+import type { Side, Signal } from '../contracts/index.js';
 import { RAW_FIELDS, type IndicatorValues } from '../indicators/indicator-set.js';
 import { buildRule } from './build-rule.js';
 import { canonicalJson } from './canonical-json.js';
@@ -8,6 +8,15 @@ import { PRICE_SLOT, type RuleInput } from './rule.js';
 import { DEFAULT_RULES, validateRules, type RuleConfig } from './rule-config.js';
 import { fnv1a64, signalId } from './signal-id.js';
 import { stateArray, stateError, stateNumber, stateRecord } from './state-reader.js';
+
+/** One tick as the rule engine sees it: the price and the indicator-set output for that tick. */
+export interface RuleTick {
+  symbol: string;
+  /** Epoch ms UTC, the tick's own time: cooldowns count in it, never in wall-clock time. */
+  ts: number;
+  price: number;
+  indicators: Readonly<IndicatorValues>;
+}
 
 export interface RuleEngineSnapshot {
   kind: 'rule-engine';

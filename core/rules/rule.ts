@@ -1,5 +1,5 @@
 // What every rule implements: raw triggers per tick, whether a trigger still holds, and JSON state.
-import type { Side } from '../contracts.js';
+import type { Side } from '../contracts/index.js';
 import { RAW_FIELDS } from '../indicators/indicator-set.js';
 
 /** Where the price sits in `RuleInput.slots`, after the indicator values. */

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { Bus, TopicSpec } from './bus.js';
+import type { Bus } from './bus.js';
 
 export function embeddedLogFile(config: Config): string {
   return join(config.dataDir, 'bus.sqlite');
@@ -31,7 +31,3 @@ export async function openBus(config: Config, logger: Logger): Promise<Bus> {
   });
 }
 
-/** The project's topics, as configured. */
-export function projectTopics(config: Config): TopicSpec[] {
-  return Object.values(config.topics).map((name) => ({ name }));
-}

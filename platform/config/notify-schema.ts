@@ -1,7 +1,7 @@
 // The `notify` section of the configuration: subscribers, their channels and the channels' settings
 // (docs/notifications.md). Kept beside schema.ts so that the shared file holds one line for it.
 import { z } from 'zod';
-import { SYMBOL_PATTERN } from '../../core/tick.js';
+import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
 import { TEMPLATE_FIELDS } from '../../core/notify/template.js';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 07:30');

@@ -1,6 +1,6 @@
 // The one configuration schema: it gives the Config type, every default and every validation message.
 import { z } from 'zod';
-import { SYMBOL_PATTERN } from '../../core/tick.js';
+import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
 import { DEFAULT_INDICATOR_PERIODS as PERIODS } from '../../core/indicators/indicator-set.js';
 import { DEFAULT_RULES, validateRules, type RuleConfig } from '../../core/rules/rule-config.js';
 import { mqttSchema } from './mqtt-schema.js';

@@ -2,17 +2,7 @@
 // /metrics (Prometheus text). Built in one function, listened in another, so tests use inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-
-export interface HealthStatus {
-  readonly ok: boolean;
-  readonly detail: string;
-}
-
-export interface HealthCheck {
-  /** A dependency or part of the role: "kafka", "redis", "ingest" ... */
-  readonly name: string;
-  check(): HealthStatus | Promise<HealthStatus>;
-}
+import type { HealthCheck, HealthStatus } from '../health.js';
 
 export interface OpsAppOptions {
   readonly role: string;

@@ -8,9 +8,9 @@ import { applyBatch, batchKeys, type StoredView, type SymbolLatest } from '../..
 import { dayStart, utcDay, type Timeframe } from '../../core/aggregate/calendar.js';
 import { candleView, type Candle, type CandleView } from '../../core/aggregate/candle.js';
 import { dailyStats, type DailyStats, type DayRecord } from '../../core/aggregate/daily.js';
-import type { SignalSummary } from '../../core/aggregate/records.js';
+import type { SignalSummary } from '../../core/contracts/index.js';
 import type { Logger } from '../log.js';
-import type { HealthStatus } from '../ops/ops-server.js';
+import type { HealthStatus } from '../health.js';
 import { safeUrl } from '../probes.js';
 import {
   StoreError,

@@ -5,8 +5,8 @@ import { applyBatch, type StoredView, type SymbolLatest } from '../../core/aggre
 import { utcDay, type Timeframe } from '../../core/aggregate/calendar.js';
 import { candleView, type Candle, type CandleView } from '../../core/aggregate/candle.js';
 import { dailyStats, type DailyStats, type DayRecord } from '../../core/aggregate/daily.js';
-import type { SignalSummary } from '../../core/aggregate/records.js';
-import type { HealthStatus } from '../ops/ops-server.js';
+import type { SignalSummary } from '../../core/contracts/index.js';
+import type { HealthStatus } from '../health.js';
 import {
   StoreError,
   laterOffset,

@@ -4,9 +4,8 @@ import type { AggregateItem } from '../../core/aggregate/apply-batch.js';
 import type { Timeframe } from '../../core/aggregate/calendar.js';
 import type { CandleView } from '../../core/aggregate/candle.js';
 import type { DailyStats } from '../../core/aggregate/daily.js';
-import type { IndicatorSnapshot, SignalSummary } from '../../core/aggregate/records.js';
-import type { Tick } from '../../core/tick.js';
-import type { HealthStatus } from '../ops/ops-server.js';
+import type { IndicatorSnapshot, SignalSummary, Tick } from '../../core/contracts/index.js';
+import type { HealthStatus } from '../health.js';
 
 /** One consumed batch of one partition, its well-formed messages turned into items. */
 export interface StoreBatch {

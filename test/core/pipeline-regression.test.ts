@@ -5,7 +5,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { btcPrices } from '../../bench/bench.js';
 import { DEFAULT_INDICATOR_PERIODS } from '../../core/indicators/indicator-set.js';
-import { signalRecord, SymbolPipeline, type PipelineSettings } from '../../core/pipeline.js';
+import { signalRecord } from '../../core/contracts/index.js';
+import { SymbolPipeline, type PipelineSettings } from '../../core/pipeline.js';
 import { DEFAULT_RULES, RULE_DEFAULTS, type RuleConfig } from '../../core/rules/rule-config.js';
 import { fnv1a64 } from '../../core/rules/signal-id.js';
 

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { buildChannel } from '../../cluster/notify/channels/index.js';
 import { DeliveryError, type Outgoing } from '../../cluster/notify/channels/channel.js';
 import { parseRetryAfter } from '../../cluster/notify/channels/http.js';
-import { InProcessDashboardFeed } from '../../cluster/notify/dashboard-feed.js';
+import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
 import { composeMessage } from '../../core/notify/message.js';
 import type { Notice } from '../../core/notify/notice.js';
 import { notice } from '../support/notices.js';

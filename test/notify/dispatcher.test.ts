@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Registry } from 'prom-client';
 import { buildChannel, type ConfiguredChannel } from '../../cluster/notify/channels/index.js';
-import { InProcessDashboardFeed } from '../../cluster/notify/dashboard-feed.js';
+import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
 import { Dispatcher, type SubscriberSettings } from '../../cluster/notify/dispatcher.js';
 import { deliveryKey, type Delivery, type Ledger } from '../../cluster/notify/ledger.js';
 import { notifierMetrics } from '../../cluster/notify/metrics.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { commands } from '../../platform/cli/commands/index.js';
+import { commands } from '../../cli/commands/index.js';
 import { freePort } from '../services/child.js';
 import { cli } from '../support/cli.js';
 import { services } from '../support/services.js';

@@ -1,7 +1,8 @@
 // /healthz reports each dependency and turns 503 when one is down; /metrics is Prometheus text.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildOpsApp, createMetricsRegistry, type HealthStatus } from '../../platform/ops/ops-server.js';
+import { buildOpsApp, createMetricsRegistry } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 
 function app(statuses: Record<string, () => HealthStatus | Promise<HealthStatus>>) {
   return buildOpsApp({

@@ -2,8 +2,7 @@
 // group the ticks by symbol and UTC day, sort by ts, and read the numbers off.
 import * as assert from 'uvu/assert';
 import type { DailyStats } from '../../core/aggregate/daily.js';
-import type { SignalSummary } from '../../core/aggregate/records.js';
-import type { Tick } from '../../core/tick.js';
+import type { SignalSummary, Tick } from '../../core/contracts/index.js';
 import { seededRandom } from '../core/indicators/price-series.js';
 
 export interface AggregateInput {

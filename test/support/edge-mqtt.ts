@@ -9,7 +9,7 @@ import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
 import { ConfigSchema } from '../../platform/config/schema.js';
 import { createLogger } from '../../platform/log.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../core/edge/alerts.js';
-import { EdgeRole } from '../../edge/edge-role.js';
+import { EdgeDriver } from '../../edge/edge-driver.js';
 import { mqttComponent } from '../../edge/mqtt-bridge.js';
 import { EdgePanel } from '../../edge/virtual-panel.js';
 import { displaySettings } from './edge-screens.js';
@@ -45,7 +45,7 @@ export async function edgeWithMqtt(options: Setup = {}) {
   const panel = new EdgePanel(128, 64, { display: false, gpio: false });
   const registry = new Registry();
   const component = mqttComponent(config, createLogger('silent'), registry, '9.8.7')!;
-  const role = new EdgeRole({
+  const role = new EdgeDriver({
     bus,
     logger: createLogger('silent'),
     topics,

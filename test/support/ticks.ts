@@ -1,7 +1,8 @@
 // Tick streams for tests: a reproducible BTC-like path as bus messages, and the signals the core
 // produces for it when run directly (the expected output of any correct processor).
-import { SymbolPipeline, signalRecord } from '../../core/pipeline.js';
-import type { Tick } from '../../core/tick.js';
+import { signalRecord } from '../../core/contracts/index.js';
+import { SymbolPipeline } from '../../core/pipeline.js';
+import type { Tick } from '../../core/contracts/index.js';
 import { btcWalk } from '../core/indicators/price-series.js';
 
 /** Ticks one minute apart (so that the rules' cooldowns let many signals through), symbols interleaved. */

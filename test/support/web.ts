@@ -1,24 +1,29 @@
-// The dashboard for tests: a WebRole on a real embedded log and SQLite store in a fresh directory,
+// The dashboard for tests: a Dashboard on a real embedded log and SQLite store in a fresh directory,
 // with history written into the store the way the aggregator writes it.
+import { Registry } from 'prom-client';
+import { virtualEdgeRole } from '../../edge/role.js';
+import type { EdgePanel } from '../../edge/virtual-panel.js';
+import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AggregateItem } from '../../core/aggregate/apply-batch.js';
-import type { IndicatorSnapshot, SignalSummary } from '../../core/aggregate/records.js';
-import type { Tick } from '../../core/tick.js';
+import type { IndicatorSnapshot, SignalSummary, Tick } from '../../core/contracts/index.js';
 import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
 import { ConfigSchema, type Config } from '../../platform/config/schema.js';
 import { createLogger } from '../../platform/log.js';
 import { storeSettings } from '../../platform/store/select.js';
 import { SqliteStore } from '../../platform/store/sqlite-store.js';
-import { WebRole } from '../../web/server/web-role.js';
+import { Dashboard } from '../../web/server/dashboard.js';
 
 export interface WebFixture {
   readonly dir: string;
   readonly config: Config;
   readonly bus: EmbeddedLog;
   readonly store: SqliteStore;
-  readonly role: WebRole;
+  readonly role: Dashboard;
+  /** The notifier's feed, as `run` shares it with the dashboard. */
+  readonly notifications: InProcessDashboardFeed;
   close(): Promise<void>;
 }
 
@@ -27,7 +32,11 @@ export async function startWeb(web: Record<string, unknown> = {}, extra: Record<
   const config = ConfigSchema.parse({ dataDir: dir, symbols: ['BTC-USD', 'ETH-USD'], web, edge: { hardware: 'virtual' }, ...extra });
   const bus = new EmbeddedLog({ file: join(dir, 'bus.sqlite'), pollIntervalMs: 20 });
   const store = new SqliteStore({ ...storeSettings(config), file: join(dir, 'aggregates.sqlite') });
-  const role = new WebRole({ config, bus, store, logger: createLogger('silent'), heartbeatMs: 500, tickIntervalMs: 50, healthIntervalMs: 500 });
+  const logger = createLogger('silent');
+  let panel: EdgePanel | undefined;
+  const edge = await virtualEdgeRole(`${config.web.group}.panel`, (edgePanel) => (panel = edgePanel)).start({ config, logger, bus, registry: new Registry(), version: 'test' });
+  const notifications = new InProcessDashboardFeed();
+  const role = new Dashboard({ config, bus, store, logger, panel: panel!, notifications, heartbeatMs: 500, tickIntervalMs: 50, healthIntervalMs: 500 });
   await role.start();
   return {
     dir,
@@ -35,8 +44,10 @@ export async function startWeb(web: Record<string, unknown> = {}, extra: Record<
     bus,
     store,
     role,
+    notifications,
     async close() {
       await role.stop();
+      await edge.stop();
       await store.close();
       await bus.close();
     },

@@ -8,7 +8,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_CANDLES } from '../../web/server/app.js';
 import { defaultAssetsDir } from '../../web/server/assets.js';
-import { sharedDashboardFeed } from '../../cluster/notify/dashboard-feed.js';
 import { eventually } from '../support/wait.js';
 import { recentTicks, seedStore, startWeb, type WebFixture } from '../support/web.js';
 
@@ -275,7 +274,7 @@ test('SSE: live ticks and signals from the bus, heartbeats, resume from Last-Eve
     await eventually(() => assert.match(stream.text(), /event: signal\ndata: [^\n]*"id":"sig-live"/));
     assert.is(web.role.feed.counters.rejected, 6);
     // The notifier's in-process feed (issue 9) reaches the page as a 'notification' event.
-    sharedDashboardFeed().publish({ id: `n-${now}`, subscriber: 'me', title: 'SELL BTC-USD', text: '<b>MACD</b> crossed', ts: now, signals: [{ id: 's', symbol: 'BTC-USD', side: 'sell', price: 1, ts: now, rule: 'macd', reason: 'x' }] });
+    web.notifications.publish({ id: `n-${now}`, subscriber: 'me', title: 'SELL BTC-USD', text: '<b>MACD</b> crossed', ts: now, signals: [{ id: 's', symbol: 'BTC-USD', side: 'sell', price: 1, ts: now, rule: 'macd', reason: 'x' }] });
     await eventually(() => assert.match(stream.text(), new RegExp(`event: notification\\ndata: [^\\n]*"id":"n-${now}","ts":${now},"level":"sell","title":"SELL BTC-USD","body":"<b>MACD</b> crossed","muted":false`)));
     await eventually(() => assert.match(stream.text(), /: heartbeat\n\n/));
     await eventually(() => assert.match(stream.text(), /event: health\n/));

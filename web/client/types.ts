@@ -2,7 +2,7 @@
 // server sends a core record as is, its type is the core's.
 import type { DailyStats } from '../../core/aggregate/daily.js';
 import type { IndicatorValues } from '../../core/indicators/indicator-set.js';
-import type { Tick } from '../../core/tick.js';
+import type { Tick } from '../../core/contracts/index.js';
 
 export type { DailyStats, Tick };
 

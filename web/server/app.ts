@@ -1,12 +1,12 @@
 // The dashboard's HTTP app: built files, the read-only JSON API, the SSE stream, and the few
-// token-protected controls. Built here, listened elsewhere (web-role.ts), so tests use inject().
+// token-protected controls. Built here, listened elsewhere (dashboard.ts), so tests use inject().
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { addDays, isTimeframe, TIMEFRAME_MS, utcDay, type Timeframe } from '../../core/aggregate/calendar.js';
 import type { IndicatorPeriods } from '../../core/indicators/indicator-set.js';
-import { SYMBOL_PATTERN } from '../../core/tick.js';
+import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
 import type { AggregateStore } from '../../platform/store/store.js';
-import type { EdgePanel } from '../../edge/virtual-panel.js';
+import type { PanelView } from '../../core/contracts/index.js';
 import { chooseEncoding, type AssetSet } from './assets.js';
 import type { EventHub } from './event-hub.js';
 import type { HealthSource } from './health.js';
@@ -16,7 +16,7 @@ export interface WebAppOptions {
   readonly store: AggregateStore;
   readonly hub: EventHub;
   readonly health: HealthSource;
-  readonly panel: EdgePanel;
+  readonly panel: PanelView;
   readonly assets: AssetSet;
   readonly symbols: readonly string[];
   /** Unset: every state-changing endpoint answers 403. */

@@ -2,7 +2,7 @@
 // (ingest staleness, simulated data), consumer lag where known, and other roles' /healthz polled.
 import type { Bus } from '../../platform/bus/bus.js';
 import type { AggregateStore } from '../../platform/store/store.js';
-import type { HealthStatus } from '../../platform/ops/ops-server.js';
+import type { HealthStatus } from '../../platform/health.js';
 import type { LiveFeed } from './live-feed.js';
 
 export interface SymbolFreshness {

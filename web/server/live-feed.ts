@@ -1,7 +1,6 @@
 // The dashboard's live input: ticks, indicators and signals read from the bus (its own reader group,
 // from the latest message), checked like every other door, thinned and handed to the event hub.
-import { checkTick, type Tick } from '../../core/tick.js';
-import { checkIndicatorRecord, checkSignal } from '../../core/aggregate/records.js';
+import { checkTick, type Tick, checkIndicatorRecord, checkSignal } from '../../core/contracts/index.js';
 import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
 import type { EventHub } from './event-hub.js';

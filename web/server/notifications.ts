@@ -1,8 +1,6 @@
 // How notifications reach the dashboard (the 'notification' SSE event): the notifier's in-process
-// feed (cluster/notify/dashboard-feed.ts) turned into the dashboard's shape, and the controls' state.
-import type { DashboardFeed, DashboardNotification as NotifierNotification } from '../../cluster/notify/dashboard-feed.js';
-
-export type { DashboardFeed };
+// feed (platform/notification-feed.ts) turned into the dashboard's shape, and the controls' state.
+import type { DashboardNotification as NotifierNotification } from '../../core/contracts/index.js';
 
 /** One notification as the dashboard shows it; every field is shown as text. */
 export interface DashboardNotification {

@@ -1,5 +1,5 @@
 // The dashboard channel: hands the notification to the in-process feed the dashboard serves as SSE.
-import type { InProcessDashboardFeed } from '../dashboard-feed.js';
+import type { InProcessDashboardFeed } from '../../../platform/notification-feed.js';
 import type { Channel, Outgoing } from './channel.js';
 
 export class DashboardChannel implements Channel {

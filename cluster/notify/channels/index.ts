@@ -2,7 +2,7 @@
 // a channel a subscriber names but the configuration cannot support is a one-line start-up error.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../../platform/config/schema.js';
-import type { InProcessDashboardFeed } from '../dashboard-feed.js';
+import type { InProcessDashboardFeed } from '../../../platform/notification-feed.js';
 import type { Channel } from './channel.js';
 import { DashboardChannel } from './dashboard.js';
 import { EmailChannel } from './email.js';

@@ -1,7 +1,8 @@
 // The rule engine end to end: deterministic ids, snapshot/restore continuity, input and config checks.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RuleTick, Signal } from '../../../core/contracts.js';
+import type { Signal } from '../../../core/contracts/index.js';
+import type { RuleTick } from '../../../core/rules/rule-engine.js';
 import { IndicatorSet } from '../../../core/indicators/indicator-set.js';
 import { DEFAULT_RULES, RULE_DEFAULTS, type RuleConfig } from '../../../core/rules/rule-config.js';
 import { RuleEngine, type RuleEngineSnapshot } from '../../../core/rules/rule-engine.js';

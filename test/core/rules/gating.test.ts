@@ -1,7 +1,7 @@
 // Confirmation over N ticks, cooldown in tick time, and combinations within a window of ticks.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RuleTick } from '../../../core/contracts.js';
+import type { RuleTick } from '../../../core/rules/rule-engine.js';
 import { RULE_DEFAULTS, type RuleConfig } from '../../../core/rules/rule-config.js';
 import { RuleEngine } from '../../../core/rules/rule-engine.js';
 import { path, rsiPath, START_TS } from './ticks.js';

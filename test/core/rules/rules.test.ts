@@ -1,7 +1,8 @@
 // Each rule on hand-made paths that must and must not trigger.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RuleTick, Signal } from '../../../core/contracts.js';
+import type { Signal } from '../../../core/contracts/index.js';
+import type { RuleTick } from '../../../core/rules/rule-engine.js';
 import { RULE_DEFAULTS, type RuleConfig } from '../../../core/rules/rule-config.js';
 import { RuleEngine } from '../../../core/rules/rule-engine.js';
 import { path, rsiPath } from './ticks.js';

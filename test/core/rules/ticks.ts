@@ -1,5 +1,5 @@
 // Hand-made tick paths for the rule tests: set only the indicator values a rule reads.
-import type { RuleTick } from '../../../core/contracts.js';
+import type { RuleTick } from '../../../core/rules/rule-engine.js';
 import { emptyIndicatorValues, type IndicatorValues } from '../../../core/indicators/indicator-set.js';
 
 export const EMPTY: IndicatorValues = emptyIndicatorValues();

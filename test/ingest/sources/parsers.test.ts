@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { parseAlphaVantageBody, pollPlan } from '../../../core/ingest/alphavantage.js';
 import { coinbaseSubscribe, parseCoinbaseFrame, trackCoinbaseSequence, type CoinbaseSequenceState } from '../../../core/ingest/coinbase.js';
 import { krakenPair, krakenSubscribes, parseKrakenFrame, symbolFromKrakenPair } from '../../../core/ingest/kraken.js';
-import { checkTick } from '../../../core/tick.js';
+import { checkTick } from '../../../core/contracts/index.js';
 import {
   ERROR_MESSAGE_BODY,
   exchangeRateBody,

@@ -1,0 +1,155 @@
+// `stock-stream replay`: runs the core over a price CSV with no bus, writing JSON lines; also the backtest.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { signalRecord } from '../../core/contracts/index.js';
+import { SymbolPipeline } from '../../core/pipeline.js';
+import { followSignal, observePrice, startBacktest, summarize } from '../../core/backtest.js';
+import { SYMBOL_PATTERN, priceProblem, tsProblem, type Tick } from '../../core/contracts/index.js';
+import { TickCsvParser } from '../../platform/replay/tick-csv.js';
+import { UsageError, type Command } from '../command.js';
+import { BufferedLines } from '../output.js';
+
+const CHUNK_BYTES = 1 << 20;
+const PROBLEMS_SHOWN = 20;
+/** Exit code when the run finished but some rows were skipped. */
+export const EXIT_ROWS_SKIPPED = 3;
+
+export const replayCommand: Command = {
+  name: 'replay',
+  description:
+    'The CSV has a header naming ts (or timestamp, time) and price (or close), optionally volume;\n' +
+    'ts is epoch milliseconds or ISO 8601 (UTC unless it has a zone). For each row it prints one JSON line\n' +
+    '  {"type":"indicators","ts","symbol","price","sma","ema","rsi","macd","macdSignal","macdHist",\n' +
+    '   "bbUpper","bbMiddle","bbLower"}   (null while an indicator warms up)\n' +
+    'followed by a {"type":"signal",...} line for each signal that row produced. The same core runs\n' +
+    'in the processor, so the signals are the ones the live system would give. Indicator periods\n' +
+    'and rules come from the configuration (indicators:, rules:).\n' +
+    'Malformed rows, and rows not later than the one before, are reported on stderr with their line\n' +
+    `numbers and skipped; the run goes on and exits ${EXIT_ROWS_SKIPPED}. At the end stderr gets a summary and a\n` +
+    'HYPOTHETICAL backtest: all in on each buy, all out on each sell, against buying and holding.',
+  positionals: [],
+  options: {
+    input: { type: 'string', short: 'i', value: 'FILE', description: 'the CSV file, or - for standard input (required)' },
+    symbol: { type: 'string', value: 'SYMBOL', description: 'the symbol of the prices (default: the first configured, BTC-USD)' },
+    'signals-only': { type: 'boolean', description: 'print only the signal lines' },
+    fee: { type: 'string', value: 'PERCENT', description: 'backtest fee per trade in percent (default: 0.1)' },
+  },
+  examples: ['stock-stream replay --input examples/simulated-btc-usd-1w.csv --signals-only'],
+  async run(context) {
+    const input = context.options.input;
+    if (typeof input !== 'string' || input === '') throw new UsageError('--input FILE is required');
+    const config = context.config();
+    const symbol = (context.options.symbol as string | undefined) ?? config.symbols[0]!;
+    if (!SYMBOL_PATTERN.test(symbol)) throw new UsageError(`--symbol must look like BTC-USD, got "${symbol}"`);
+    const feePercent = Number(context.options.fee ?? '0.1');
+    if (!Number.isFinite(feePercent) || feePercent < 0 || feePercent >= 100) {
+      throw new UsageError(`--fee must be a percentage from 0 to below 100, got "${String(context.options.fee)}"`);
+    }
+    const signalsOnly = context.options['signals-only'] === true;
+    const pipeline = new SymbolPipeline(symbol, { periods: config.indicators, rules: config.rules });
+    const backtest = startBacktest(feePercent / 100);
+    const out = new BufferedLines(context.stdout);
+    const problems: string[] = [];
+    let problemCount = 0;
+    let ticks = 0;
+    let buys = 0;
+    let sells = 0;
+    const tick: { -readonly [K in keyof Tick]: Tick[K] } = { symbol, price: 0, ts: 0, source: 'replay' };
+    const report = (line: number, reason: string) => {
+      problemCount++;
+      if (problems.length < PROBLEMS_SHOWN) problems.push(`line ${line}: ${reason}; skipped`);
+    };
+    const parser = new TickCsvParser({
+      problem: report,
+      row(row) {
+        const bad = priceProblem(row.price) ?? tsProblem(row.ts);
+        if (bad !== undefined) return report(row.line, bad);
+        if (row.volume !== undefined && row.volume < 0) return report(row.line, 'volume: below 0');
+        // The volume is checked but not carried: indicators and rules read only price and time.
+        tick.price = row.price;
+        tick.ts = row.ts;
+        const signals = pipeline.step(tick);
+        if (signals === undefined) return report(row.line, 'ts: not later than the previous row');
+        ticks++;
+        observePrice(backtest, row.price);
+        if (!signalsOnly) out.push(JSON.stringify(pipeline.record(tick)));
+        for (const signal of signals) {
+          if (signal.side === 'buy') buys++;
+          else sells++;
+          followSignal(backtest, signal.side, signal.price);
+          out.push(JSON.stringify(signalRecord(signal)));
+        }
+      },
+    });
+
+    const started = performance.now();
+    const progress = context.stderr === process.stderr && process.stderr.isTTY ? new ProgressBar(context.stderr) : undefined;
+    if (input === '-') {
+      for await (const chunk of context.stdin) {
+        parser.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+        await out.flushIfFull();
+        if (context.signal.aborted) break;
+      }
+    } else {
+      let fd: number;
+      try {
+        fd = openSync(input, 'r');
+      } catch (error) {
+        throw new Error(`cannot read ${input} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+      }
+      try {
+        if (!fstatSync(fd).isFile()) throw new Error(`${input} is not a file`);
+        const size = fstatSync(fd).size;
+        const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+        let done = 0;
+        for (;;) {
+          const read = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+          if (read === 0) break;
+          parser.push(buffer.subarray(0, read));
+          done += read;
+          progress?.show(done / size);
+          await out.flushIfFull();
+          if (context.signal.aborted) break;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    parser.end();
+    await out.flush();
+    progress?.clear();
+    const seconds = (performance.now() - started) / 1000;
+
+    for (const problem of problems) context.stderr.write(`${problem}\n`);
+    if (problemCount > problems.length) context.stderr.write(`… and ${problemCount - problems.length} more skipped rows\n`);
+    const rate = seconds > 0 ? Math.round(ticks / seconds) : ticks;
+    context.stderr.write(
+      `replay: ${ticks} ticks of ${symbol}, ${buys + sells} signals (${buys} buy, ${sells} sell), ` +
+        `${problemCount} rows skipped, ${seconds.toFixed(2)} s, ${rate} ticks/s\n`,
+    );
+    const result = summarize(backtest);
+    const percent = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} %`;
+    context.stderr.write(
+      `hypothetical backtest, not advice: following the signals ${percent(result.strategyReturn)} ` +
+        `(${result.trades} trades at ${feePercent} % fee${result.holding ? ', still holding' : ''}); ` +
+        `buying and holding ${percent(result.buyAndHoldReturn)}\n`,
+    );
+    return problemCount > 0 ? EXIT_ROWS_SKIPPED : 0;
+  },
+};
+
+/** A one-line progress bar on a terminal's stderr, redrawn at most five times a second. */
+class ProgressBar {
+  private last = 0;
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+  show(fraction: number): void {
+    const now = performance.now();
+    if (now - this.last < 200) return;
+    this.last = now;
+    const width = 30;
+    const filled = Math.round(Math.min(1, fraction) * width);
+    this.stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0)} %`);
+  }
+  clear(): void {
+    this.stream.write('\r\u001b[K');
+  }
+}

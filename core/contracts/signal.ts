@@ -1,0 +1,55 @@
+// The `stock.signals` message: a buy or sell signal, the record the processor publishes, and the
+// check every reader applies (the aggregator, the notifier, the dashboard, the edge).
+import type { IndicatorValues } from '../indicators/indicator-set.js';
+import { fail, ok, type RecordCheck } from './check.js';
+import { SYMBOL_PATTERN, priceProblem, tsProblem } from './tick.js';
+
+export type Side = 'buy' | 'sell';
+
+export interface Signal {
+  /** Derived from (symbol, ts, rule), so a replay produces the same id and consumers can dedupe. */
+  id: string;
+  symbol: string;
+  ts: number;
+  side: Side;
+  rule: string;
+  price: number;
+  reason: string;
+  indicators: IndicatorValues;
+}
+
+/** The `stock.signals` message (and replay's signal line) for one signal. */
+export function signalRecord(signal: Signal): Signal & { readonly type: 'signal' } {
+  return { type: 'signal', ...signal };
+}
+
+/** What the aggregator keeps of a signal: enough for the recent list and the day's counts. */
+export interface SignalSummary {
+  readonly id: string;
+  readonly symbol: string;
+  readonly ts: number;
+  readonly side: Side;
+  readonly rule: string;
+  readonly price: number;
+  readonly reason: string;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9:._-]{1,128}$/;
+const MAX_TEXT = 1000;
+
+export function checkSignal(value: unknown, latestTs: number = Number.POSITIVE_INFINITY): RecordCheck<SignalSummary> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not an object');
+  const raw = value as Record<string, unknown>;
+  const { id, symbol, ts, side, rule, price, reason } = raw;
+  if (raw.type !== undefined && raw.type !== 'signal') return fail('type: must be "signal"');
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) return fail('id: must be 1-128 letters, digits or ":._-"');
+  if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) return fail('symbol: must look like BTC-USD');
+  const badTs = tsProblem(ts, latestTs);
+  if (badTs !== undefined) return fail(badTs);
+  if (side !== 'buy' && side !== 'sell') return fail('side: must be "buy" or "sell"');
+  if (typeof rule !== 'string' || rule.length === 0 || rule.length > 200) return fail('rule: must be a name of 1-200 characters');
+  const badPrice = priceProblem(price);
+  if (badPrice !== undefined) return fail(badPrice);
+  if (reason !== undefined && typeof reason !== 'string') return fail('reason: must be text');
+  return ok({ id, symbol, ts: ts as number, side, rule, price: price as number, reason: ((reason as string | undefined) ?? '').slice(0, MAX_TEXT) });
+}
