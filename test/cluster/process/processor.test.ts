@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Processor, type ProcessorTopics } from '../../cluster/process/processor.js';
-import { pipelineFactory } from '../../core/pipeline.js';
-import type { Bus, BusMessage } from '../../platform/bus/bus.js';
-import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
-import { KafkaBus } from '../../platform/bus/kafka-bus.js';
-import { createLogger } from '../../platform/log.js';
-import { services } from '../support/services.js';
-import { asMessages, expectedSignals, tickPath } from '../support/ticks.js';
-import { eventually } from '../support/wait.js';
+import { Processor, type ProcessorTopics } from '../../../cluster/process/processor.js';
+import { pipelineFactory } from '../../../core/pipeline.js';
+import type { Bus, BusMessage } from '../../../platform/bus/bus.js';
+import { EmbeddedLog } from '../../../platform/bus/embedded-log.js';
+import { KafkaBus } from '../../../platform/bus/kafka-bus.js';
+import { createLogger } from '../../../platform/log.js';
+import { services } from '../../support/services.js';
+import { asMessages, expectedSignals, tickPath } from '../../support/ticks.js';
+import { eventually } from '../../support/wait.js';
 
 const logger = createLogger('silent');
 

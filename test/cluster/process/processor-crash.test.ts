@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BusMessage } from '../../platform/bus/bus.js';
-import { KafkaBus } from '../../platform/bus/kafka-bus.js';
-import { createLogger } from '../../platform/log.js';
-import { seededRandom } from '../core/indicators/price-series.js';
-import { startService } from '../support/cli.js';
-import { services } from '../support/services.js';
-import { asMessages, expectedSignals, tickPath } from '../support/ticks.js';
-import { eventually } from '../support/wait.js';
+import type { BusMessage } from '../../../platform/bus/bus.js';
+import { KafkaBus } from '../../../platform/bus/kafka-bus.js';
+import { createLogger } from '../../../platform/log.js';
+import { seededRandom } from '../../core/indicators/price-series.js';
+import { startService } from '../../support/cli.js';
+import { services } from '../../support/services.js';
+import { asMessages, expectedSignals, tickPath } from '../../support/ticks.js';
+import { eventually } from '../../support/wait.js';
 
 async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,6 +1,6 @@
 // A PriceSource written for tests: it hands the ingestor a scripted list of observations and
 // rejections (awaiting each, as a real source must), then ends or, when `live`, waits to be aborted.
-import type { PriceSource, RejectReason, SourceSink, SourceStatus } from '../../cluster/ingest/source.js';
+import type { PriceSource, RejectReason, SourceSink, SourceStatus } from '../../../cluster/ingest/source.js';
 
 export type Step =
   | { readonly observe: Readonly<Record<string, unknown>>; readonly raw?: string }

@@ -2,11 +2,11 @@
 // numbers look like a market (log-returns' spread matches the volatility; stormy regimes move more).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initialSimulatorState, stepSimulator, type SimulatedTick, type SimulatorOptions, type SimulatorState } from '../../../core/ingest/simulator.js';
-import { createSource } from '../../../cluster/ingest/sources/index.js';
-import { SimulatorSource } from '../../../cluster/ingest/sources/simulator.js';
-import { loadConfig } from '../../../platform/config/load.js';
-import { capturedLogger, RecordingSink } from '../../support/protocol-servers/recording-sink.js';
+import { initialSimulatorState, stepSimulator, type SimulatedTick, type SimulatorOptions, type SimulatorState } from '../../../../core/ingest/simulator.js';
+import { createSource } from '../../../../cluster/ingest/sources/index.js';
+import { SimulatorSource } from '../../../../cluster/ingest/sources/simulator.js';
+import { loadConfig } from '../../../../platform/config/load.js';
+import { capturedLogger, RecordingSink } from '../../../support/protocol-servers/recording-sink.js';
 
 const T0 = Date.UTC(2024, 4, 1);
 const options: SimulatorOptions = { seed: 42, startPrice: 60_000, symbols: ['BTC-USD', 'ETH-USD'], stepSeconds: 1 };

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort } from '../services/child.js';
-import { cli, startService } from '../support/cli.js';
-import { AlphaVantageServer, ERROR_MESSAGE_BODY, exchangeRateBody } from '../support/protocol-servers/alphavantage-http.js';
-import { coinbaseResponder, coinbaseTicker, ExchangeWsServer, krakenResponder, krakenTrade } from '../support/protocol-servers/exchange-ws.js';
-import { services } from '../support/services.js';
-import { eventually } from '../support/wait.js';
+import { freePort } from '../../services/child.js';
+import { cli, startService } from '../../support/cli.js';
+import { AlphaVantageServer, ERROR_MESSAGE_BODY, exchangeRateBody } from '../../support/protocol-servers/alphavantage-http.js';
+import { coinbaseResponder, coinbaseTicker, ExchangeWsServer, krakenResponder, krakenTrade } from '../../support/protocol-servers/exchange-ws.js';
+import { services } from '../../support/services.js';
+import { eventually } from '../../support/wait.js';
 
 const test = suite('ingest cli: live sources onto Kafka');
 

@@ -7,16 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildChannel } from '../../cluster/notify/channels/index.js';
-import { DeliveryError, type Outgoing } from '../../cluster/notify/channels/channel.js';
-import { parseRetryAfter } from '../../cluster/notify/channels/http.js';
-import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
-import { composeMessage } from '../../core/notify/message.js';
-import type { Notice } from '../../core/notify/notice.js';
-import { notice } from '../support/notices.js';
-import { ConfigSchema } from '../../platform/config/schema.js';
-import { decodeQuotedPrintable, startHttpReceiver, startSmtp } from '../support/notify-receivers.js';
-import { makeCertificates } from '../support/tls-certs.js';
+import { buildChannel } from '../../../cluster/notify/channels/index.js';
+import { DeliveryError, type Outgoing } from '../../../cluster/notify/channels/channel.js';
+import { parseRetryAfter } from '../../../cluster/notify/channels/http.js';
+import { InProcessDashboardFeed } from '../../../platform/notification-feed.js';
+import { composeMessage } from '../../../core/notify/message.js';
+import type { Notice } from '../../../core/notify/notice.js';
+import { notice } from '../../support/notices.js';
+import { ConfigSchema } from '../../../platform/config/schema.js';
+import { decodeQuotedPrintable, startHttpReceiver, startSmtp } from '../../support/notify-receivers.js';
+import { makeCertificates } from '../../support/tls-certs.js';
 
 const HOSTILE = '<script>alert(1)</script> **bold** [x](http://evil) "quote" & @everyone\r\nBcc: victim@example.com';
 

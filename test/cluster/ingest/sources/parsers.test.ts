@@ -5,17 +5,17 @@
 //  Alpha Vantage: https://www.alphavantage.co/documentation/#currency-exchange
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseAlphaVantageBody, pollPlan } from '../../../core/ingest/alphavantage.js';
-import { coinbaseSubscribe, parseCoinbaseFrame, trackCoinbaseSequence, type CoinbaseSequenceState } from '../../../core/ingest/coinbase.js';
-import { krakenPair, krakenSubscribes, parseKrakenFrame, symbolFromKrakenPair } from '../../../core/ingest/kraken.js';
-import { checkTick } from '../../../core/contracts/index.js';
+import { parseAlphaVantageBody, pollPlan } from '../../../../core/ingest/alphavantage.js';
+import { coinbaseSubscribe, parseCoinbaseFrame, trackCoinbaseSequence, type CoinbaseSequenceState } from '../../../../core/ingest/coinbase.js';
+import { krakenPair, krakenSubscribes, parseKrakenFrame, symbolFromKrakenPair } from '../../../../core/ingest/kraken.js';
+import { checkTick } from '../../../../core/contracts/index.js';
 import {
   ERROR_MESSAGE_BODY,
   exchangeRateBody,
   informationBody,
   NOTE_BODY,
-} from '../../support/protocol-servers/alphavantage-http.js';
-import { coinbaseHeartbeat, coinbaseTicker, krakenStatus, krakenTicker, krakenTrade } from '../../support/protocol-servers/exchange-ws.js';
+} from '../../../support/protocol-servers/alphavantage-http.js';
+import { coinbaseHeartbeat, coinbaseTicker, krakenStatus, krakenTicker, krakenTrade } from '../../../support/protocol-servers/exchange-ws.js';
 
 const RECEIVED = Date.UTC(2024, 4, 1, 10, 0, 5);
 const coinbase = suite('Coinbase frames');

@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Bus, BusMessage } from '../../platform/bus/bus.js';
-import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
-import { KafkaBus } from '../../platform/bus/kafka-bus.js';
-import { createLogger } from '../../platform/log.js';
-import { freePort } from '../services/child.js';
-import { startKafka } from '../services/kafka.js';
-import { startService, type Service } from '../support/cli.js';
-import { asMessages, tickPath } from '../support/ticks.js';
-import { eventually } from '../support/wait.js';
+import type { Bus, BusMessage } from '../../../platform/bus/bus.js';
+import { EmbeddedLog } from '../../../platform/bus/embedded-log.js';
+import { KafkaBus } from '../../../platform/bus/kafka-bus.js';
+import { createLogger } from '../../../platform/log.js';
+import { freePort } from '../../services/child.js';
+import { startKafka } from '../../services/kafka.js';
+import { startService, type Service } from '../../support/cli.js';
+import { asMessages, tickPath } from '../../support/ticks.js';
+import { eventually } from '../../support/wait.js';
 
 interface Role extends Service {
   port: number;

@@ -3,9 +3,9 @@
 // status, dropped connections (reconnect + resubscribe), backoff between attempts, and staleness.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createCoinbaseSource } from '../../../cluster/ingest/sources/coinbase.js';
-import { createKrakenSource } from '../../../cluster/ingest/sources/kraken.js';
-import type { WebSocketFeedOptions, WebSocketFeedSource } from '../../../cluster/ingest/sources/websocket-feed.js';
+import { createCoinbaseSource } from '../../../../cluster/ingest/sources/coinbase.js';
+import { createKrakenSource } from '../../../../cluster/ingest/sources/kraken.js';
+import type { WebSocketFeedOptions, WebSocketFeedSource } from '../../../../cluster/ingest/sources/websocket-feed.js';
 import {
   coinbaseHeartbeat,
   coinbaseResponder,
@@ -15,9 +15,9 @@ import {
   krakenStatus,
   krakenTicker,
   krakenTrade,
-} from '../../support/protocol-servers/exchange-ws.js';
-import { capturedLogger, RecordingSink, type CapturedLogger } from '../../support/protocol-servers/recording-sink.js';
-import { eventually } from '../../support/wait.js';
+} from '../../../support/protocol-servers/exchange-ws.js';
+import { capturedLogger, RecordingSink, type CapturedLogger } from '../../../support/protocol-servers/recording-sink.js';
+import { eventually } from '../../../support/wait.js';
 
 type Factory = (options: WebSocketFeedOptions, deps: { logger: CapturedLogger['logger']; symbols: string[] }) => WebSocketFeedSource;
 

@@ -4,18 +4,18 @@
 // The API key appears in requests only: never in logs, status or rejects.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AlphaVantageSource, type AlphaVantageSourceOptions } from '../../../cluster/ingest/sources/alphavantage.js';
-import { createSource } from '../../../cluster/ingest/sources/index.js';
-import { loadConfig } from '../../../platform/config/load.js';
+import { AlphaVantageSource, type AlphaVantageSourceOptions } from '../../../../cluster/ingest/sources/alphavantage.js';
+import { createSource } from '../../../../cluster/ingest/sources/index.js';
+import { loadConfig } from '../../../../platform/config/load.js';
 import {
   AlphaVantageServer,
   ERROR_MESSAGE_BODY,
   exchangeRateBody,
   informationBody,
   NOTE_BODY,
-} from '../../support/protocol-servers/alphavantage-http.js';
-import { capturedLogger, RecordingSink } from '../../support/protocol-servers/recording-sink.js';
-import { eventually } from '../../support/wait.js';
+} from '../../../support/protocol-servers/alphavantage-http.js';
+import { capturedLogger, RecordingSink } from '../../../support/protocol-servers/recording-sink.js';
+import { eventually } from '../../../support/wait.js';
 
 const KEY = 'SECRET-KEY-4242';
 

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cli, startService } from '../support/cli.js';
-import { eventually } from '../support/wait.js';
-import { services } from '../support/services.js';
-import { freePort } from '../services/child.js';
+import { cli, startService } from '../../support/cli.js';
+import { eventually } from '../../support/wait.js';
+import { services } from '../../support/services.js';
+import { freePort } from '../../services/child.js';
 
 const test = suite('ingest cli');
 const T0 = Date.UTC(2026, 0, 1);

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createSource } from '../../../cluster/ingest/sources/index.js';
-import { ReplaySource } from '../../../cluster/ingest/sources/replay.js';
-import type { RejectReason, SourceSink } from '../../../cluster/ingest/source.js';
-import { loadConfig } from '../../../platform/config/load.js';
-import { capturedLogger, RecordingSink } from '../../support/protocol-servers/recording-sink.js';
+import { createSource } from '../../../../cluster/ingest/sources/index.js';
+import { ReplaySource } from '../../../../cluster/ingest/sources/replay.js';
+import type { RejectReason, SourceSink } from '../../../../cluster/ingest/source.js';
+import { loadConfig } from '../../../../platform/config/load.js';
+import { capturedLogger, RecordingSink } from '../../../support/protocol-servers/recording-sink.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'replay-source-'));
 const T0 = Date.UTC(2024, 4, 1);

@@ -1,6 +1,6 @@
 // Generated observations for the validation fuzz test: good ticks, and good ticks broken in one way
 // each, with the reason code the ingestor must give. Seeded, so a failure can be replayed.
-import type { RejectReason } from '../../cluster/ingest/source.js';
+import type { RejectReason } from '../../../cluster/ingest/source.js';
 
 export interface FuzzCase {
   readonly candidate: Record<string, unknown>;

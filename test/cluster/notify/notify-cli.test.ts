@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Delivery } from '../../cluster/notify/ledger.js';
-import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
-import { seededRandom } from '../core/indicators/price-series.js';
-import { freePort } from '../services/child.js';
-import { cli, startService } from '../support/cli.js';
-import { startHttpReceiver, type ReceivedRequest } from '../support/notify-receivers.js';
-import { expectedSignals, tickPath } from '../support/ticks.js';
-import { eventually } from '../support/wait.js';
+import type { Delivery } from '../../../cluster/notify/ledger.js';
+import { EmbeddedLog } from '../../../platform/bus/embedded-log.js';
+import { seededRandom } from '../../core/indicators/price-series.js';
+import { freePort } from '../../services/child.js';
+import { cli, startService } from '../../support/cli.js';
+import { startHttpReceiver, type ReceivedRequest } from '../../support/notify-receivers.js';
+import { expectedSignals, tickPath } from '../../support/ticks.js';
+import { eventually } from '../../support/wait.js';
 
 async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
