@@ -41,7 +41,15 @@ function handLoop(prices: Float64Array): number {
   const sizes = [60_000, 300_000, 3_600_000, DAY_MS];
   const tables = sizes.map((size) => {
     const n = Math.ceil((prices.length * 1000) / size) + 1;
-    return { size, open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), sum: new Float64Array(n), count: new Uint32Array(n) };
+    return {
+      size,
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      sum: new Float64Array(n),
+      count: new Uint32Array(n),
+    };
   });
   for (let i = 0; i < prices.length; i++) {
     const price = prices[i]!;
@@ -69,7 +77,10 @@ function handLoop(prices: Float64Array): number {
 
 export async function aggregateBench(): Promise<BenchRow[]> {
   const prices = btcPrices(TICKS, 99);
-  const items: AggregateItem[] = Array.from(prices, (price, i) => ({ kind: 'tick', tick: { symbol: 'BTC-USD', price, ts: START + i * 1000, source: 'bench' } }));
+  const items: AggregateItem[] = Array.from(prices, (price, i) => ({
+    kind: 'tick',
+    tick: { symbol: 'BTC-USD', price, ts: START + i * 1000, source: 'bench' },
+  }));
   const ours = oursLoop(items);
   return measure(
     'aggregate a tick (day, 1m/5m/1h candles, TWAP)',

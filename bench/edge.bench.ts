@@ -11,7 +11,8 @@ const NOW = Date.UTC(2025, 0, 15, 12);
 
 function stateAt(prices: Float64Array, count: number) {
   let state = initialDisplayState(['BTC-USD']);
-  for (let i = 0; i < count; i++) state = applyTick(state, { symbol: 'BTC-USD', price: prices[i]! / 100, ts: NOW - (count - i) * 60_000, source: 'kraken' }, NOW);
+  for (let i = 0; i < count; i++)
+    state = applyTick(state, { symbol: 'BTC-USD', price: prices[i]! / 100, ts: NOW - (count - i) * 60_000, source: 'kraken' }, NOW);
   state = applyIndicators(state, { symbol: 'BTC-USD', rsi: 55 });
   return applySignal(state, { id: 'b', symbol: 'BTC-USD', side: 'buy', ts: NOW - 300_000, price: prices[0]! / 100 }, NOW);
 }
@@ -43,7 +44,8 @@ export async function edgeBench(): Promise<BenchRow[]> {
         rounds: 30,
         loop: (times) => {
           let sum = 0;
-          for (let i = 0; i < times.length; i++) sum += renderDisplay(state, true, { now: NOW + i * 1000, minuteOfDay: 720 }, settings).frame.bytes[200]!;
+          for (let i = 0; i < times.length; i++)
+            sum += renderDisplay(state, true, { now: NOW + i * 1000, minuteOfDay: 720 }, settings).frame.bytes[200]!;
           return sum;
         },
       },

@@ -5,7 +5,10 @@
 
 export function smaLoop(prices: Float64Array, period: number): number {
   const ring = new Float64Array(period);
-  let head = 0, sum = 0, cycleSum = 0, acc = 0;
+  let head = 0,
+    sum = 0,
+    cycleSum = 0,
+    acc = 0;
   for (let i = 0; i < prices.length; i++) {
     const x = prices[i]!;
     sum += x - ring[head]!;
@@ -23,7 +26,8 @@ export function smaLoop(prices: Float64Array, period: number): number {
 
 export function emaLoop(prices: Float64Array, period: number): number {
   const k = 2 / (period + 1);
-  let ema = 0, acc = 0;
+  let ema = 0,
+    acc = 0;
   for (let i = 0; i < prices.length; i++) {
     const x = prices[i]!;
     if (i < period) {
@@ -64,7 +68,10 @@ export function emaLoopStateInMemory(prices: Float64Array, period: number): numb
 }
 
 export function rsiLoop(prices: Float64Array, period: number): number {
-  let previous = prices[0]!, gain = 0, loss = 0, acc = 0;
+  let previous = prices[0]!,
+    gain = 0,
+    loss = 0,
+    acc = 0;
   for (let i = 1; i < prices.length; i++) {
     const x = prices[i]!;
     const change = x - previous;
@@ -96,8 +103,14 @@ export function rsiLoop(prices: Float64Array, period: number): number {
 }
 
 export function macdLoop(prices: Float64Array, fast: number, slow: number, signal: number): number {
-  const kFast = 2 / (fast + 1), kSlow = 2 / (slow + 1), kSignal = 2 / (signal + 1);
-  let fastEma = 0, slowEma = 0, signalEma = 0, signalCount = 0, acc = 0;
+  const kFast = 2 / (fast + 1),
+    kSlow = 2 / (slow + 1),
+    kSignal = 2 / (signal + 1);
+  let fastEma = 0,
+    slowEma = 0,
+    signalEma = 0,
+    signalCount = 0,
+    acc = 0;
   for (let i = 0; i < prices.length; i++) {
     const x = prices[i]!;
     if (i < slow) {
@@ -125,7 +138,15 @@ export function macdLoop(prices: Float64Array, fast: number, slow: number, signa
 
 export function bollingerLoop(prices: Float64Array, period: number, stdDev: number): number {
   const ring = new Float64Array(period);
-  let head = 0, filled = 0, mean = 0, m2 = 0, reference = 0, cycleSum = 0, cycleSquares = 0, flatRun = 0, acc = 0;
+  let head = 0,
+    filled = 0,
+    mean = 0,
+    m2 = 0,
+    reference = 0,
+    cycleSum = 0,
+    cycleSquares = 0,
+    flatRun = 0,
+    acc = 0;
   for (let i = 0; i < prices.length; i++) {
     const x = prices[i]!;
     const old = ring[head]!;

@@ -103,7 +103,10 @@ export async function memoryBench(): Promise<BenchSection> {
   );
   const [whole] = (await sample([run], run)).map((m) => ({ ...m, exit: exitNote(m.role) }));
 
-  const limitOf = (name: string) => (name in ROLE_PROFILES ? `${ROLE_PROFILES[name as keyof typeof ROLE_PROFILES].sizing.memoryMi.limit} Mi (k8s limit)` : `${APPLIANCE_MAX_MB} M (systemd MemoryMax)`);
+  const limitOf = (name: string) =>
+    name in ROLE_PROFILES
+      ? `${ROLE_PROFILES[name as keyof typeof ROLE_PROFILES].sizing.memoryMi.limit} Mi (k8s limit)`
+      : `${APPLIANCE_MAX_MB} M (systemd MemoryMax)`;
   const rows = [...separate, whole!].map(({ role, steady, steadyAnon, peakMb, processed, exit }) => [
     role.name === 'run' ? 'run (all roles, one process)' : role.name,
     mb(median(steady)),
@@ -113,7 +116,9 @@ export async function memoryBench(): Promise<BenchSection> {
     `${(role.readyMs / 1000).toFixed(1)} s`,
     limitOf(role.name),
     [
-      role.name === 'edge' ? `aim <= ${EDGE_AIM_MB} MB: ${peakMb <= EDGE_AIM_MB ? 'met' : 'not met'} (peak), ${median(steady) <= EDGE_AIM_MB ? 'met' : 'not met'} (steady)` : '',
+      role.name === 'edge'
+        ? `aim <= ${EDGE_AIM_MB} MB: ${peakMb <= EDGE_AIM_MB ? 'met' : 'not met'} (peak), ${median(steady) <= EDGE_AIM_MB ? 'met' : 'not met'} (steady)`
+        : '',
       role.name === 'process' || role.name === 'run' ? `${Math.round(processed / MEASURE_S)} ticks/s processed meanwhile` : '',
       exit,
     ]
@@ -138,7 +143,10 @@ export async function memoryBench(): Promise<BenchSection> {
     },
   ];
   return {
-    table: { header: ['role', 'steady RSS (median)', 'of which anonymous', 'steady range', 'peak RSS (VmHWM)', 'ready after', 'budget', 'note'], rows },
+    table: {
+      header: ['role', 'steady RSS (median)', 'of which anonymous', 'steady range', 'peak RSS (VmHWM)', 'ready after', 'budget', 'note'],
+      rows,
+    },
     notes: [
       `Each role is \`node bin/stock-stream.js <role>\` (dist/ built first) with the NODE_OPTIONS its k3s container gets (cdk8s/roles.ts nodeOptions; \`run\` with the systemd unit's heap cap) on the embedded log in a fresh temp data dir, MESSAGE_INTERVAL=0.01 (the simulator at 100 ticks/s), EDGE_HARDWARE=virtual, LOG_LEVEL=warn. The six roles run side by side on one data dir; \`run --source simulator\` runs alone afterwards in its own.`,
       `RSS is VmRSS from /proc/<pid>/status, sampled every second for ${MEASURE_S} s after a ${WARM_UP_S} s warm-up (steady: median and range of those samples); peak is VmHWM, the kernel's high-water mark over the whole life of the process, start-up included. Anonymous is RssAnon (heap, stacks, native buffers); the rest of the RSS is mostly the node binary and libraries mapped from disk (~35 MB), which a memory limit can reclaim. Each is stopped with SIGTERM.`,

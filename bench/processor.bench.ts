@@ -21,7 +21,13 @@ const logger = createLogger('silent');
 let run = 0;
 function topics(): ProcessorTopics {
   run++;
-  return { ticks: `bench${run}.ticks`, indicators: `bench${run}.indicators`, signals: `bench${run}.signals`, dlq: `bench${run}.dlq`, state: `bench${run}.state` };
+  return {
+    ticks: `bench${run}.ticks`,
+    indicators: `bench${run}.indicators`,
+    signals: `bench${run}.signals`,
+    dlq: `bench${run}.dlq`,
+    state: `bench${run}.state`,
+  };
 }
 
 /** Receive times (performance.now) of every message on `topic`, from the start. */
@@ -54,7 +60,10 @@ function rate(received: ReadonlyArray<{ at: number }>): number {
 
 async function processorThroughput(bus: Bus): Promise<number> {
   const t = topics();
-  await bus.ensureTopics([{ name: t.ticks, partitions: 3 }, { name: t.indicators, partitions: 3 }]);
+  await bus.ensureTopics([
+    { name: t.ticks, partitions: 3 },
+    { name: t.indicators, partitions: 3 },
+  ]);
   const messages = asMessages(tickPath(BACKLOG, ['BTC-USD', 'ETH-USD', 'SOL-USD']));
   for (let i = 0; i < messages.length; i += 5000) await bus.publish(t.ticks, messages.slice(i, i + 5000));
   const output = await watch(bus, t.indicators);
@@ -67,7 +76,10 @@ async function processorThroughput(bus: Bus): Promise<number> {
 
 async function plainLoopThroughput(brokers: string[], bus: Bus): Promise<number> {
   const t = topics();
-  await bus.ensureTopics([{ name: t.ticks, partitions: 3 }, { name: t.indicators, partitions: 3 }]);
+  await bus.ensureTopics([
+    { name: t.ticks, partitions: 3 },
+    { name: t.indicators, partitions: 3 },
+  ]);
   const messages = asMessages(tickPath(BACKLOG, ['BTC-USD', 'ETH-USD', 'SOL-USD']));
   for (let i = 0; i < messages.length; i += 5000) await bus.publish(t.ticks, messages.slice(i, i + 5000));
   const output = await watch(bus, t.indicators);
@@ -116,7 +128,11 @@ async function latencies(bus: Bus, contenders: readonly LatencyContender[]): Pro
       const c = (turn + round) % contenders.length;
       const contender = contenders[c]!;
       const t = topics();
-      await bus.ensureTopics([{ name: t.ticks, partitions: 3 }, { name: t.indicators, partitions: 3 }, { name: t.signals, partitions: 3 }]);
+      await bus.ensureTopics([
+        { name: t.ticks, partitions: 3 },
+        { name: t.indicators, partitions: 3 },
+        { name: t.signals, partitions: 3 },
+      ]);
       const stop = await contender.start(t, `bench-${run}`);
       const outputs = await watch(bus, t.indicators);
       const signals = await watch(bus, t.signals);
@@ -162,7 +178,12 @@ function latencyContenders(brokers: string[], bus: Bus): LatencyContender[] {
             createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
             idempotent: true,
             maxInFlightRequests: 1,
-            ...(transactional ? { transactionalId: `${group}.${partition}`, retry: { retries: 100, initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 1000 } } : {}),
+            ...(transactional
+              ? {
+                  transactionalId: `${group}.${partition}`,
+                  retry: { retries: 100, initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 1000 },
+                }
+              : {}),
           });
           await producer.connect();
           producers.set(partition, producer);
@@ -185,7 +206,10 @@ function latencyContenders(brokers: string[], bus: Bus): LatencyContender[] {
           if (transactional) {
             const transaction = await producer.transaction();
             await transaction.send({ topic: t.indicators, messages: out, acks: -1 });
-            await transaction.sendOffsets({ consumerGroupId: group, topics: [{ topic: t.ticks, partitions: [{ partition: batch.partition, offset }] }] });
+            await transaction.sendOffsets({
+              consumerGroupId: group,
+              topics: [{ topic: t.ticks, partitions: [{ partition: batch.partition, offset }] }],
+            });
             await transaction.commit();
           } else {
             await producer.send({ topic: t.indicators, messages: out, acks: -1 });
@@ -215,7 +239,8 @@ function latencyContenders(brokers: string[], bus: Bus): LatencyContender[] {
   ];
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 /** Throughput draining a backlog, beside a plain kafkajs loop. */
 export async function processorBench(): Promise<BenchRow[]> {
@@ -224,8 +249,19 @@ export async function processorBench(): Promise<BenchRow[]> {
     const peerRate = await plainLoopThroughput(kafka.brokers, bus);
     const throughput = `throughput, ${BACKLOG / 1000}k-tick backlog, Kafka ${kafka.version}`;
     return [
-      { group: throughput, implementation: 'stock-stream', nsPerUpdate: 1e9 / oursRate, figures: { ticksPerSecond: oursRate }, note: `${Math.round(oursRate)} ticks/s (indicators, rules, exactly-once transactions)` },
-      { group: throughput, implementation: 'kafkajs loop', nsPerUpdate: 1e9 / peerRate, note: `${Math.round(peerRate)} ticks/s (parse and re-publish, at least once)` },
+      {
+        group: throughput,
+        implementation: 'stock-stream',
+        nsPerUpdate: 1e9 / oursRate,
+        figures: { ticksPerSecond: oursRate },
+        note: `${Math.round(oursRate)} ticks/s (indicators, rules, exactly-once transactions)`,
+      },
+      {
+        group: throughput,
+        implementation: 'kafkajs loop',
+        nsPerUpdate: 1e9 / peerRate,
+        note: `${Math.round(peerRate)} ticks/s (parse and re-publish, at least once)`,
+      },
     ];
   });
 }

@@ -61,7 +61,13 @@ export async function replayBench(): Promise<BenchRow[]> {
     samples['hand loop']!.push(timed(() => plainRows(file, (_, price) => (sink += price))));
     samples['trading-signals']!.push(
       timed(() => {
-        const [sma, ema, rsi, macd, bb] = [new ts.SMA(20), new ts.EMA(20), new ts.RSI(14), new ts.MACD(new ts.EMA(12), new ts.EMA(26), new ts.EMA(9)), new ts.BollingerBands(20, 2)];
+        const [sma, ema, rsi, macd, bb] = [
+          new ts.SMA(20),
+          new ts.EMA(20),
+          new ts.RSI(14),
+          new ts.MACD(new ts.EMA(12), new ts.EMA(26), new ts.EMA(9)),
+          new ts.BollingerBands(20, 2),
+        ];
         plainRows(file, (_, price) => {
           sma.add(price);
           ema.add(price);
@@ -77,7 +83,14 @@ export async function replayBench(): Promise<BenchRow[]> {
         const sma = new ti.SMA({ period: 20, values: [] });
         const ema = new ti.EMA({ period: 20, values: [] });
         const rsi = new ti.RSI({ period: 14, values: [] });
-        const macd = new ti.MACD({ fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false, values: [] });
+        const macd = new ti.MACD({
+          fastPeriod: 12,
+          slowPeriod: 26,
+          signalPeriod: 9,
+          SimpleMAOscillator: false,
+          SimpleMASignal: false,
+          values: [],
+        });
         const bb = new ti.BollingerBands({ period: 20, stdDev: 2, values: [] });
         plainRows(file, (_, price) => {
           sma.nextValue(price);
@@ -92,9 +105,29 @@ export async function replayBench(): Promise<BenchRow[]> {
   if (sink === 42) console.log('');
   const group = 'replay 1M-row CSV';
   return [
-    { group, implementation: 'stock-stream', nsPerUpdate: median(samples['stock-stream']!), note: `${perSecond(median(samples['stock-stream']!))} (replay --signals-only, its own figure; whole command ${median(walls).toFixed(0)} ms with start-up)` },
-    { group, implementation: 'hand loop', nsPerUpdate: median(samples['hand loop']!), note: `${perSecond(median(samples['hand loop']!))} (read, split, Number(): no indicators)` },
-    { group, implementation: 'trading-signals', nsPerUpdate: median(samples['trading-signals']!), note: `${perSecond(median(samples['trading-signals']!))} (same read, 5 indicators, no rules)` },
-    { group, implementation: 'technicalindicators', nsPerUpdate: median(samples.technicalindicators!), note: `${perSecond(median(samples.technicalindicators!))} (same read, 5 indicators, no rules)` },
+    {
+      group,
+      implementation: 'stock-stream',
+      nsPerUpdate: median(samples['stock-stream']!),
+      note: `${perSecond(median(samples['stock-stream']!))} (replay --signals-only, its own figure; whole command ${median(walls).toFixed(0)} ms with start-up)`,
+    },
+    {
+      group,
+      implementation: 'hand loop',
+      nsPerUpdate: median(samples['hand loop']!),
+      note: `${perSecond(median(samples['hand loop']!))} (read, split, Number(): no indicators)`,
+    },
+    {
+      group,
+      implementation: 'trading-signals',
+      nsPerUpdate: median(samples['trading-signals']!),
+      note: `${perSecond(median(samples['trading-signals']!))} (same read, 5 indicators, no rules)`,
+    },
+    {
+      group,
+      implementation: 'technicalindicators',
+      nsPerUpdate: median(samples.technicalindicators!),
+      note: `${perSecond(median(samples.technicalindicators!))} (same read, 5 indicators, no rules)`,
+    },
   ];
 }

@@ -70,37 +70,73 @@ function summaryOf(module: string, rows: BenchRow[]): SummaryLine[] {
     const ours = find(rows, /^replay/, OURS);
     if (ours) {
       const rate = 1e9 / ours.nsPerUpdate;
-      lines.push({ figure: 'replay --signals-only, 1M-row CSV (issue 3)', aim: '>= 2,000,000 ticks/s', measured: `${Math.round(rate).toLocaleString('en-US')} ticks/s`, verdict: rate >= 2e6 ? 'met' : 'not met' });
+      lines.push({
+        figure: 'replay --signals-only, 1M-row CSV (issue 3)',
+        aim: '>= 2,000,000 ticks/s',
+        measured: `${Math.round(rate).toLocaleString('en-US')} ticks/s`,
+        verdict: rate >= 2e6 ? 'met' : 'not met',
+      });
     }
   } else if (module === 'processor') {
     const ours = find(rows, /^throughput/, OURS);
     if (ours) {
       const rate = 1e9 / ours.nsPerUpdate;
-      lines.push({ figure: 'processor throughput through Kafka (issue 3)', aim: '>= 20,000 ticks/s', measured: `${Math.round(rate).toLocaleString('en-US')} ticks/s`, verdict: rate >= 20_000 ? 'met' : 'not met' });
+      lines.push({
+        figure: 'processor throughput through Kafka (issue 3)',
+        aim: '>= 20,000 ticks/s',
+        measured: `${Math.round(rate).toLocaleString('en-US')} ticks/s`,
+        verdict: rate >= 20_000 ? 'met' : 'not met',
+      });
     }
   } else if (module === 'latency') {
     const signals = find(rows, /latency/, 'stock-stream (signals)');
     const outputs = find(rows, /latency/, OURS);
     if (signals?.figures) {
       const { p50Ms, p99Ms } = signals.figures as { p50Ms: number; p99Ms: number };
-      lines.push({ figure: 'tick-to-signal latency at 100 ticks/s (issue 3)', aim: 'p99 <= 25 ms', measured: `p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms`, verdict: p99Ms <= 25 ? 'met' : 'not met' });
+      lines.push({
+        figure: 'tick-to-signal latency at 100 ticks/s (issue 3)',
+        aim: 'p99 <= 25 ms',
+        measured: `p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms`,
+        verdict: p99Ms <= 25 ? 'met' : 'not met',
+      });
     } else {
-      lines.push({ figure: 'tick-to-signal latency at 100 ticks/s (issue 3)', aim: 'p99 <= 25 ms', measured: 'no signal in the window', verdict: 'not met' });
+      lines.push({
+        figure: 'tick-to-signal latency at 100 ticks/s (issue 3)',
+        aim: 'p99 <= 25 ms',
+        measured: 'no signal in the window',
+        verdict: 'not met',
+      });
     }
     if (outputs?.figures) {
       const { p50Ms, p99Ms } = outputs.figures as { p50Ms: number; p99Ms: number };
-      lines.push({ figure: 'tick-to-indicators latency at 100 ticks/s', aim: '(none; every tick)', measured: `p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms`, verdict: 'no aim' });
+      lines.push({
+        figure: 'tick-to-indicators latency at 100 ticks/s',
+        aim: '(none; every tick)',
+        measured: `p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms`,
+        verdict: 'no aim',
+      });
     }
   } else if (module === 'edge') {
     const ours = find(rows, /^OLED frame/, OURS);
     if (ours) {
       const ms = ours.nsPerUpdate / 1e6;
-      lines.push({ figure: 'edge frame render 128x64 (issue 7)', aim: '<= 1 ms', measured: `${ms.toFixed(3)} ms`, verdict: ms <= 1 ? 'met' : 'not met' });
+      lines.push({
+        figure: 'edge frame render 128x64 (issue 7)',
+        aim: '<= 1 ms',
+        measured: `${ms.toFixed(3)} ms`,
+        verdict: ms <= 1 ? 'met' : 'not met',
+      });
     }
   } else if (module === 'aggregate') {
     const ours = find(rows, /^aggregate/, OURS);
     const hand = find(rows, /^aggregate/, FLOOR);
-    if (ours && hand) lines.push({ figure: 'aggregate a tick (core, no store I/O)', aim: '(none)', measured: `${(ours.nsPerUpdate / 1000).toFixed(2)} µs, ${(ours.nsPerUpdate / hand.nsPerUpdate).toFixed(1)}× hand loop`, verdict: 'no aim' });
+    if (ours && hand)
+      lines.push({
+        figure: 'aggregate a tick (core, no store I/O)',
+        aim: '(none)',
+        measured: `${(ours.nsPerUpdate / 1000).toFixed(2)} µs, ${(ours.nsPerUpdate / hand.nsPerUpdate).toFixed(1)}× hand loop`,
+        verdict: 'no aim',
+      });
   }
   return lines;
 }
@@ -108,7 +144,11 @@ function summaryOf(module: string, rows: BenchRow[]): SummaryLine[] {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function markdownTable(header: string[], rows: string[][]): string {
-  return [`| ${header.map(cell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 export function machine(): Array<[string, string]> {
@@ -123,13 +163,31 @@ export function machine(): Array<[string, string]> {
   ];
 }
 
-export function report(options: { started: Date; machine: Array<[string, string]>; modules: ModuleResult[]; failed: Array<{ name: string; error: string }>; only?: string }): string {
+export function report(options: {
+  started: Date;
+  machine: Array<[string, string]>;
+  modules: ModuleResult[];
+  failed: Array<{ name: string; error: string }>;
+  only?: string;
+}): string {
   const out: string[] = [];
   out.push(`# Stock Stream benchmark report`, '');
-  out.push(`${options.started.toISOString()}: \`npm run bench${options.only ? ` -- ${options.only}` : ''}\`, ${options.modules.map((m) => `${m.name} (${m.seconds.toFixed(0)} s)`).join(', ')}.`, '');
-  out.push('## Machine', '', markdownTable(['', ''], options.machine.map(([k, v]) => [k, v])), '');
+  out.push(
+    `${options.started.toISOString()}: \`npm run bench${options.only ? ` -- ${options.only}` : ''}\`, ${options.modules.map((m) => `${m.name} (${m.seconds.toFixed(0)} s)`).join(', ')}.`,
+    '',
+  );
+  out.push(
+    '## Machine',
+    '',
+    markdownTable(
+      ['', ''],
+      options.machine.map(([k, v]) => [k, v]),
+    ),
+    '',
+  );
   const summary = options.modules.flatMap((m) => m.section.summary.map((line) => [line.figure, line.aim, line.measured, line.verdict]));
-  if (summary.length > 0) out.push('## Summary: the aims of the issues', '', markdownTable(['figure', 'aim', 'measured', 'verdict'], summary), '');
+  if (summary.length > 0)
+    out.push('## Summary: the aims of the issues', '', markdownTable(['figure', 'aim', 'measured', 'verdict'], summary), '');
   for (const failure of options.failed) out.push(`## ${failure.name}: FAILED`, '', '```', failure.error, '```', '');
   for (const m of options.modules) {
     out.push(`## ${m.name}`, '', m.about, '', markdownTable(m.section.table.header, m.section.table.rows), '');

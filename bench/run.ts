@@ -19,35 +19,43 @@ import { soakBench } from './soak.bench.js';
 const benches: Record<string, { bench: Bench; about: string }> = {
   indicators: {
     bench: indicatorsBench,
-    about: 'ns per update over 1,000,000 BTC-like prices: our streaming classes (allocation-free `updateRaw` and the nullable `update()`), a hand-written loop (the floor), and the npm packages trading-signals and technicalindicators, in turns, median of the rounds.',
+    about:
+      'ns per update over 1,000,000 BTC-like prices: our streaming classes (allocation-free `updateRaw` and the nullable `update()`), a hand-written loop (the floor), and the npm packages trading-signals and technicalindicators, in turns, median of the rounds.',
   },
   replay: {
     bench: replayBench,
-    about: '`stock-stream replay --signals-only` over a 1,000,000-row CSV (the real command, its own ticks/s), against reading the same file with a plain loop and against the peer libraries computing the same five indicators in-process.',
+    about:
+      '`stock-stream replay --signals-only` over a 1,000,000-row CSV (the real command, its own ticks/s), against reading the same file with a plain loop and against the peer libraries computing the same five indicators in-process.',
   },
   processor: {
     bench: processorBench,
-    about: 'The processor draining a 200,000-tick backlog through a real Kafka broker started by the bench (indicators, rules, exactly-once transactions), against a kafkajs consume-parse-produce loop with no indicators (at least once).',
+    about:
+      'The processor draining a 200,000-tick backlog through a real Kafka broker started by the bench (indicators, rules, exactly-once transactions), against a kafkajs consume-parse-produce loop with no indicators (at least once).',
   },
   latency: {
     bench: latencyBench,
-    about: 'Tick publish to output received, one tick every 10 ms (100 ticks/s) through a real Kafka broker: our processor against kafkajs loops with and without the same transactions, in rotating turns after a warm-up round.',
+    about:
+      'Tick publish to output received, one tick every 10 ms (100 ticks/s) through a real Kafka broker: our processor against kafkajs loops with and without the same transactions, in rotating turns after a warm-up round.',
   },
   edge: {
     bench: edgeBench,
-    about: 'One 128x64 OLED frame rendered by the core against a plain fill of the 1 KiB framebuffer, and the I2C bytes of a whole frame and of a typical update through the SSD1306 emulator.',
+    about:
+      'One 128x64 OLED frame rendered by the core against a plain fill of the 1 KiB framebuffer, and the I2C bytes of a whole frame and of a typical update through the SSD1306 emulator.',
   },
   aggregate: {
     bench: aggregateBench,
-    about: 'The aggregation core (day figures, 1m/5m/1h candles, TWAP) over 200,000 ticks in batches of 500, store I/O left out, against a plain loop into typed arrays.',
+    about:
+      'The aggregation core (day figures, 1m/5m/1h candles, TWAP) over 200,000 ticks in batches of 500, store I/O left out, against a plain loop into typed arrays.',
   },
   memory: {
     bench: memoryBench,
-    about: 'Resident memory of each role as a real process (`stock-stream <role>` on the embedded log, the simulator at 100 ticks/s), and of `stock-stream run` with every role in one process.',
+    about:
+      'Resident memory of each role as a real process (`stock-stream <role>` on the embedded log, the simulator at 100 ticks/s), and of `stock-stream run` with every role in one process.',
   },
   soak: {
     bench: soakBench,
-    about: 'A day of 1-second BTC-USD ticks (86,400, from the core simulator) replayed through `stock-stream run` (ingest, process, aggregate, notify, edge, web on the embedded log and SQLite), paced at ×2000 and then as fast as the bus takes them, RSS sampled throughout.',
+    about:
+      'A day of 1-second BTC-USD ticks (86,400, from the core simulator) replayed through `stock-stream run` (ingest, process, aggregate, notify, edge, web on the embedded log and SQLite), paced at ×2000 and then as fast as the bus takes them, RSS sampled throughout.',
   },
 };
 

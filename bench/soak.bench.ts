@@ -58,7 +58,12 @@ interface Soak {
 async function soak(label: string, csv: string, speed: number, nodeOptions: string | undefined): Promise<Soak> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-soak-'));
   const began = performance.now();
-  const run = await startRole('run', ['run', '--source', `replay:${csv}`, '--speed', String(speed)], { STOCK_STREAM_DATA_DIR: dir, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, join(dir, 'run.log'));
+  const run = await startRole(
+    'run',
+    ['run', '--source', `replay:${csv}`, '--speed', String(speed)],
+    { STOCK_STREAM_DATA_DIR: dir, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    join(dir, 'run.log'),
+  );
   const pid = run.server.child.pid!;
   try {
     const startMb = readRss(pid).rssMb;
@@ -73,7 +78,8 @@ async function soak(label: string, csv: string, speed: number, nodeOptions: stri
       );
     let done = 0;
     while (done < TICKS) {
-      if (performance.now() - began > TIMEOUT_MS) throw new Error(`bench: soak ${label} timed out at ${done} of ${TICKS} ticks; see ${run.server.logFile}`);
+      if (performance.now() - began > TIMEOUT_MS)
+        throw new Error(`bench: soak ${label} timed out at ${done} of ${TICKS} ticks; see ${run.server.logFile}`);
       if (run.server.exited()) throw new Error(`bench: soak ${label}: stock-stream run exited; see ${run.server.logFile}`);
       await sleep(250);
       done = await progress();
@@ -91,7 +97,18 @@ async function soak(label: string, csv: string, speed: number, nodeOptions: stri
       settled.push(rss.rssMb);
     }
     const heapUsedMb = (await counter(run.port, 'stock_stream_nodejs_heap_size_used_bytes')) / 2 ** 20;
-    return { label, startMb, quarterMb, replayEndMb, peakMb: readRss(pid).hwmMb, peakAnonMb, heapUsedMb, settledMb: settled[settled.length - 1]!, ticksPerSecond: TICKS / seconds, seconds };
+    return {
+      label,
+      startMb,
+      quarterMb,
+      replayEndMb,
+      peakMb: readRss(pid).hwmMb,
+      peakAnonMb,
+      heapUsedMb,
+      settledMb: settled[settled.length - 1]!,
+      ticksPerSecond: TICKS / seconds,
+      seconds,
+    };
   } finally {
     await run.server.stop('SIGTERM');
   }
@@ -140,7 +157,20 @@ export async function soakBench(): Promise<BenchSection> {
     },
   ];
   return {
-    table: { header: ['run', 'RSS at start', 'RSS at 1/4, 1/2, 3/4, all of the day', 'peak RSS (VmHWM)', 'peak anonymous RSS', `RSS ${SETTLE_S} s after`, 'JS heap used then', 'speed', `vs the ${BOUND_MB} MB bound`], rows },
+    table: {
+      header: [
+        'run',
+        'RSS at start',
+        'RSS at 1/4, 1/2, 3/4, all of the day',
+        'peak RSS (VmHWM)',
+        'peak anonymous RSS',
+        `RSS ${SETTLE_S} s after`,
+        'JS heap used then',
+        'speed',
+        `vs the ${BOUND_MB} MB bound`,
+      ],
+      rows,
+    },
     notes: [
       `${TICKS.toLocaleString('en-US')} BTC-USD ticks one second apart (one UTC day, 2026-01-01) from core/ingest/simulator.ts (seed ${TICKS}), written as a CSV and run with \`stock-stream run --source replay:<csv> --speed ${PACED_SPEED} (then 0)\` in a fresh data dir each time: ingest, process, aggregate, notify, edge (virtual) and the dashboard in one process on the embedded log and SQLite. Done when ingest has published, the processor processed and the aggregator applied every tick (their /metrics counters).`,
       `RSS is VmRSS from /proc/<pid>/status every 250 ms during the replay (the quarter columns are the first sample past each quarter of the ticks) and every second for ${SETTLE_S} s after it; peak is VmHWM; anonymous is the largest RssAnon sampled (heap, stacks, native buffers: what a memory limit cannot reclaim, unlike the ~35 MB of the node binary mapped from disk); JS heap used is prom-client's nodejs_heap_size_used_bytes from /metrics at the end, so anonymous minus heap is native memory (SQLite page caches, buffers, the allocator).`,

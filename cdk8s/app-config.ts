@@ -79,7 +79,9 @@ export function buildAppConfig(options: ClusterOptions): AppConfig {
     kafka.replicationFactor !== options.kafka.replicationFactor ||
     kafka.brokers?.join(',') !== kafkaBrokers(options).join(',')
   ) {
-    throw new OptionsError('config.kafka: set brokers, partitions and replicationFactor with the kafka options (kafka.external ...), not in config');
+    throw new OptionsError(
+      'config.kafka: set brokers, partitions and replicationFactor with the kafka options (kafka.external ...), not in config',
+    );
   }
   if (parsed.redis.url !== redisUrl(options)) {
     throw new OptionsError('config.redis.url: set it with the redis.external option, not in config');

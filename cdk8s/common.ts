@@ -18,8 +18,16 @@ export interface Sizing {
 
 export function resources(sizing: Sizing, extraLimits: Record<string, k8s.Quantity> = {}): k8s.ResourceRequirements {
   return {
-    requests: { cpu: k8s.Quantity.fromString(sizing.cpu.request), memory: k8s.Quantity.fromString(`${sizing.memoryMi.request}Mi`), ...extraLimits },
-    limits: { cpu: k8s.Quantity.fromString(sizing.cpu.limit), memory: k8s.Quantity.fromString(`${sizing.memoryMi.limit}Mi`), ...extraLimits },
+    requests: {
+      cpu: k8s.Quantity.fromString(sizing.cpu.request),
+      memory: k8s.Quantity.fromString(`${sizing.memoryMi.request}Mi`),
+      ...extraLimits,
+    },
+    limits: {
+      cpu: k8s.Quantity.fromString(sizing.cpu.limit),
+      memory: k8s.Quantity.fromString(`${sizing.memoryMi.limit}Mi`),
+      ...extraLimits,
+    },
   };
 }
 

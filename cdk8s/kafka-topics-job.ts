@@ -39,11 +39,16 @@ export function topicPlan(config: Config): TopicPlan[] {
 /** The arguments of one `kafka-topics.sh` call per topic; --if-not-exists makes a rerun harmless. */
 export function createTopicArgs(topic: TopicPlan, bootstrap: string): string[] {
   return [
-    '--bootstrap-server', bootstrap,
-    '--create', '--if-not-exists',
-    '--topic', topic.name,
-    '--partitions', String(topic.partitions),
-    '--replication-factor', String(topic.replicationFactor),
+    '--bootstrap-server',
+    bootstrap,
+    '--create',
+    '--if-not-exists',
+    '--topic',
+    topic.name,
+    '--partitions',
+    String(topic.partitions),
+    '--replication-factor',
+    String(topic.replicationFactor),
     ...Object.entries(topic.configs).flatMap(([key, value]) => ['--config', `${key}=${value}`]),
   ];
 }

@@ -127,7 +127,12 @@ export class Kafka extends Construct {
                 // A JVM on a Pi needs time; the client port opens once the broker has joined the quorum.
                 startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('kafka') }, periodSeconds: 10, failureThreshold: 30 },
                 readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('kafka') }, periodSeconds: 10, failureThreshold: 3 },
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('controller') }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+                livenessProbe: {
+                  tcpSocket: { port: k8s.IntOrString.fromString('controller') },
+                  periodSeconds: 20,
+                  timeoutSeconds: 5,
+                  failureThreshold: 6,
+                },
               },
             ],
           },

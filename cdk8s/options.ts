@@ -21,7 +21,10 @@ export function isPinned(image: string): boolean {
 const KafkaOptions = z
   .object({
     /** Set: an existing Kafka (host:port list); no StatefulSet, the config points at it. */
-    external: z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')).min(1).optional(),
+    external: z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port'))
+      .min(1)
+      .optional(),
     /** Combined broker/controller nodes: 1 or 3 (a quorum of 2 cannot lose a node). Default: 3 from 3 Pis up, else 1. */
     replicas: z.number().int().optional(),
     image: pinnedImage.default('apache/kafka:4.1.1'),
@@ -30,7 +33,10 @@ const KafkaOptions = z
     /** JVM heap of each broker; the container limit leaves room for metaspace, threads and direct buffers. */
     heapMb: z.number().int().min(256).max(2048).default(512),
     /** KRaft cluster id (22 characters, base64url); default: derived from the namespace so synth is repeatable. */
-    clusterId: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/, 'must be 22 base64url characters, not starting with "-"').optional(),
+    clusterId: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/, 'must be 22 base64url characters, not starting with "-"')
+      .optional(),
     /** Partitions per topic (the config schema's kafka.partitions). */
     partitions: z.number().int().min(1).max(1000).optional(),
     /** Replication of the project's topics; default: the number of brokers (external: 1). */
@@ -44,7 +50,10 @@ const KafkaOptions = z
 const RedisOptions = z
   .object({
     /** Set: an existing Redis (redis:// or rediss:// URL); no StatefulSet. */
-    external: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+    external: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
     /** The official image; 7.x speaks the same protocol as the tests' redis-server. */
     image: pinnedImage.default('redis:7.4.6-bookworm'),
     storage: quantity.default('10Gi'),
@@ -57,14 +66,20 @@ const RedisOptions = z
 const EdgeOptions = z
   .object({
     /** The node label that marks the Pi with the OLED and LEDs (firmware-config/k3s/ sets it). */
-    nodeLabel: z.string().regex(/^[A-Za-z0-9./-]+=[A-Za-z0-9._-]*$/, 'must be key=value').default('stock-stream.io/edge=true'),
+    nodeLabel: z
+      .string()
+      .regex(/^[A-Za-z0-9./-]+=[A-Za-z0-9._-]*$/, 'must be key=value')
+      .default('stock-stream.io/edge=true'),
     /**
      * privileged: works on plain k3s, narrowed to the i2c and gpio groups by a non-root user;
      * device-plugin: no privilege, /dev/i2c-1 from a device plugin's resource, GPIO through sysfs hostPaths.
      */
     deviceAccess: z.enum(['privileged', 'device-plugin']).default('privileged'),
     /** The extended resource a device plugin advertises for /dev/i2c-1 (device-plugin mode). */
-    devicePluginResource: z.string().regex(/^[a-z0-9.-]+\/[A-Za-z0-9._-]+$/, 'must be domain/name').default('smarter-devices/i2c-1'),
+    devicePluginResource: z
+      .string()
+      .regex(/^[a-z0-9.-]+\/[A-Za-z0-9._-]+$/, 'must be domain/name')
+      .default('smarter-devices/i2c-1'),
     /** Group ids of i2c and gpio on the edge node (`getent group i2c gpio`); Raspberry Pi OS: 998 and 997. */
     i2cGroupId: z.number().int().min(1).max(65535).default(998),
     gpioGroupId: z.number().int().min(1).max(65535).default(997),
@@ -77,7 +92,10 @@ const EdgeOptions = z
 export const ClusterOptionsSchema = z
   .object({
     namespace: dnsLabel.default('stock-stream'),
-    clusterDomain: z.string().regex(/^[a-z0-9.-]+$/).default('cluster.local'),
+    clusterDomain: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/)
+      .default('cluster.local'),
     /** Raspberry Pis in the k3s cluster: sets the default replicas and the Kafka size. */
     nodes: z.number().int().min(1, 'must be 1 to 5').max(5, 'must be 1 to 5').default(1),
     /** The project's image (Dockerfile at the repository root), pinned. */
@@ -85,7 +103,10 @@ export const ClusterOptionsSchema = z
     /** Unset: the cluster's default StorageClass (k3s: local-path). */
     storageClassName: dnsLabel.optional(),
     /** The roles deployed; all by default. */
-    roles: z.array(z.enum(ROLES)).min(1).default([...ROLES]),
+    roles: z
+      .array(z.enum(ROLES))
+      .min(1)
+      .default([...ROLES]),
     /** Replicas per role; defaults from `nodes` (process: one per Pi up to the partitions). ingest and edge run once. */
     replicas: z.partialRecord(z.enum(ROLES), z.number().int().min(0).max(20)).default({}),
     kafka: KafkaOptions,
@@ -95,7 +116,10 @@ export const ClusterOptionsSchema = z
       .object({
         enabled: z.boolean().default(true),
         /** Unset: any host name (the Pi's LAN address). */
-        host: z.string().regex(/^[a-z0-9.-]+$/, 'must be a host name').optional(),
+        host: z
+          .string()
+          .regex(/^[a-z0-9.-]+$/, 'must be a host name')
+          .optional(),
         /** Traefik ships with k3s. */
         className: z.string().min(1).default('traefik'),
       })
@@ -112,7 +136,11 @@ export type ClusterOptionsInput = z.input<typeof ClusterOptionsSchema>;
 
 /** The options with every default decided. */
 export interface ClusterOptions extends Omit<z.output<typeof ClusterOptionsSchema>, 'kafka' | 'replicas'> {
-  readonly kafka: z.output<typeof KafkaOptions> & { readonly replicas: 1 | 3; readonly replicationFactor: number; readonly partitions: number };
+  readonly kafka: z.output<typeof KafkaOptions> & {
+    readonly replicas: 1 | 3;
+    readonly replicationFactor: number;
+    readonly partitions: number;
+  };
   readonly replicas: Readonly<Record<Role, number>>;
 }
 
@@ -131,7 +159,9 @@ export function resolveOptions(input: ClusterOptionsInput = {}): ClusterOptions 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-    throw new OptionsError(`${key.map(String).join('.') || '(options)'}: ${issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message}`);
+    throw new OptionsError(
+      `${key.map(String).join('.') || '(options)'}: ${issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message}`,
+    );
   }
   const options = parsed.data;
   const kafkaReplicas = options.kafka.replicas ?? (options.nodes >= 3 ? 3 : 1);
@@ -219,11 +249,19 @@ export function optionsFromEnv(env: Env, readFile: (path: string) => string = (p
   if (text('CDK8S_NAMESPACE')) set(['namespace'], text('CDK8S_NAMESPACE'));
   if (text('CDK8S_NODES')) {
     const nodes = Number(text('CDK8S_NODES'));
-    if (!Number.isInteger(nodes)) throw new OptionsError(`CDK8S_NODES: must be a whole number of Pis (1 to 5), got ${JSON.stringify(text('CDK8S_NODES'))}`);
+    if (!Number.isInteger(nodes))
+      throw new OptionsError(`CDK8S_NODES: must be a whole number of Pis (1 to 5), got ${JSON.stringify(text('CDK8S_NODES'))}`);
     set(['nodes'], nodes);
   }
   if (text('CDK8S_IMAGE')) set(['image'], text('CDK8S_IMAGE'));
-  if (text('CDK8S_KAFKA_BROKERS')) set(['kafka', 'external'], text('CDK8S_KAFKA_BROKERS')!.split(',').map((b) => b.trim()).filter(Boolean));
+  if (text('CDK8S_KAFKA_BROKERS'))
+    set(
+      ['kafka', 'external'],
+      text('CDK8S_KAFKA_BROKERS')!
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    );
   if (text('CDK8S_REDIS_URL')) set(['redis', 'external'], text('CDK8S_REDIS_URL'));
   if (text('CDK8S_INGRESS_HOST')) set(['ingress', 'host'], text('CDK8S_INGRESS_HOST'));
   return resolveOptions(input as ClusterOptionsInput);

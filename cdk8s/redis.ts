@@ -10,14 +10,20 @@ export const REDIS_UID = 999;
 
 export function redisArgs(options: ClusterOptions): string[] {
   return [
-    '--appendonly', 'yes',
+    '--appendonly',
+    'yes',
     // At most a second of writes lost on a power cut; "always" would wear the SD card or SSD.
-    '--appendfsync', 'everysec',
-    '--dir', '/data',
-    '--protected-mode', 'no',
-    '--maxmemory', `${options.redis.maxMemoryMb}mb`,
+    '--appendfsync',
+    'everysec',
+    '--dir',
+    '/data',
+    '--protected-mode',
+    'no',
+    '--maxmemory',
+    `${options.redis.maxMemoryMb}mb`,
     // Aggregates are never evicted silently: past maxmemory a write fails and the aggregator says so.
-    '--maxmemory-policy', 'noeviction',
+    '--maxmemory-policy',
+    'noeviction',
   ];
 }
 
@@ -53,7 +59,10 @@ export class Redis extends Construct {
                 args: redisArgs(options),
                 ports: [{ name: 'redis', containerPort: REDIS_PORT }],
                 // maxmemory plus room for the AOF rewrite's fork (copy-on-write) and buffers.
-                resources: resources({ cpu: { request: '50m', limit: '1' }, memoryMi: { request: options.redis.maxMemoryMb, limit: options.redis.maxMemoryMb * 2 } }),
+                resources: resources({
+                  cpu: { request: '50m', limit: '1' },
+                  memoryMi: { request: options.redis.maxMemoryMb, limit: options.redis.maxMemoryMb * 2 },
+                }),
                 securityContext: { ...restrictedContainer(true), runAsUser: REDIS_UID },
                 volumeMounts: [{ name: 'data', mountPath: '/data' }],
                 readinessProbe: { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 3 },

@@ -37,7 +37,10 @@ export class RoleDeployment extends Construct {
         selector: { matchLabels: labels },
         strategy: profile.recreate
           ? { type: 'Recreate' }
-          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          : {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+            },
         template: {
           // A new config.yaml rolls the pods (a mounted ConfigMap changes under a running process otherwise).
           metadata: { labels, annotations: { 'stock-stream.io/config-sha256': config.sha256 } },
@@ -49,7 +52,12 @@ export class RoleDeployment extends Construct {
             ...(replicas > 1
               ? {
                   topologySpreadConstraints: [
-                    { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } },
+                    {
+                      maxSkew: 1,
+                      topologyKey: 'kubernetes.io/hostname',
+                      whenUnsatisfiable: 'ScheduleAnyway',
+                      labelSelector: { matchLabels: labels },
+                    },
                   ],
                 }
               : {}),

@@ -61,5 +61,8 @@ export function maxOldSpaceMb(sizing: Sizing): number {
 /** NODE_OPTIONS for a role's container (and for the bench, which measures each role as deployed). */
 export function nodeOptions(role: Role): string {
   const profile = ROLE_PROFILES[role];
-  return [`--max-old-space-size=${maxOldSpaceMb(profile.sizing)}`, ...(profile.semiSpaceMb ? [`--max-semi-space-size=${profile.semiSpaceMb}`] : [])].join(' ');
+  return [
+    `--max-old-space-size=${maxOldSpaceMb(profile.sizing)}`,
+    ...(profile.semiSpaceMb ? [`--max-semi-space-size=${profile.semiSpaceMb}`] : []),
+  ].join(' ');
 }

@@ -152,11 +152,7 @@ function formatOptions(specs: Record<string, OptionSpec>): string {
 
 export function commandHelp(command: DescribedCommand): string {
   const positionals = command.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(' ');
-  const lines = [
-    `Usage: stock-stream ${command.name}${positionals ? ` ${positionals}` : ''} [options]`,
-    '',
-    command.summary,
-  ];
+  const lines = [`Usage: stock-stream ${command.name}${positionals ? ` ${positionals}` : ''} [options]`, '', command.summary];
   if (command.description) lines.push('', command.description);
   if (command.positionals.length > 0) {
     lines.push('', 'Arguments:');
@@ -189,6 +185,6 @@ export function overviewHelp(): string {
     '',
     'Exit codes: 0 ok, 1 failure, 2 usage error, 78 configuration error.',
     '',
-    'Run `stock-stream <command> --help` for a command\'s options.',
+    "Run `stock-stream <command> --help` for a command's options.",
   ].join('\n')}\n`;
 }

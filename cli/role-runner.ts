@@ -22,7 +22,10 @@ export async function runRole(context: CommandContext, spec: RoleSpec): Promise<
       checks: [{ name: bus.kind === 'kafka' ? 'kafka' : 'embedded-log', check: () => bus.health() }, ...role.checks],
     });
     await listenOn(config.http.port, app.listen({ host: config.http.host, port: config.http.port }));
-    logger.info({ bus: bus.kind, port: config.http.port }, `${spec.name} running; health on http://${config.http.host}:${config.http.port}/healthz`);
+    logger.info(
+      { bus: bus.kind, port: config.http.port },
+      `${spec.name} running; health on http://${config.http.host}:${config.http.port}/healthz`,
+    );
     await untilAborted(context.signal);
     logger.info('stopping');
     return 0;
@@ -36,7 +39,9 @@ export async function runRole(context: CommandContext, spec: RoleSpec): Promise<
 /** Waits for a server to listen, or fails with one line that says what to do (another port when it is taken). */
 export async function listenOn(port: number, listening: Promise<unknown>): Promise<void> {
   await listening.catch((error: NodeJS.ErrnoException) => {
-    throw new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use: set PORT to another` : `cannot serve on port ${port}: ${error.message}`);
+    throw new Error(
+      error.code === 'EADDRINUSE' ? `port ${port} is in use: set PORT to another` : `cannot serve on port ${port}: ${error.message}`,
+    );
   });
 }
 

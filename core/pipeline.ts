@@ -1,7 +1,13 @@
 // One symbol's path through the core: tick -> indicators -> rules -> signals, with JSON state.
 // The processor, single-node mode and replay all run this, so they produce the same signals.
 import type { IndicatorRecord, Signal, Tick } from './contracts/index.js';
-import { DEFAULT_INDICATOR_PERIODS, IndicatorSet, type IndicatorPeriods, type IndicatorSetSnapshot, type IndicatorValues } from './indicators/indicator-set.js';
+import {
+  DEFAULT_INDICATOR_PERIODS,
+  IndicatorSet,
+  type IndicatorPeriods,
+  type IndicatorSetSnapshot,
+  type IndicatorValues,
+} from './indicators/indicator-set.js';
 import { DEFAULT_RULES, type RuleConfig } from './rules/rule-config.js';
 import { RuleEngine, type RuleEngineSnapshot } from './rules/rule-engine.js';
 

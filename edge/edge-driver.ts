@@ -8,7 +8,14 @@ import type { HealthStatus } from '../platform/health.js';
 import { checkIndicatorRecord, checkSignal, checkTick, type IndicatorSnapshot } from '../core/contracts/index.js';
 import { alertLevels, alertStep, INITIAL_ALERT_STATE, type AlertEvent, type AlertSettings, type AlertState } from '../core/edge/alerts.js';
 import { renderDisplay, type DisplaySettings } from '../core/edge/display-controller.js';
-import { applyIndicators, applySignal, applyTick, initialDisplayState, type DisplayState, type SymbolView } from '../core/edge/display-state.js';
+import {
+  applyIndicators,
+  applySignal,
+  applyTick,
+  initialDisplayState,
+  type DisplayState,
+  type SymbolView,
+} from '../core/edge/display-state.js';
 import type { EdgeCommand } from '../core/mqtt/commands.js';
 import type { SignalFigures } from '../core/mqtt/state.js';
 import { contrastFromPercent } from './settings.js';
@@ -118,11 +125,19 @@ export class EdgeDriver implements Role, EdgeControls {
     await this.subscription?.stop();
     await this.running;
     for (const component of this.components) {
-      await component.stop().catch((error: Error) => this.options.logger.warn({ err: error.message, component: component.name }, 'stopping a component failed'));
+      await component
+        .stop()
+        .catch((error: Error) =>
+          this.options.logger.warn({ err: error.message, component: component.name }, 'stopping a component failed'),
+        );
     }
     this.options.panel.setLeds({ buyLed: 0, sellLed: 0, buzzer: 0 });
-    await this.options.outputs?.close().catch((error: Error) => this.options.logger.warn({ err: error.message }, 'releasing GPIO lines failed'));
-    await this.options.frameSink?.close().catch((error: Error) => this.options.logger.warn({ err: error.message }, 'switching the OLED off failed'));
+    await this.options.outputs
+      ?.close()
+      .catch((error: Error) => this.options.logger.warn({ err: error.message }, 'releasing GPIO lines failed'));
+    await this.options.frameSink
+      ?.close()
+      .catch((error: Error) => this.options.logger.warn({ err: error.message }, 'switching the OLED off failed'));
   }
 
   health(): HealthStatus {
@@ -212,7 +227,8 @@ export class EdgeDriver implements Role, EdgeControls {
       this.brightness = Math.max(0, Math.min(100, command.percent));
       return `brightness ${this.brightness}%`;
     }
-    const input = command.type === 'acknowledge' ? ({ type: 'button', now } as const) : ({ type: 'mute', muted: command.type === 'mute' } as const);
+    const input =
+      command.type === 'acknowledge' ? ({ type: 'button', now } as const) : ({ type: 'mute', muted: command.type === 'mute' } as const);
     const step = alertStep(this.alerts, input, this.options.alerts);
     this.alerts = step.state;
     this.options.logger.info({ command: command.type, event: step.event }, 'edge: command applied');
@@ -252,7 +268,8 @@ export class EdgeDriver implements Role, EdgeControls {
     }
     if (this.steps++ % 5 !== 0) return;
     const started = performance.now();
-    const settings = this.brightness === undefined ? this.options.display : { ...this.options.display, contrast: contrastFromPercent(this.brightness) };
+    const settings =
+      this.brightness === undefined ? this.options.display : { ...this.options.display, contrast: contrastFromPercent(this.brightness) };
     const output = renderDisplay(this.display, this.options.bus.health().ok, { now, minuteOfDay: minute }, settings);
     metrics?.renderSeconds.observe((performance.now() - started) / 1000);
     panel.setFrame(output.frame, output.on, output.contrast, output.page);

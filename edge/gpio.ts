@@ -154,7 +154,8 @@ export class SysfsGpio {
         if (output) await writeFile(join(dir, 'value'), '0').catch(() => undefined);
         await writeFile(join(root, 'unexport'), String(number)).catch(() => undefined);
         // The kernel removes the directory; wait for it so the next line's unexport is not mixed up with this one.
-        for (let tries = 0; tries < 50 && (await exists(join(dir, 'value'))); tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+        for (let tries = 0; tries < 50 && (await exists(join(dir, 'value'))); tries++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
       },
     };
   }

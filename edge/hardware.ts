@@ -38,18 +38,21 @@ export async function openEdgeHardware(edge: Config['edge'], logger: Logger, dev
     frameSink = new OledDisplay({ bus, address: edge.display.address, width: edge.display.width, height: edge.display.height });
     logger.info({ device, address: edge.display.address }, 'OLED on I2C');
   } else if (required) {
-    throw new HardwareMissingError(`${device} does not exist: enable I2C (dtparam=i2c_arm=on in config.txt, see firmware-config/) or set edge.hardware: auto`);
+    throw new HardwareMissingError(
+      `${device} does not exist: enable I2C (dtparam=i2c_arm=on in config.txt, see firmware-config/) or set edge.hardware: auto`,
+    );
   } else {
     logger.info({ device }, `no ${device}: virtual display only`);
   }
   let outputs: AlertOutputs | undefined;
   if (await exists(edge.gpio.root)) {
-    outputs = await GpioAlertOutputs.open(edge.gpio, { root: edge.gpio.root, ...(edge.gpio.chipLabel ? { chipLabel: edge.gpio.chipLabel } : {}) }).catch(
-      async (error: Error) => {
-        await frameSink?.close();
-        throw error;
-      },
-    );
+    outputs = await GpioAlertOutputs.open(edge.gpio, {
+      root: edge.gpio.root,
+      ...(edge.gpio.chipLabel ? { chipLabel: edge.gpio.chipLabel } : {}),
+    }).catch(async (error: Error) => {
+      await frameSink?.close();
+      throw error;
+    });
     logger.info({ root: edge.gpio.root }, 'LEDs, buzzer and button on GPIO');
   } else if (required) {
     await frameSink?.close();

@@ -31,7 +31,16 @@ export function edgeMetrics(registry: Registry): EdgeMetrics {
       registers: [registry],
     }),
     i2cBytes: new Gauge({ name: 'stock_stream_edge_i2c_bytes', help: 'Bytes written to the OLED since start', registers: [registry] }),
-    pagesSent: new Gauge({ name: 'stock_stream_edge_pages_sent', help: 'SSD1306 pages (128 bytes) sent since start', registers: [registry] }),
-    leds: new Gauge({ name: 'stock_stream_edge_line_level', help: 'Current level of the buy LED, sell LED and buzzer', labelNames: ['line'], registers: [registry] }),
+    pagesSent: new Gauge({
+      name: 'stock_stream_edge_pages_sent',
+      help: 'SSD1306 pages (128 bytes) sent since start',
+      registers: [registry],
+    }),
+    leds: new Gauge({
+      name: 'stock_stream_edge_line_level',
+      help: 'Current level of the buy LED, sell LED and buzzer',
+      labelNames: ['line'],
+      registers: [registry],
+    }),
   };
 }

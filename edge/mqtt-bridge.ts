@@ -38,14 +38,23 @@ interface BridgeMetrics {
 function bridgeMetrics(registry: Registry | undefined): BridgeMetrics {
   const registers = registry ? [registry] : [];
   return {
-    published: new Counter({ name: 'stock_stream_mqtt_published_total', help: 'MQTT messages published, by kind', labelNames: ['kind'], registers }),
+    published: new Counter({
+      name: 'stock_stream_mqtt_published_total',
+      help: 'MQTT messages published, by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
     commands: new Counter({
       name: 'stock_stream_mqtt_commands_total',
       help: 'MQTT commands by result: applied, oversized, malformed, unauthorised, unknown',
       labelNames: ['result'],
       registers,
     }),
-    eventsDropped: new Counter({ name: 'stock_stream_mqtt_events_dropped_total', help: 'Signal events dropped while the broker was unreachable', registers }),
+    eventsDropped: new Counter({
+      name: 'stock_stream_mqtt_events_dropped_total',
+      help: 'Signal events dropped while the broker was unreachable',
+      registers,
+    }),
     connected: new Gauge({ name: 'stock_stream_mqtt_connected', help: '1 while connected to the MQTT broker', registers }),
   };
 }
@@ -72,7 +81,8 @@ export class MqttBridge implements EdgeComponent {
     this.discovery = options.config.discovery ? discoveryMessages(options.layout, options.symbols) : [];
     this.discoveryTopics = new Set(this.discovery.map((message) => message.topic));
     this.metrics = bridgeMetrics(options.registry);
-    for (const symbol of options.symbols) this.figures.set(symbol, { symbol, price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null });
+    for (const symbol of options.symbols)
+      this.figures.set(symbol, { symbol, price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null });
   }
 
   /** Returns at once: the broker may be down at start; the bridge keeps trying with backoff. */
@@ -136,7 +146,11 @@ export class MqttBridge implements EdgeComponent {
     this.lastError = undefined;
     this.metrics.connected.set(1);
     this.options.logger.info({ broker: safeUrl(this.options.config.url), baseTopic: this.options.layout.baseTopic }, 'mqtt: connected');
-    const subscriptions = [this.topics.haStatus, this.topics.ownDiscovery, ...(this.options.config.commands.enabled ? [this.topics.command] : [])];
+    const subscriptions = [
+      this.topics.haStatus,
+      this.topics.ownDiscovery,
+      ...(this.options.config.commands.enabled ? [this.topics.command] : []),
+    ];
     try {
       await client.subscribeAsync(subscriptions, { qos: 1 });
     } catch (error) {
@@ -156,7 +170,11 @@ export class MqttBridge implements EdgeComponent {
     // Doubling from 1 s with jitter, so that appliances restarted together do not knock together.
     const delay = Math.min(ceiling, 1000 * 2 ** Math.min(this.attempts, 16)) * (0.5 + Math.random() / 2);
     this.attempts += 1;
-    if (this.attempts === 1) this.options.logger.warn({ broker: safeUrl(this.options.config.url), err: this.lastError }, 'mqtt: disconnected; reconnecting with backoff');
+    if (this.attempts === 1)
+      this.options.logger.warn(
+        { broker: safeUrl(this.options.config.url), err: this.lastError },
+        'mqtt: disconnected; reconnecting with backoff',
+      );
     this.reconnectTimer = setTimeout(() => {
       if (!this.stopping) this.client?.reconnect();
     }, delay);
@@ -166,7 +184,8 @@ export class MqttBridge implements EdgeComponent {
   private publishAll(): void {
     this.sent.clear();
     this.send({ topic: this.topics.availability, payload: 'online', retain: true }, 'availability', 1);
-    for (const message of this.discovery) this.send({ topic: message.topic, payload: JSON.stringify(message.payload), retain: true }, 'discovery', 1);
+    for (const message of this.discovery)
+      this.send({ topic: message.topic, payload: JSON.stringify(message.payload), retain: true }, 'discovery', 1);
     this.publishStatus();
     for (const figures of this.figures.values()) this.publishState(symbolStateMessages(this.options.layout, figures));
   }
@@ -233,12 +252,28 @@ export class MqttBridge implements EdgeComponent {
     if (!check.ok) {
       this.metrics.commands.inc({ result: check.code });
       this.options.logger.warn({ code: check.code, reason: check.reason, bytes: payload.length }, 'mqtt: command ignored');
-      this.send({ topic: this.topics.commandResult, payload: JSON.stringify({ ok: false, error: check.code, reason: check.reason }), retain: false }, 'command-result', 0);
+      this.send(
+        {
+          topic: this.topics.commandResult,
+          payload: JSON.stringify({ ok: false, error: check.code, reason: check.reason }),
+          retain: false,
+        },
+        'command-result',
+        0,
+      );
       return;
     }
     const outcome = this.options.controls.command(check.command);
     this.metrics.commands.inc({ result: 'applied' });
-    this.send({ topic: this.topics.commandResult, payload: JSON.stringify({ ok: true, command: check.command.type, result: outcome }), retain: false }, 'command-result', 0);
+    this.send(
+      {
+        topic: this.topics.commandResult,
+        payload: JSON.stringify({ ok: true, command: check.command.type, result: outcome }),
+        retain: false,
+      },
+      'command-result',
+      0,
+    );
     this.publishStatus();
   }
 }
@@ -250,7 +285,10 @@ function finiteOrNull(value: unknown): number | null {
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -274,5 +312,13 @@ export function mqttComponent(
     swVersion,
     periods: { sma: config.indicators.sma, ema: config.indicators.ema, rsi: config.indicators.rsi },
   };
-  return (controls) => new MqttBridge({ config: { ...settings, url }, layout, symbols: config.symbols, controls, logger: logger.child({ component: 'mqtt' }), registry });
+  return (controls) =>
+    new MqttBridge({
+      config: { ...settings, url },
+      layout,
+      symbols: config.symbols,
+      controls,
+      logger: logger.child({ component: 'mqtt' }),
+      registry,
+    });
 }

@@ -116,7 +116,10 @@ export class OledDisplay implements FrameSink {
     const error = this.queue.lastError;
     return error
       ? { ok: false, detail: `OLED at 0x${this.options.address.toString(16)}: ${error.message}` }
-      : { ok: true, detail: `OLED ${this.options.width}x${this.options.height} at 0x${this.options.address.toString(16)}, ${this.stats.frames} frames` };
+      : {
+          ok: true,
+          detail: `OLED ${this.options.width}x${this.options.height} at 0x${this.options.address.toString(16)}, ${this.stats.frames} frames`,
+        };
   }
 }
 

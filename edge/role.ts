@@ -14,9 +14,13 @@ export function edgeRole(onPanel?: (panel: EdgePanel) => void): RoleSpec {
     async start({ config, logger, bus, registry, version }) {
       const { display, alerts } = edgeSettings(config.edge);
       const hardware = await openEdgeHardware(config.edge, logger);
-      const panel = new EdgePanel(display.width, display.height, { display: hardware.frameSink !== undefined, gpio: hardware.outputs !== undefined });
+      const panel = new EdgePanel(display.width, display.height, {
+        display: hardware.frameSink !== undefined,
+        gpio: hardware.outputs !== undefined,
+      });
       // The MQTT client (mqtt.js, ~15 MB) is loaded only when MQTT is configured.
-      const mqtt = config.mqtt.url === undefined ? undefined : (await import('./mqtt-bridge.js')).mqttComponent(config, logger, registry, version);
+      const mqtt =
+        config.mqtt.url === undefined ? undefined : (await import('./mqtt-bridge.js')).mqttComponent(config, logger, registry, version);
       const role = new EdgeDriver({
         bus,
         logger,

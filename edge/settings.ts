@@ -27,7 +27,11 @@ export function edgeSettings(edge: Config['edge']): { display: DisplaySettings; 
       night:
         display.night.mode === 'none'
           ? null
-          : { window: window(display.night.start, display.night.end), mode: display.night.mode, contrast: contrastFromPercent(display.night.brightness) },
+          : {
+              window: window(display.night.start, display.night.end),
+              mode: display.night.mode,
+              contrast: contrastFromPercent(display.night.brightness),
+            },
     },
     alerts: {
       blinkMs: alerts.blinkSeconds * 1000,

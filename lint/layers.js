@@ -55,7 +55,12 @@ export const layersPlugin = {
             context.report({ node, messageId: 'contracts', data: { to: target } });
           }
           if (may === undefined || to === from || may.includes(to)) return;
-          const rule = from === 'core' ? 'core imports only core' : from === 'platform' ? 'platform imports no role' : 'a role imports only core, platform and itself';
+          const rule =
+            from === 'core'
+              ? 'core imports only core'
+              : from === 'platform'
+                ? 'platform imports no role'
+                : 'a role imports only core, platform and itself';
           context.report({ node, messageId: 'layer', data: { from, to, rule } });
         }
         return {

@@ -11,7 +11,9 @@ function readPem(key: string, path: string | undefined, read: (path: string) => 
   try {
     return read(path);
   } catch (error) {
-    throw new Error(`mqtt.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw new Error(`mqtt.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 

@@ -39,7 +39,9 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   try {
     await Promise.race([
       client.connect(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs))),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs)),
+      ),
     ]);
   } catch (error) {
     client.destroy();

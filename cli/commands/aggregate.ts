@@ -16,6 +16,9 @@ export const aggregateCommand: Command = {
     'Stops cleanly on SIGINT/SIGTERM. See docs/aggregation.md.',
   positionals: [],
   options: {},
-  examples: ['REDIS_URL=redis://redis:6379 KAFKA_BOOTSTRAP_SERVERS=kafka:9092 stock-stream aggregate', 'PORT=9102 stock-stream aggregate   # single node: embedded log and SQLite'],
+  examples: [
+    'REDIS_URL=redis://redis:6379 KAFKA_BOOTSTRAP_SERVERS=kafka:9092 stock-stream aggregate',
+    'PORT=9102 stock-stream aggregate   # single node: embedded log and SQLite',
+  ],
   run: (context) => runRole(context, aggregateRole),
 };

@@ -21,6 +21,7 @@ export const edgeCommand: Command = {
   examples: [
     'stock-stream edge',
     'MQTT_URL=mqtt://broker.lan:1883 MQTT_USERNAME=edge MQTT_PASSWORD_FILE=/run/secrets/mqtt stock-stream edge   # and Home Assistant',
-    'EDGE_HARDWARE=virtual PORT=9102 stock-stream edge   # no hardware, frames in memory only'],
+    'EDGE_HARDWARE=virtual PORT=9102 stock-stream edge   # no hardware, frames in memory only',
+  ],
   run: (context) => runRole(context, edgeRole()),
 };

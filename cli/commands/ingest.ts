@@ -32,7 +32,8 @@ export const ingestCommand: Command = {
     source: {
       type: 'string',
       value: 'SOURCE',
-      description: 'coinbase, kraken, alphavantage, simulator or replay:<file.csv> (default: STOCK_STREAM_SOURCE, else ingest.source: coinbase)',
+      description:
+        'coinbase, kraken, alphavantage, simulator or replay:<file.csv> (default: STOCK_STREAM_SOURCE, else ingest.source: coinbase)',
     },
     speed: {
       type: 'string',
@@ -77,7 +78,10 @@ export function ingestSettings(context: CommandContext, config: Config): Config[
   }
   const speedOption = context.options.speed;
   const speed = speedOption === undefined ? undefined : Number(speedOption);
-  if (speed !== undefined && (typeof speedOption !== 'string' || speedOption.trim() === '' || !Number.isFinite(speed) || speed < 0 || speed > 1e6)) {
+  if (
+    speed !== undefined &&
+    (typeof speedOption !== 'string' || speedOption.trim() === '' || !Number.isFinite(speed) || speed < 0 || speed > 1e6)
+  ) {
     throw new UsageError(`--speed must be a number from 0 to 1000000, got ${JSON.stringify(speedOption)}`);
   }
   return {

@@ -13,7 +13,7 @@ export const notificationsCommand: Command = {
     'Reads the notification ledger that `stock-stream notify` keeps (Redis when REDIS_URL is set, else\n' +
     '<dataDir>/notifications.sqlite) and lists the most recently updated entries: one per signal,\n' +
     'subscriber and channel, with its state (pending, sending, retry, sent, failed, in-doubt,\n' +
-    'dropped, skipped), attempts, and the last error or the channel\'s receipt. Then a count per state.',
+    "dropped, skipped), attempts, and the last error or the channel's receipt. Then a count per state.",
   positionals: [],
   options: {
     limit: { type: 'string', value: 'N', description: 'how many entries (default: 20)' },
@@ -25,7 +25,9 @@ export const notificationsCommand: Command = {
     if (limit > MAX_LIMIT) throw new UsageError(`--limit must be at most ${MAX_LIMIT}`);
     const config = context.config();
     if (config.redis.url === undefined && !existsSync(ledgerFile(config))) {
-      throw new Error(`no notification ledger at ${ledgerFile(config)}: run stock-stream notify there first, set STOCK_STREAM_DATA_DIR, or set REDIS_URL`);
+      throw new Error(
+        `no notification ledger at ${ledgerFile(config)}: run stock-stream notify there first, set STOCK_STREAM_DATA_DIR, or set REDIS_URL`,
+      );
     }
     const ledger = await openLedger(config, context.logger());
     try {
@@ -40,7 +42,11 @@ export const notificationsCommand: Command = {
       }
       context.stdout.write(table(entries));
       const counts = await ledger.counts();
-      context.stdout.write(`\n${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(', ')}\n`);
+      context.stdout.write(
+        `\n${Object.entries(counts)
+          .map(([state, n]) => `${state} ${n}`)
+          .join(', ')}\n`,
+      );
       return 0;
     } finally {
       await ledger.close();
@@ -61,6 +67,10 @@ const COLUMNS: ReadonlyArray<{ title: string; value: (d: Delivery) => string }> 
 function table(rows: readonly Delivery[]): string {
   const cells = rows.map((row) => COLUMNS.map((column) => column.value(row)));
   const widths = COLUMNS.map((column, i) => Math.max(column.title.length, ...cells.map((line) => line[i]!.length)));
-  const format = (line: readonly string[]) => line.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const format = (line: readonly string[]) =>
+    line
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return `${[format(COLUMNS.map((c) => c.title)), ...cells.map(format)].join('\n')}\n`;
 }

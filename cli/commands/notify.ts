@@ -15,13 +15,17 @@ export const notifyCommand: Command = {
     'channel) in the ledger (Redis when REDIS_URL is set, else <dataDir>/notifications.sqlite) before\n' +
     'committing, so replays and restarts never queue a signal twice. Entries are sent per subscriber\n' +
     'and channel, outside quiet hours, at most one message per minIntervalSeconds (what arrives in\n' +
-    'between becomes one digest), within each channel\'s rate limit; failures are retried with backoff\n' +
+    "between becomes one digest), within each channel's rate limit; failures are retried with backoff\n" +
     '(429 Retry-After honoured). A send cut short by a crash is resent or left in-doubt per the\n' +
-    'channel\'s inDoubt policy. Serves /healthz and /metrics on PORT. See docs/notifications.md.\n' +
+    "channel's inDoubt policy. Serves /healthz and /metrics on PORT. See docs/notifications.md.\n" +
     'With --test CHANNEL it sends one test message to each subscriber of that channel and exits.',
   positionals: [],
   options: {
-    test: { type: 'string', value: 'CHANNEL', description: 'send a test message on email, sms, dashboard or webhook:<name>, then exit (0 when every send worked)' },
+    test: {
+      type: 'string',
+      value: 'CHANNEL',
+      description: 'send a test message on email, sms, dashboard or webhook:<name>, then exit (0 when every send worked)',
+    },
     subscriber: { type: 'string', value: 'NAME', description: 'with --test: only this subscriber' },
   },
   examples: [
@@ -43,10 +47,14 @@ export const notifyCommand: Command = {
 
 async function sendTest(context: CommandContext, channelId: string): Promise<number> {
   const config = context.config();
-  if (!/^(email|sms|dashboard|webhook:[A-Za-z0-9._-]{1,64})$/.test(channelId)) throw new UsageError(`--test: unknown channel "${channelId}": email, sms, dashboard or webhook:<name>`);
+  if (!/^(email|sms|dashboard|webhook:[A-Za-z0-9._-]{1,64})$/.test(channelId))
+    throw new UsageError(`--test: unknown channel "${channelId}": email, sms, dashboard or webhook:<name>`);
   const only = context.options.subscriber as string | undefined;
-  const subscribers = config.notify.subscribers.filter((sub) => sub.channels.includes(channelId) && (only === undefined || sub.name === only));
-  if (subscribers.length === 0) throw new UsageError(`no subscriber${only !== undefined ? ` named ${only}` : ''} uses ${channelId} in notify.subscribers`);
+  const subscribers = config.notify.subscribers.filter(
+    (sub) => sub.channels.includes(channelId) && (only === undefined || sub.name === only),
+  );
+  if (subscribers.length === 0)
+    throw new UsageError(`no subscriber${only !== undefined ? ` named ${only}` : ''} uses ${channelId} in notify.subscribers`);
   const { channel } = buildChannels(config, context.env, new InProcessDashboardFeed(), channelId).get(channelId)!;
   const now = Date.now();
   const notice: Notice = {
@@ -57,7 +65,17 @@ async function sendTest(context: CommandContext, channelId: string): Promise<num
     rule: 'test',
     price: 12345.67,
     reason: 'a test message from stock-stream notify --test; no signal was produced',
-    indicators: { sma: null, ema: null, rsi: 50, macd: null, macdSignal: null, macdHist: null, bbUpper: null, bbMiddle: null, bbLower: null },
+    indicators: {
+      sma: null,
+      ema: null,
+      rsi: 50,
+      macd: null,
+      macdSignal: null,
+      macdHist: null,
+      bbUpper: null,
+      bbMiddle: null,
+      bbLower: null,
+    },
   };
   let failures = 0;
   try {
@@ -65,7 +83,12 @@ async function sendTest(context: CommandContext, channelId: string): Promise<num
       const message = composeMessage([notice], { subscriber: sub.name, timeZone: sub.timeZone, vars: sub.vars });
       try {
         const receipt = await channel.send(
-          { message, notices: [notice], messageId: `ss-test-${now}-${sub.name}`, recipient: { subscriber: sub.name, email: sub.email, phone: sub.phone, vars: sub.vars } },
+          {
+            message,
+            notices: [notice],
+            messageId: `ss-test-${now}-${sub.name}`,
+            recipient: { subscriber: sub.name, email: sub.email, phone: sub.phone, vars: sub.vars },
+          },
           AbortSignal.timeout(config.notify.timeoutSeconds * 1000),
         );
         context.stdout.write(`${channelId} -> ${sub.name}: sent (${receipt})\n`);

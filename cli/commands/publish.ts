@@ -13,7 +13,9 @@ export const publishCommand: Command = {
     'skipped, the rest are published, and the exit code is 1. The message key is the --key-field of\n' +
     'each JSON object (default: symbol) or the fixed --key. Nothing here validates ticks: the\n' +
     'ingest role does that. A message is published (durable) once the command has exited 0.',
-  positionals: [{ name: 'topic', required: true, description: 'a topic name, or ticks, indicators, signals or dlq for the configured ones' }],
+  positionals: [
+    { name: 'topic', required: true, description: 'a topic name, or ticks, indicators, signals or dlq for the configured ones' },
+  ],
   options: {
     key: { type: 'string', value: 'KEY', description: 'use this key for every message' },
     'key-field': { type: 'string', value: 'FIELD', description: 'take each key from this field of the JSON object (default: symbol)' },

@@ -96,7 +96,9 @@ export const runCommand: Command = {
       checks.push(...running.at(-1)!.checks);
       const scheme = config.web.tls.certFile ? 'https' : 'http';
       const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
-      const described = LIVE_SOURCES[ingest.source] ?? `replay of ${ingest.source.slice('replay:'.length)} at speed ${ingest.replay.speed === 0 ? 'max' : `×${ingest.replay.speed}`}`;
+      const described =
+        LIVE_SOURCES[ingest.source] ??
+        `replay of ${ingest.source.slice('replay:'.length)} at speed ${ingest.replay.speed === 0 ? 'max' : `×${ingest.replay.speed}`}`;
       context.stdout.write(
         [
           `Stock Stream ${version()} is running: ${config.symbols.join(', ')}`,
@@ -115,7 +117,8 @@ export const runCommand: Command = {
       return 0;
     } finally {
       // The source first, then the consumers, in the reverse of their start.
-      for (const role of running.reverse()) await role.stop().catch((error: unknown) => logger.error({ err: error }, 'a role failed to stop'));
+      for (const role of running.reverse())
+        await role.stop().catch((error: unknown) => logger.error({ err: error }, 'a role failed to stop'));
       await web?.stop();
       await store?.close();
       await bus.close();

@@ -14,9 +14,9 @@ export const statsCommand: Command = {
   description:
     'Reads the aggregate store (Redis when REDIS_URL is set, else <dataDir>/aggregates.sqlite) that\n' +
     '`stock-stream aggregate` keeps. Shows the last --days days (default 7) up to the day of the\n' +
-    'symbol\'s latest tick, for --symbol or every symbol with figures. Columns: avg is the mean of the\n' +
-    'ticks\' prices; twap the time-weighted average (the mean of the per-minute averages); buy and\n' +
-    'sell count the day\'s signals. Days without figures are left out. Exits 1 when there are none.',
+    "symbol's latest tick, for --symbol or every symbol with figures. Columns: avg is the mean of the\n" +
+    "ticks' prices; twap the time-weighted average (the mean of the per-minute averages); buy and\n" +
+    "sell count the day's signals. Days without figures are left out. Exits 1 when there are none.",
   positionals: [],
   options: {
     symbol: { type: 'string', value: 'SYMBOL', description: 'only this symbol, like BTC-USD' },
@@ -26,12 +26,15 @@ export const statsCommand: Command = {
   examples: ['stock-stream stats', 'stock-stream stats --symbol BTC-USD --days 30', 'stock-stream stats --json'],
   async run(context) {
     const symbolOption = context.options.symbol as string | undefined;
-    if (symbolOption !== undefined && !SYMBOL_PATTERN.test(symbolOption)) throw new UsageError(`--symbol must look like BTC-USD, got "${symbolOption}"`);
+    if (symbolOption !== undefined && !SYMBOL_PATTERN.test(symbolOption))
+      throw new UsageError(`--symbol must look like BTC-USD, got "${symbolOption}"`);
     const days = parsePositiveInteger('days', context.options.days) ?? 7;
     if (days > MAX_DAYS) throw new UsageError(`--days must be at most ${MAX_DAYS}`);
     const config = context.config();
     if (config.redis.url === undefined && !existsSync(storeFile(config))) {
-      throw new Error(`no aggregate store at ${storeFile(config)}: run stock-stream aggregate there first, set STOCK_STREAM_DATA_DIR, or set REDIS_URL`);
+      throw new Error(
+        `no aggregate store at ${storeFile(config)}: run stock-stream aggregate there first, set STOCK_STREAM_DATA_DIR, or set REDIS_URL`,
+      );
     }
     const store = await openStore(config, context.logger());
     try {
@@ -44,7 +47,9 @@ export const statsCommand: Command = {
         context.stdout.write(table(rows));
       }
       if (rows.length === 0) {
-        context.stderr.write(symbolOption !== undefined ? `no figures for ${symbolOption}\n` : 'no figures yet: is stock-stream aggregate running?\n');
+        context.stderr.write(
+          symbolOption !== undefined ? `no figures for ${symbolOption}\n` : 'no figures yet: is stock-stream aggregate running?\n',
+        );
         return 1;
       }
       return 0;
@@ -80,7 +85,11 @@ const COLUMNS: ReadonlyArray<{ title: string; value: (row: DailyStats) => string
 function table(rows: readonly DailyStats[]): string {
   const cells = rows.map((row) => COLUMNS.map((column) => column.value(row)));
   const widths = COLUMNS.map((column, i) => Math.max(column.title.length, ...cells.map((line) => line[i]!.length)));
-  const format = (line: readonly string[]) => line.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const format = (line: readonly string[]) =>
+    line
+      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return `${[format(COLUMNS.map((c) => c.title)), ...cells.map(format)].join('\n')}\n`;
 }
 

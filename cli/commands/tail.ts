@@ -8,14 +8,16 @@ export const tailCommand: Command = {
   name: 'tail',
   description:
     'Each line is {"topic","partition","offset","key","timestamp","value"}, with the value parsed when it is\n' +
-    'JSON. Reads without a consumer group, so it never moves any role\'s committed offsets. Without\n' +
+    "JSON. Reads without a consumer group, so it never moves any role's committed offsets. Without\n" +
     '--from-beginning it prints only messages that arrive after it starts. Stops after --max messages\n' +
     'or on Ctrl-C.',
-  positionals: [{ name: 'topic', required: true, description: 'a topic name, or ticks, indicators, signals or dlq for the configured ones' }],
+  positionals: [
+    { name: 'topic', required: true, description: 'a topic name, or ticks, indicators, signals or dlq for the configured ones' },
+  ],
   options: {
     'from-beginning': { type: 'boolean', description: 'start at the oldest message still kept' },
     max: { type: 'string', value: 'N', description: 'exit after printing N messages' },
-    'value-only': { type: 'boolean', description: 'print only each message\'s value' },
+    'value-only': { type: 'boolean', description: "print only each message's value" },
   },
   examples: ['stock-stream tail stock.ticks --from-beginning --max 10', 'stock-stream tail signals'],
   async run(context) {

@@ -23,7 +23,10 @@ export const webCommand: Command = {
     'Stops cleanly on SIGINT/SIGTERM. See docs/dashboard.md.',
   positionals: [],
   options: {},
-  examples: ['stock-stream web                 # http://<this machine>:8080/', 'PORT=8081 WEB_TOKEN_FILE=/run/secrets/web-token stock-stream web'],
+  examples: [
+    'stock-stream web                 # http://<this machine>:8080/',
+    'PORT=8081 WEB_TOKEN_FILE=/run/secrets/web-token stock-stream web',
+  ],
   async run(context) {
     const config = context.config();
     const logger = context.logger().child({ role: 'web' });
@@ -60,7 +63,10 @@ export const webCommand: Command = {
       await role.start();
       const scheme = config.web.tls.certFile ? 'https' : 'http';
       await listenOn(config.http.port, role.listen(config.http.host, config.http.port));
-      logger.info({ bus: bus.kind, store: store.kind, port: config.http.port }, `web running; dashboard on ${scheme}://${config.http.host}:${config.http.port}/`);
+      logger.info(
+        { bus: bus.kind, store: store.kind, port: config.http.port },
+        `web running; dashboard on ${scheme}://${config.http.host}:${config.http.port}/`,
+      );
       await untilAborted(context.signal);
       logger.info('stopping');
       return 0;

@@ -130,7 +130,8 @@ function toItem(message: BusMessage, topics: AggregatorTopics, latestTs: number)
   if (message.topic === topics.ticks) {
     const check = checkTick(parsed, latestTs);
     if (!check.ok) return check;
-    if (message.key !== null && message.key !== check.tick.symbol) return { ok: false, reason: `key ${message.key} does not match symbol ${check.tick.symbol}` };
+    if (message.key !== null && message.key !== check.tick.symbol)
+      return { ok: false, reason: `key ${message.key} does not match symbol ${check.tick.symbol}` };
     return { ok: true, value: { kind: 'tick', tick: check.tick } };
   }
   if (message.topic === topics.signals) {

@@ -82,7 +82,10 @@ export class Ingestor implements Role {
     this.startedAt = this.now();
     this.watchTimer = setInterval(() => this.watch(), WATCH_INTERVAL_MS);
     this.watchTimer.unref();
-    const sink: SourceSink = { observe: (candidate, raw) => this.observe(candidate, raw), reject: (raw, reason, detail) => this.reject(raw, reason, detail) };
+    const sink: SourceSink = {
+      observe: (candidate, raw) => this.observe(candidate, raw),
+      reject: (raw, reason, detail) => this.reject(raw, reason, detail),
+    };
     this.running = Promise.resolve()
       .then(() => this.options.source.run(sink, this.abort.signal))
       .then(
@@ -192,7 +195,10 @@ export class Ingestor implements Role {
     this.rejectedSinceLog++;
     const now = this.now();
     if (now - this.lastRejectLog >= REJECT_LOG_INTERVAL_MS) {
-      logger.warn({ reason, detail: letter.detail, rejected: this.rejectedSinceLog }, `input rejected to ${topics.dlq} (logged at most every ${REJECT_LOG_INTERVAL_MS / 1000} s)`);
+      logger.warn(
+        { reason, detail: letter.detail, rejected: this.rejectedSinceLog },
+        `input rejected to ${topics.dlq} (logged at most every ${REJECT_LOG_INTERVAL_MS / 1000} s)`,
+      );
       this.lastRejectLog = now;
       this.rejectedSinceLog = 0;
     }
@@ -217,7 +223,8 @@ export class Ingestor implements Role {
     const status = this.sourceStatus();
     const silenceMs = this.silenceMs(status);
     const stale = staleAfterMs !== undefined && this.finishedAt === undefined && silenceMs > staleAfterMs;
-    if (stale && !this.stale) logger.warn({ silentSeconds: Math.round(silenceMs / 1000), detail: status.detail }, `source ${source.name} is stale`);
+    if (stale && !this.stale)
+      logger.warn({ silentSeconds: Math.round(silenceMs / 1000), detail: status.detail }, `source ${source.name} is stale`);
     if (!stale && this.stale) logger.info(`source ${source.name} sends again`);
     this.stale = stale;
     if (metrics) {

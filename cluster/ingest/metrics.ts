@@ -55,7 +55,12 @@ export function ingestMetrics(registry: Registry): IngestMetrics {
       help: 'Age of the oldest message waiting in the outbox (0 when empty)',
       registers,
     }),
-    sourceUp: new Gauge({ name: 'stock_stream_ingest_source_up', help: '1 when the source reports itself working', labelNames: ['source'], registers }),
+    sourceUp: new Gauge({
+      name: 'stock_stream_ingest_source_up',
+      help: '1 when the source reports itself working',
+      labelNames: ['source'],
+      registers,
+    }),
     sourceSilenceSeconds: new Gauge({
       name: 'stock_stream_ingest_source_silence_seconds',
       help: 'Seconds since the source last sent anything (heartbeats included)',

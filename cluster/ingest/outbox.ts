@@ -105,7 +105,10 @@ export class Outbox {
       const over = this.pending.length - this.options.maxTicks;
       if (over > 0) this.pending.splice(0, over);
       if (this.now() - this.lastWriteErrorLog >= DROP_LOG_INTERVAL_MS) {
-        this.options.logger.error({ err: error, inMemory: this.pending.length }, 'cannot write the outbox; holding messages in memory and retrying');
+        this.options.logger.error(
+          { err: error, inMemory: this.pending.length },
+          'cannot write the outbox; holding messages in memory and retrying',
+        );
         this.lastWriteErrorLog = this.now();
       }
       if (over > 0) this.reportDrop(over);
@@ -232,7 +235,8 @@ export class OutboxDrainer {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
     ]);
     clearTimeout(timer);
-    if (gaveUp) this.options.logger.warn('a publish still waits for the bus; its messages stay in the outbox and are sent again on the next start');
+    if (gaveUp)
+      this.options.logger.warn('a publish still waits for the bus; its messages stay in the outbox and are sent again on the next start');
   }
 
   /** Resolves once nothing waits, on disk or in memory (a replay's end). */

@@ -21,7 +21,12 @@ export interface IngestOutcome {
  * The ingest role for one source. `onEnd` hears when the source's run ends by itself (a replayed
  * file is done, or a source failed or stopped), unless `signal` has aborted (a normal stop).
  */
-export function ingestRole(ingest: Config['ingest'], source: PriceSource, signal: AbortSignal, onEnd: (outcome: IngestOutcome) => void): RoleSpec {
+export function ingestRole(
+  ingest: Config['ingest'],
+  source: PriceSource,
+  signal: AbortSignal,
+  onEnd: (outcome: IngestOutcome) => void,
+): RoleSpec {
   const replayed = ingest.source.startsWith('replay:');
   return {
     name: 'ingest',

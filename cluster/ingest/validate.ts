@@ -40,11 +40,14 @@ export class TickValidator {
     const checked = checkTick(candidate);
     if (!checked.ok) return reject('invalid', checked.reason);
     const tick = checked.tick;
-    if (!this.symbols.has(tick.symbol)) return reject('unknown-symbol', `${tick.symbol} is not among the configured symbols (${[...this.symbols].join(', ')})`);
+    if (!this.symbols.has(tick.symbol))
+      return reject('unknown-symbol', `${tick.symbol} is not among the configured symbols (${[...this.symbols].join(', ')})`);
     const latest = now + this.limits.maxClockSkewMs;
-    if (tick.ts > latest) return reject('future', `ts ${tick.ts} is ${tick.ts - now} ms ahead of this clock (allowed: ${this.limits.maxClockSkewMs} ms)`);
+    if (tick.ts > latest)
+      return reject('future', `ts ${tick.ts} is ${tick.ts - now} ms ahead of this clock (allowed: ${this.limits.maxClockSkewMs} ms)`);
     const maxAge = this.limits.maxAgeMs;
-    if (maxAge !== undefined && tick.ts < now - maxAge) return reject('too-old', `ts ${tick.ts} is ${now - tick.ts} ms old (allowed: ${maxAge} ms)`);
+    if (maxAge !== undefined && tick.ts < now - maxAge)
+      return reject('too-old', `ts ${tick.ts} is ${now - tick.ts} ms old (allowed: ${maxAge} ms)`);
     // The clean tick has its fields in one order, so equal ticks serialise to equal strings.
     const value = JSON.stringify(tick);
     let memory = this.memory.get(tick.symbol);

@@ -99,7 +99,10 @@ export class Dispatcher {
   health(): HealthStatus {
     if (this.lastError) return { ok: false, detail: `ledger: ${this.lastError} (retrying)` };
     const paused = [...this.pausedUntil].filter(([, until]) => until > this.now()).map(([channel]) => channel);
-    return { ok: true, detail: `${this.inflight.size} send(s) in flight${paused.length > 0 ? `; paused by Retry-After: ${paused.join(', ')}` : ''}` };
+    return {
+      ok: true,
+      detail: `${this.inflight.size} send(s) in flight${paused.length > 0 ? `; paused by Retry-After: ${paused.join(', ')}` : ''}`,
+    };
   }
 
   /** Sends in flight (tests wait for them). */
@@ -161,8 +164,19 @@ export class Dispatcher {
       const policy = channels.get(entry.channel)?.policy.inDoubt ?? 'skip';
       const next: Delivery =
         policy === 'resend'
-          ? { ...entry, state: 'retry', nextAttemptAt: now, updatedAt: now, error: 'outcome unknown (the sender stopped mid-send): sending again' }
-          : { ...entry, state: 'in-doubt', updatedAt: now, error: 'outcome unknown (the sender stopped mid-send); not sent again (inDoubt: skip)' };
+          ? {
+              ...entry,
+              state: 'retry',
+              nextAttemptAt: now,
+              updatedAt: now,
+              error: 'outcome unknown (the sender stopped mid-send): sending again',
+            }
+          : {
+              ...entry,
+              state: 'in-doubt',
+              updatedAt: now,
+              error: 'outcome unknown (the sender stopped mid-send); not sent again (inDoubt: skip)',
+            };
       if (await ledger.transition(next, ['sending'])) {
         metrics?.recovered.inc({ channel: entry.channel, policy });
         logger.warn({ key: entry.key, channel: entry.channel, policy }, 'a send was cut short before its outcome was recorded');
@@ -178,7 +192,10 @@ export class Dispatcher {
     if (!configured || !sub || !sub.channels.includes(first.channel)) {
       // The configuration changed since it was queued: nobody to send it to any more.
       for (const entry of entries) {
-        await ledger.transition({ ...entry, state: 'failed', updatedAt: now, error: `${!sub ? 'subscriber' : 'channel'} no longer configured` }, WAITING);
+        await ledger.transition(
+          { ...entry, state: 'failed', updatedAt: now, error: `${!sub ? 'subscriber' : 'channel'} no longer configured` },
+          WAITING,
+        );
       }
       return;
     }
@@ -187,16 +204,18 @@ export class Dispatcher {
     if (policy.held && isQuiet(now, sub.timeZone, sub.quietHours)) {
       if (sub.quietHours?.action === 'drop') {
         for (const entry of entries) {
-          if (await ledger.transition({ ...entry, state: 'skipped', updatedAt: now, error: 'quiet hours' }, WAITING)) metrics?.deliveries.inc({ channel: channel.id, result: 'skipped' });
+          if (await ledger.transition({ ...entry, state: 'skipped', updatedAt: now, error: 'quiet hours' }, WAITING))
+            metrics?.deliveries.inc({ channel: channel.id, result: 'skipped' });
         }
       }
       return;
     }
     // A resend goes out as the same message it was (same id, same signals); new entries together.
-    const batch = (first.messageId !== undefined ? entries.filter((e) => e.messageId === first.messageId) : entries.filter((e) => e.messageId === undefined)).slice(
-      0,
-      policy.held ? settings.maxDigest : 1,
-    );
+    const batch = (
+      first.messageId !== undefined
+        ? entries.filter((e) => e.messageId === first.messageId)
+        : entries.filter((e) => e.messageId === undefined)
+    ).slice(0, policy.held ? settings.maxDigest : 1);
     if (policy.held) {
       const readyAt = laneReadyAt({
         lastSentAt: await ledger.lastSent(lane),
@@ -212,7 +231,12 @@ export class Dispatcher {
       this.buckets.set(channel.id, taken.bucket);
       if (!taken.ok) return;
     }
-    const messageId = first.messageId ?? `ss-${createHash('sha256').update(batch.map((e) => e.key).join('\n')).digest('hex').slice(0, 32)}`;
+    const messageId =
+      first.messageId ??
+      `ss-${createHash('sha256')
+        .update(batch.map((e) => e.key).join('\n'))
+        .digest('hex')
+        .slice(0, 32)}`;
     const claimed: Delivery[] = [];
     for (const entry of batch) {
       const next: Delivery = { ...entry, state: 'sending', attempts: entry.attempts + 1, claimedAt: now, updatedAt: now, messageId };
@@ -252,7 +276,10 @@ export class Dispatcher {
       await ledger.setLastSent(lane, started);
       metrics?.deliveries.inc({ channel: channel.id, result: 'sent' }, claimed.length);
       metrics?.messages.inc({ channel: channel.id, kind: claimed.length > 1 ? 'digest' : 'single' });
-      logger.info({ channel: channel.id, subscriber: sub.name, signals: claimed.length, messageId }, claimed.length > 1 ? 'digest sent' : 'notification sent');
+      logger.info(
+        { channel: channel.id, subscriber: sub.name, signals: claimed.length, messageId },
+        claimed.length > 1 ? 'digest sent' : 'notification sent',
+      );
     } catch (raw) {
       const error = raw instanceof DeliveryError ? raw : new DeliveryError('ambiguous', (raw as Error).message);
       const now = this.now();
@@ -261,17 +288,25 @@ export class Dispatcher {
       for (const entry of claimed) {
         let next: Delivery;
         if (error.kind === 'permanent') next = { ...entry, state: 'failed', updatedAt: now, error: error.message };
-        else if (error.kind === 'ambiguous' && policy.inDoubt === 'skip') next = { ...entry, state: 'in-doubt', updatedAt: now, error: `${error.message}; not sent again (inDoubt: skip)` };
-        else if (entry.attempts >= settings.retry.maxAttempts) next = { ...entry, state: 'failed', updatedAt: now, error: `${error.message} (gave up after ${entry.attempts} attempts)` };
+        else if (error.kind === 'ambiguous' && policy.inDoubt === 'skip')
+          next = { ...entry, state: 'in-doubt', updatedAt: now, error: `${error.message}; not sent again (inDoubt: skip)` };
+        else if (entry.attempts >= settings.retry.maxAttempts)
+          next = { ...entry, state: 'failed', updatedAt: now, error: `${error.message} (gave up after ${entry.attempts} attempts)` };
         else {
-          const wait = Math.max(backoffDelay(entry.attempts - 1, { ...settings.retry, random: this.options.random ?? Math.random }), error.retryAfterMs ?? 0);
+          const wait = Math.max(
+            backoffDelay(entry.attempts - 1, { ...settings.retry, random: this.options.random ?? Math.random }),
+            error.retryAfterMs ?? 0,
+          );
           next = { ...entry, state: 'retry', nextAttemptAt: now + wait, updatedAt: now, error: error.message };
         }
         result = next.state;
         await ledger.transition(next, ['sending']);
       }
       metrics?.deliveries.inc({ channel: channel.id, result }, claimed.length);
-      logger.warn({ channel: channel.id, subscriber: sub.name, signals: claimed.length, kind: error.kind, result, error: error.message }, 'notification not delivered');
+      logger.warn(
+        { channel: channel.id, subscriber: sub.name, signals: claimed.length, kind: error.kind, result, error: error.message },
+        'notification not delivered',
+      );
     }
   }
 }

@@ -72,7 +72,17 @@ export class Notifier implements Role {
       }
       metrics?.signals.inc({ result: 'routed' });
       for (const { subscriber, channel } of targets) {
-        entries.push({ key: deliveryKey(notice.id, subscriber, channel), subscriber, channel, notice, state: 'pending', attempts: 0, createdAt: now, updatedAt: now, nextAttemptAt: now });
+        entries.push({
+          key: deliveryKey(notice.id, subscriber, channel),
+          subscriber,
+          channel,
+          notice,
+          state: 'pending',
+          attempts: 0,
+          createdAt: now,
+          updatedAt: now,
+          nextAttemptAt: now,
+        });
       }
     }
     if (entries.length === 0) return;
@@ -80,7 +90,10 @@ export class Notifier implements Role {
     if (result.added < entries.length) metrics?.deliveries.inc({ channel: 'any', result: 'duplicate' }, entries.length - result.added);
     if (result.dropped > 0) {
       metrics?.deliveries.inc({ channel: 'any', result: 'dropped' }, result.dropped);
-      this.options.logger.warn({ dropped: result.dropped, maxQueued: this.options.maxQueued }, 'notification queue full: dropped the oldest waiting');
+      this.options.logger.warn(
+        { dropped: result.dropped, maxQueued: this.options.maxQueued },
+        'notification queue full: dropped the oldest waiting',
+      );
     }
     if (result.added > 0) this.options.onQueued?.();
   }

@@ -77,7 +77,8 @@ export class RedisLedger implements Ledger {
     if (waiting > maxQueued) {
       const oldest = await this.load(await this.client.zRange(this.k.due, 0, waiting - maxQueued - 1));
       for (const entry of oldest) {
-        if (await this.transition({ ...entry, state: 'dropped', updatedAt: now, error: `queue full (${maxQueued} waiting)` }, WAITING)) dropped++;
+        if (await this.transition({ ...entry, state: 'dropped', updatedAt: now, error: `queue full (${maxQueued} waiting)` }, WAITING))
+          dropped++;
       }
     }
     return { added, dropped };
@@ -92,7 +93,15 @@ export class RedisLedger implements Ledger {
   async transition(next: Delivery, from: readonly DeliveryState[]): Promise<boolean> {
     const done = await this.client.eval(TRANSITION, {
       keys: [this.k.entry(next.key), this.k.due, this.k.sending, this.k.log],
-      arguments: [JSON.stringify(next), next.key, next.state, String(next.nextAttemptAt), String(next.claimedAt ?? 0), String(next.updatedAt), ...from],
+      arguments: [
+        JSON.stringify(next),
+        next.key,
+        next.state,
+        String(next.nextAttemptAt),
+        String(next.claimedAt ?? 0),
+        String(next.updatedAt),
+        ...from,
+      ],
     });
     return Number(done) === 1;
   }

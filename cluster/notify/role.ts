@@ -27,7 +27,11 @@ export function notifyRole(env: Env, feed: InProcessDashboardFeed): RoleSpec {
         metrics,
         settings: {
           timeoutMs: notify.timeoutSeconds * 1000,
-          retry: { initialMs: notify.retry.initialSeconds * 1000, maxMs: notify.retry.maxSeconds * 1000, maxAttempts: notify.retry.maxAttempts },
+          retry: {
+            initialMs: notify.retry.initialSeconds * 1000,
+            maxMs: notify.retry.maxSeconds * 1000,
+            maxAttempts: notify.retry.maxAttempts,
+          },
           maxDigest: notify.maxDigest,
         },
       });
@@ -71,7 +75,6 @@ export function notifyRole(env: Env, feed: InProcessDashboardFeed): RoleSpec {
     },
   };
 }
-
 
 export function buildChannels(config: Config, env: Env, feed: InProcessDashboardFeed, only?: string): Map<string, ConfiguredChannel> {
   const channels = new Map<string, ConfiguredChannel>();

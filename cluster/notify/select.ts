@@ -12,7 +12,12 @@ export function ledgerFile(config: Config): string {
 export async function openLedger(config: Config, logger: Logger): Promise<Ledger> {
   if (config.redis.url !== undefined) {
     const { RedisLedger } = await import('./redis-ledger.js');
-    return RedisLedger.connect({ url: config.redis.url, keyPrefix: config.notify.keyPrefix, logger, connectTimeoutMs: Math.min(config.kafka.connectTimeoutMs, 10_000) });
+    return RedisLedger.connect({
+      url: config.redis.url,
+      keyPrefix: config.notify.keyPrefix,
+      logger,
+      connectTimeoutMs: Math.min(config.kafka.connectTimeoutMs, 10_000),
+    });
   }
   const { SqliteLedger } = await import('./sqlite-ledger.js');
   return new SqliteLedger(ledgerFile(config));

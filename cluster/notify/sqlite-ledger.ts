@@ -35,7 +35,15 @@ export class SqliteLedger implements Ledger {
     const run = this.db.transaction(() => {
       let added = 0;
       for (const entry of entries) {
-        added += insert.run(entry.key, laneOf(entry), entry.state, entry.createdAt, entry.updatedAt, entry.nextAttemptAt, JSON.stringify(entry)).changes;
+        added += insert.run(
+          entry.key,
+          laneOf(entry),
+          entry.state,
+          entry.createdAt,
+          entry.updatedAt,
+          entry.nextAttemptAt,
+          JSON.stringify(entry),
+        ).changes;
       }
       const waiting = (this.db.prepare("SELECT count(*) AS n FROM deliveries WHERE state IN ('pending','retry')").get() as { n: number }).n;
       let dropped = 0;
@@ -64,7 +72,9 @@ export class SqliteLedger implements Ledger {
   async transition(next: Delivery, from: readonly DeliveryState[]): Promise<boolean> {
     const placeholders = from.map(() => '?').join(',');
     const result = this.db
-      .prepare(`UPDATE deliveries SET state = ?, updated_at = ?, next_attempt_at = ?, claimed_at = ?, record = ? WHERE key = ? AND state IN (${placeholders})`)
+      .prepare(
+        `UPDATE deliveries SET state = ?, updated_at = ?, next_attempt_at = ?, claimed_at = ?, record = ? WHERE key = ? AND state IN (${placeholders})`,
+      )
       .run(next.state, next.updatedAt, next.nextAttemptAt, next.claimedAt ?? null, JSON.stringify(next), next.key, ...from);
     return result.changes === 1;
   }
@@ -86,7 +96,11 @@ export class SqliteLedger implements Ledger {
   }
 
   async setLastSent(lane: string, at: number): Promise<void> {
-    this.db.prepare('INSERT INTO lanes (lane, last_sent_at) VALUES (?, ?) ON CONFLICT (lane) DO UPDATE SET last_sent_at = max(last_sent_at, excluded.last_sent_at)').run(lane, at);
+    this.db
+      .prepare(
+        'INSERT INTO lanes (lane, last_sent_at) VALUES (?, ?) ON CONFLICT (lane) DO UPDATE SET last_sent_at = max(last_sent_at, excluded.last_sent_at)',
+      )
+      .run(lane, at);
   }
 
   async recent(limit: number): Promise<Delivery[]> {
@@ -95,7 +109,10 @@ export class SqliteLedger implements Ledger {
   }
 
   async counts(): Promise<Partial<Record<DeliveryState, number>>> {
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as Array<{ state: DeliveryState; n: number }>;
+    const rows = this.db.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as Array<{
+      state: DeliveryState;
+      n: number;
+    }>;
     return Object.fromEntries(rows.map((row) => [row.state, row.n]));
   }
 

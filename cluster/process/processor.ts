@@ -51,7 +51,6 @@ interface PartitionState {
   readonly symbols: Map<string, SymbolPipeline>;
 }
 
-
 export class Processor implements Role {
   private readonly partitions = new Map<number, PartitionState>();
   private subscription: Subscription | undefined;
@@ -69,7 +68,9 @@ export class Processor implements Role {
     await bus.ensureTopics([{ name: topics.state, partitions: inputPartitions, compact: true }]);
     const statePartitions = (await bus.partitionCount(topics.state)) ?? 0;
     if (statePartitions < inputPartitions) {
-      throw new Error(`${topics.state} has ${statePartitions} partitions but ${topics.ticks} has ${inputPartitions}; it needs at least as many`);
+      throw new Error(
+        `${topics.state} has ${statePartitions} partitions but ${topics.ticks} has ${inputPartitions}; it needs at least as many`,
+      );
     }
     this.subscription = await bus.consume({
       topics: [topics.ticks],
@@ -88,7 +89,10 @@ export class Processor implements Role {
 
   health(): HealthStatus {
     if (this.lastError) return { ok: false, detail: this.lastError };
-    return { ok: this.subscription !== undefined, detail: this.subscription ? `${this.partitions.size} partition(s) in hand` : 'not started' };
+    return {
+      ok: this.subscription !== undefined,
+      detail: this.subscription ? `${this.partitions.size} partition(s) in hand` : 'not started',
+    };
   }
 
   private async handle(batch: readonly BusMessage[], context: BatchContext): Promise<void> {
@@ -116,7 +120,9 @@ export class Processor implements Role {
         nextOffset: state.nextOffset,
         symbols: Object.fromEntries([...state.symbols].map(([symbol, pipeline]) => [symbol, pipeline.snapshot()])),
       };
-      context.publish(this.options.topics.state, [{ key: snapshotKey(first.partition), partition: first.partition, value: JSON.stringify(snapshot) }]);
+      context.publish(this.options.topics.state, [
+        { key: snapshotKey(first.partition), partition: first.partition, value: JSON.stringify(snapshot) },
+      ]);
       this.lastError = undefined;
     } catch (error) {
       this.partitions.delete(first.partition);
@@ -194,7 +200,10 @@ export class Processor implements Role {
     let nextOffset = snapshot.nextOffset;
     if (BigInt(offset) > BigInt(nextOffset)) {
       // Retention deleted input before it was processed, or the group's offsets were moved on purpose.
-      logger.warn({ partition, from: nextOffset, to: offset }, 'input between the snapshot and the first available tick is gone: continuing without it');
+      logger.warn(
+        { partition, from: nextOffset, to: offset },
+        'input between the snapshot and the first available tick is gone: continuing without it',
+      );
       nextOffset = offset;
     }
     logger.info({ partition, offset, nextOffset, symbols: Object.keys(snapshot.symbols) }, 'restored partition state from the changelog');
@@ -231,7 +240,9 @@ export class Processor implements Role {
             const snapshot = JSON.parse(message.value) as PartitionSnapshot;
             if (snapshot.version === 1 && snapshot.topic === topics.ticks) latest = snapshot;
           } catch (error) {
-            problem = new Error(`${topics.state} partition ${partition} offset ${message.offset} is not a snapshot: ${(error as Error).message}`);
+            problem = new Error(
+              `${topics.state} partition ${partition} offset ${message.offset} is not a snapshot: ${(error as Error).message}`,
+            );
             resolveDone();
             return;
           }

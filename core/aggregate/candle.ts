@@ -21,5 +21,13 @@ export interface CandleView {
 }
 
 export function candleView(candle: Candle): CandleView {
-  return { start: candle.start, open: candle.open, high: candle.high, low: candle.low, close: candle.close, volume: candle.volume, ticks: candle.ticks };
+  return {
+    start: candle.start,
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+    volume: candle.volume,
+    ticks: candle.ticks,
+  };
 }

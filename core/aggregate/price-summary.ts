@@ -24,7 +24,17 @@ export interface PriceSummary {
 
 export function summaryOfTick(tick: Tick): PriceSummary {
   const { price, ts } = tick;
-  return { open: price, high: price, low: price, close: price, firstTs: ts, lastTs: ts, ticks: 1, priceSum: price, volume: tick.volume ?? 0 };
+  return {
+    open: price,
+    high: price,
+    low: price,
+    close: price,
+    firstTs: ts,
+    lastTs: ts,
+    ticks: 1,
+    priceSum: price,
+    volume: tick.volume ?? 0,
+  };
 }
 
 /** Folds one tick, applied after everything in `into`, into it in place. */

@@ -5,7 +5,9 @@ export const MAX_DLQ_VALUE_CHARS = 10_000;
 
 /** The raw input cut at MAX_DLQ_VALUE_CHARS; `truncatedFrom` gives its length when it was cut. */
 export function clippedValue(text: string): { readonly value: string; readonly truncatedFrom?: number } {
-  return text.length > MAX_DLQ_VALUE_CHARS ? { value: `${text.slice(0, MAX_DLQ_VALUE_CHARS)}…`, truncatedFrom: text.length } : { value: text };
+  return text.length > MAX_DLQ_VALUE_CHARS
+    ? { value: `${text.slice(0, MAX_DLQ_VALUE_CHARS)}…`, truncatedFrom: text.length }
+    : { value: text };
 }
 
 /** Refused at the front door: the same fields as the processor's where they mean the same. */

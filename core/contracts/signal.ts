@@ -51,5 +51,13 @@ export function checkSignal(value: unknown, latestTs: number = Number.POSITIVE_I
   const badPrice = priceProblem(price);
   if (badPrice !== undefined) return fail(badPrice);
   if (reason !== undefined && typeof reason !== 'string') return fail('reason: must be text');
-  return ok({ id, symbol, ts: ts as number, side, rule, price: price as number, reason: ((reason as string | undefined) ?? '').slice(0, MAX_TEXT) });
+  return ok({
+    id,
+    symbol,
+    ts: ts as number,
+    side,
+    rule,
+    price: price as number,
+    reason: ((reason as string | undefined) ?? '').slice(0, MAX_TEXT),
+  });
 }

@@ -101,6 +101,10 @@ export function alertLevels(state: AlertState, now: number, minuteOfDay: number,
     return patternOn(LED_PATTERNS[side], elapsed, true) ? 1 : 0;
   };
   const alert = state.alert;
-  const buzzing = alert !== null && state.muted !== true && !inWindow(settings.quietHours, minuteOfDay) && patternOn(BUZZER_PATTERNS[alert.side], now - alert.startedAt, false);
+  const buzzing =
+    alert !== null &&
+    state.muted !== true &&
+    !inWindow(settings.quietHours, minuteOfDay) &&
+    patternOn(BUZZER_PATTERNS[alert.side], now - alert.startedAt, false);
   return { buyLed: level('buy'), sellLed: level('sell'), buzzer: buzzing ? 1 : 0 };
 }

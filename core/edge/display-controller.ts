@@ -36,10 +36,18 @@ export interface DisplayOutput {
 
 // Small moves around the home position; 128x32 has no spare rows, so it moves only sideways.
 const SHIFTS_TALL: ReadonlyArray<readonly [number, number]> = [
-  [0, 0], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0],
+  [0, 0],
+  [1, 0],
+  [1, 1],
+  [0, 1],
+  [-1, 1],
+  [-1, 0],
 ];
 const SHIFTS_SHORT: ReadonlyArray<readonly [number, number]> = [
-  [0, 0], [1, 0], [0, 0], [-1, 0],
+  [0, 0],
+  [1, 0],
+  [0, 0],
+  [-1, 0],
 ];
 
 export function burnInShift(now: number, shiftMs: number, height: number): readonly [number, number] {

@@ -26,7 +26,8 @@ export function pbmToFrame(text: string): Frame {
   if (!match) throw new RangeError('pbm: malformed header or pixels');
   const frame = createFrame(Number(match[1]), Number(match[2]));
   const bits = match[3]!.replace(/\s+/g, '');
-  if (bits.length !== frame.width * frame.height) throw new RangeError(`pbm: ${bits.length} pixels, expected ${frame.width * frame.height}`);
+  if (bits.length !== frame.width * frame.height)
+    throw new RangeError(`pbm: ${bits.length} pixels, expected ${frame.width * frame.height}`);
   for (let i = 0; i < bits.length; i++) if (bits[i] === '1') setPixel(frame, i % frame.width, Math.floor(i / frame.width), true);
   return frame;
 }

@@ -88,7 +88,9 @@ function signalText(input: ScreenInput, withPrice: boolean): string {
   if (!signal) return withPrice ? 'NO SIGNAL YET' : '';
   const side = signal.side === 'buy' ? 'BUY' : 'SELL';
   const price = fitLargePrice(signal.price, Number.POSITIVE_INFINITY) ?? '';
-  return withPrice ? `${side} ${formatAge(input.now - signal.ts)} AGO @${price.split('.')[0]}` : `${side} ${formatAge(input.now - signal.ts)}`;
+  return withPrice
+    ? `${side} ${formatAge(input.now - signal.ts)} AGO @${price.split('.')[0]}`
+    : `${side} ${formatAge(input.now - signal.ts)}`;
 }
 
 function drawPrice(frame: Frame, price: number, x: number, y: number, maxWidth: number): number {
@@ -137,7 +139,8 @@ export function drawSparkline(frame: Frame, prices: readonly number[], x: number
     min = Math.min(min, price);
     max = Math.max(max, price);
   }
-  const row = (price: number) => (max === min ? y + Math.floor(height / 2) : y + height - 1 - Math.round(((price - min) / (max - min)) * (height - 1)));
+  const row = (price: number) =>
+    max === min ? y + Math.floor(height / 2) : y + height - 1 - Math.round(((price - min) / (max - min)) * (height - 1));
   const start = x + width - points.length;
   let previous = row(points[0]!);
   points.forEach((price, i) => {

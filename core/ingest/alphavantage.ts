@@ -27,9 +27,11 @@ export function parseAlphaVantageBody(text: string, symbol: string): AlphaVantag
   const body = parsed.value;
   if (typeof body.Note === 'string') return { kind: 'rate-limited', detail: `Note: ${body.Note}`.slice(0, 300) };
   if (typeof body.Information === 'string') return { kind: 'rate-limited', detail: `Information: ${body.Information}`.slice(0, 300) };
-  if (typeof body['Error Message'] === 'string') return { kind: 'api-error', detail: `Error Message: ${body['Error Message']}`.slice(0, 300) };
+  if (typeof body['Error Message'] === 'string')
+    return { kind: 'api-error', detail: `Error Message: ${body['Error Message']}`.slice(0, 300) };
   const rate = body['Realtime Currency Exchange Rate'];
-  if (typeof rate !== 'object' || rate === null || Array.isArray(rate)) return { kind: 'malformed', detail: 'no "Realtime Currency Exchange Rate"' };
+  if (typeof rate !== 'object' || rate === null || Array.isArray(rate))
+    return { kind: 'malformed', detail: 'no "Realtime Currency Exchange Rate"' };
   const fields = rate as Record<string, unknown>;
   const [from, to] = symbol.split('-');
   if (fields['1. From_Currency Code'] !== from || fields['3. To_Currency Code'] !== to) {
@@ -39,7 +41,8 @@ export function parseAlphaVantageBody(text: string, symbol: string): AlphaVantag
   if (price === undefined || Number.isNaN(price)) return { kind: 'malformed', detail: '"5. Exchange Rate" is not a decimal' };
   const lastRefreshed = fields['6. Last Refreshed'];
   const zone = fields['7. Time Zone'];
-  if (typeof lastRefreshed !== 'string' || zone !== 'UTC') return { kind: 'malformed', detail: '"6. Last Refreshed" missing or "7. Time Zone" not UTC' };
+  if (typeof lastRefreshed !== 'string' || zone !== 'UTC')
+    return { kind: 'malformed', detail: '"6. Last Refreshed" missing or "7. Time Zone" not UTC' };
   const ts = utcTime(lastRefreshed);
   if (Number.isNaN(ts)) return { kind: 'malformed', detail: `"6. Last Refreshed" is not a time: ${lastRefreshed.slice(0, 40)}` };
   const bid = decimal(fields['8. Bid Price']);
@@ -86,7 +89,10 @@ export function pollPlan(options: {
   readonly symbols: number;
 }): PollPlan {
   const perDay = options.requestsPerDay ?? (options.requestsPerMinute === undefined ? FREE_REQUESTS_PER_DAY : undefined);
-  const bySeconds = [perDay === undefined ? 0 : 86_400 / perDay, options.requestsPerMinute === undefined ? 0 : 60 / options.requestsPerMinute];
+  const bySeconds = [
+    perDay === undefined ? 0 : 86_400 / perDay,
+    options.requestsPerMinute === undefined ? 0 : 60 / options.requestsPerMinute,
+  ];
   const planSeconds = Math.max(...bySeconds) * Math.max(1, options.symbols);
   if (options.explicitSeconds === undefined) return { intervalSeconds: planSeconds, planSeconds };
   if (options.explicitSeconds >= planSeconds) return { intervalSeconds: options.explicitSeconds, planSeconds };

@@ -39,7 +39,11 @@ export function parseCoinbaseFrame(text: string, receivedAt: number): CoinbaseFr
     case 'subscriptions': {
       if (!Array.isArray(frame.channels)) return only(malformed('subscriptions: channels is not a list'));
       const names = frame.channels.map((channel: unknown) =>
-        typeof channel === 'string' ? channel : typeof channel === 'object' && channel !== null ? String((channel as { name?: unknown }).name) : '?',
+        typeof channel === 'string'
+          ? channel
+          : typeof channel === 'object' && channel !== null
+            ? String((channel as { name?: unknown }).name)
+            : '?',
       );
       return only({ kind: 'subscribed', detail: `subscribed to ${names.join(', ')}` });
     }
@@ -134,7 +138,10 @@ export function trackCoinbaseSequence(
   }
   if (facts.heartbeat && facts.tradeId !== undefined && known.tradeId > 0 && facts.tradeId > known.tradeId) {
     const missed = facts.tradeId - known.tradeId;
-    return { state: next, gap: { product: facts.product, detail: `${missed} trade(s) up to id ${facts.tradeId} arrived without a ticker` } };
+    return {
+      state: next,
+      gap: { product: facts.product, detail: `${missed} trade(s) up to id ${facts.tradeId} arrived without a ticker` },
+    };
   }
   return { state: next };
 }

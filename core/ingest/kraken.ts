@@ -72,7 +72,9 @@ function status(frame: Record<string, unknown>): FrameEvent[] {
 
 function dataItems(frame: Record<string, unknown>): Record<string, unknown>[] {
   if (!Array.isArray(frame.data)) return [];
-  return frame.data.map((item: unknown) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : {}));
+  return frame.data.map((item: unknown) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : {},
+  );
 }
 
 function trade(item: Record<string, unknown>, receivedAt: number): FrameEvent[] {
@@ -92,6 +94,7 @@ function quote(item: Record<string, unknown>): FrameEvent[] {
   if (symbol === undefined) return [malformed('ticker: no symbol like BTC/USD')];
   const bid = decimal(item.bid);
   const ask = decimal(item.ask);
-  if ((bid !== undefined && Number.isNaN(bid)) || (ask !== undefined && Number.isNaN(ask))) return [malformed('ticker: bid or ask is not a number')];
+  if ((bid !== undefined && Number.isNaN(bid)) || (ask !== undefined && Number.isNaN(ask)))
+    return [malformed('ticker: bid or ask is not a number')];
   return [{ kind: 'quote', symbol, ...(bid === undefined ? {} : { bid }), ...(ask === undefined ? {} : { ask }) }];
 }

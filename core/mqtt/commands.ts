@@ -11,8 +11,7 @@ export type EdgeCommand =
 export type CommandRefusal = 'oversized' | 'malformed' | 'unauthorised' | 'unknown';
 
 export type CommandCheck =
-  | { readonly ok: true; readonly command: EdgeCommand }
-  | { readonly ok: false; readonly code: CommandRefusal; readonly reason: string };
+  { readonly ok: true; readonly command: EdgeCommand } | { readonly ok: false; readonly code: CommandRefusal; readonly reason: string };
 
 /** Larger payloads are refused before parsing: no command needs more. */
 export const MAX_COMMAND_BYTES = 1024;
@@ -41,7 +40,8 @@ export function parseCommand(text: string, bytes: number, token: string | undefi
   }
   const name = record.command;
   if (typeof name !== 'string') return refuse('malformed', 'command: must be a string');
-  if (!(COMMANDS as readonly string[]).includes(name)) return refuse('unknown', `command: unknown "${name.slice(0, 40)}"; known: ${COMMANDS.join(', ')}`);
+  if (!(COMMANDS as readonly string[]).includes(name))
+    return refuse('unknown', `command: unknown "${name.slice(0, 40)}"; known: ${COMMANDS.join(', ')}`);
   const allowed = name === 'brightness' ? ['command', 'value', 'token'] : ['command', 'token'];
   const extra = Object.keys(record).find((key) => !allowed.includes(key));
   if (extra !== undefined) return refuse('malformed', `unknown field "${extra.slice(0, 40)}"`);

@@ -116,12 +116,31 @@ export function discoveryMessages(layout: MqttLayout, symbols: readonly string[]
       // The last-signal sensor shows the side and keeps the price, rule and reason as attributes.
       const attributes = spec.attributes ? { json_attributes_topic: stateTopic } : {};
       messages.push(
-        message('sensor', objectId, entity(objectId, { name: spec.name(symbol, layout), state_topic: stateTopic, icon: spec.icon, ...spec.fields(symbol), ...attributes })),
+        message(
+          'sensor',
+          objectId,
+          entity(objectId, {
+            name: spec.name(symbol, layout),
+            state_topic: stateTopic,
+            icon: spec.icon,
+            ...spec.fields(symbol),
+            ...attributes,
+          }),
+        ),
       );
     }
     const eventTopic = symbolTopic(layout, symbol, 'event');
     messages.push(
-      message('event', `${slug}_signal_event`, entity(`${slug}_signal_event`, { name: `${symbol} signal`, state_topic: eventTopic, event_types: [...SIGNAL_SIDES], icon: 'mdi:bell-ring' })),
+      message(
+        'event',
+        `${slug}_signal_event`,
+        entity(`${slug}_signal_event`, {
+          name: `${symbol} signal`,
+          state_topic: eventTopic,
+          event_types: [...SIGNAL_SIDES],
+          icon: 'mdi:bell-ring',
+        }),
+      ),
     );
     for (const side of SIGNAL_SIDES) {
       // Device triggers take no availability and no unique_id; type + subtype is unique per device.

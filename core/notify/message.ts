@@ -62,7 +62,9 @@ export function composeMessage(notices: readonly Notice[], audience: Audience): 
   const buys = notices.filter((n) => n.side === 'buy').length;
   const symbols = [...new Set(notices.map((n) => n.symbol))].join(', ');
   const title =
-    notices.length === 1 ? `Stock Stream: ${headline(latest)}` : `Stock Stream: ${notices.length} signals (${buys} buy, ${notices.length - buys} sell) for ${symbols}`;
+    notices.length === 1
+      ? `Stock Stream: ${headline(latest)}`
+      : `Stock Stream: ${notices.length} signals (${buys} buy, ${notices.length - buys} sell) for ${symbols}`;
 
   const textBlocks = notices.map((n) => {
     const lines = [`${headline(n)}`, `time: ${localTime(n.ts, zone)}`, `rule: ${clean(n.rule)}`];

@@ -11,7 +11,8 @@ export function checkNotice(value: unknown, latestTs: number = Number.POSITIVE_I
   const check = checkSignal(value, latestTs);
   if (!check.ok) return check;
   const raw = (value as Record<string, unknown>).indicators;
-  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) return { ok: false, reason: 'indicators: must be an object' };
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)))
+    return { ok: false, reason: 'indicators: must be an object' };
   const indicators: Record<string, number | null> = {};
   for (const field of RAW_FIELDS) {
     const v = (raw as Record<string, unknown> | undefined)?.[field];

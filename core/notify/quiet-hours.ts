@@ -29,8 +29,20 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The instant's wall-clock parts in the zone. */
 export function localParts(ts: number, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'zone', string> {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(ts)).map((part) => [part.type, part.value]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second!, zone: parts.timeZoneName! };
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(ts))
+      .map((part) => [part.type, part.value]),
+  );
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+    zone: parts.timeZoneName!,
+  };
 }
 
 /** "2026-11-27 09:15:02 CET": the time a subscriber reads in their own zone. */

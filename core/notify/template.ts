@@ -74,7 +74,9 @@ function encode(text: string, encoding: Encoding): string {
 
 export function render(template: string, values: TemplateValues, kind: Markup, encoding: Encoding): string {
   return template.replace(PLACEHOLDER, (_, field: string) => {
-    const value = field.startsWith('vars.') ? (values.vars[field.slice(5)] ?? '') : ((values as unknown as Record<string, string>)[field] ?? '');
+    const value = field.startsWith('vars.')
+      ? (values.vars[field.slice(5)] ?? '')
+      : ((values as unknown as Record<string, string>)[field] ?? '');
     return encode(markup(value, kind), encoding);
   });
 }

@@ -15,12 +15,40 @@ export function bollingerRule(config: BollingerRuleConfig): CrossingDetector {
   const upper = ({ price, slots }: RuleInput): string => `price ${fixed(price)}, upper band ${fixed(slots[RAW_INDEX.bbUpper]!)}`;
   if (config.mode === 'breakout') {
     return new CrossingDetector([
-      { side: 'buy', direction: 'up', level: 0, hysteresis, value: FROM_UPPER, reason: (t) => `price broke out above the upper band (${upper(t)})` },
-      { side: 'sell', direction: 'down', level: 0, hysteresis, value: FROM_LOWER, reason: (t) => `price broke down below the lower band (${lower(t)})` },
+      {
+        side: 'buy',
+        direction: 'up',
+        level: 0,
+        hysteresis,
+        value: FROM_UPPER,
+        reason: (t) => `price broke out above the upper band (${upper(t)})`,
+      },
+      {
+        side: 'sell',
+        direction: 'down',
+        level: 0,
+        hysteresis,
+        value: FROM_LOWER,
+        reason: (t) => `price broke down below the lower band (${lower(t)})`,
+      },
     ]);
   }
   return new CrossingDetector([
-    { side: 'buy', direction: 'up', level: 0, hysteresis, value: FROM_LOWER, reason: (t) => `price came back above the lower band (${lower(t)})` },
-    { side: 'sell', direction: 'down', level: 0, hysteresis, value: FROM_UPPER, reason: (t) => `price came back below the upper band (${upper(t)})` },
+    {
+      side: 'buy',
+      direction: 'up',
+      level: 0,
+      hysteresis,
+      value: FROM_LOWER,
+      reason: (t) => `price came back above the lower band (${lower(t)})`,
+    },
+    {
+      side: 'sell',
+      direction: 'down',
+      level: 0,
+      hysteresis,
+      value: FROM_UPPER,
+      reason: (t) => `price came back below the upper band (${upper(t)})`,
+    },
   ]);
 }

@@ -89,7 +89,8 @@ export class GatedRule {
   }
 
   snapshot(): GatedRuleSnapshot {
-    const pending = this.pendingSide === null ? null : { side: this.pendingSide, reason: this.pendingText(), remaining: this.pendingRemaining };
+    const pending =
+      this.pendingSide === null ? null : { side: this.pendingSide, reason: this.pendingText(), remaining: this.pendingRemaining };
     return { pending, lastEmitTs: this.lastEmitTs, detector: this.detector.snapshot() };
   }
 

@@ -80,7 +80,14 @@ export const RULE_DEFAULTS = {
     cooldownMs: FIVE_MINUTES,
   },
   'macd-cross': { type: 'macd-cross', name: 'macd-signal-cross', hysteresis: 0.0001, confirmTicks: 3, cooldownMs: FIVE_MINUTES },
-  bollinger: { type: 'bollinger', name: 'bollinger-reversion', mode: 'reversion', hysteresis: 0.0002, confirmTicks: 1, cooldownMs: FIVE_MINUTES },
+  bollinger: {
+    type: 'bollinger',
+    name: 'bollinger-reversion',
+    mode: 'reversion',
+    hysteresis: 0.0002,
+    confirmTicks: 1,
+    cooldownMs: FIVE_MINUTES,
+  },
 } as const satisfies Record<string, RuleConfig>;
 
 /** The rules that run when the configuration names none. */

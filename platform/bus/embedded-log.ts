@@ -3,7 +3,16 @@
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import { backoffDelay, sleep } from '../retry.js';
-import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
+import {
+  BusError,
+  type Bus,
+  type BusHealth,
+  type BusMessage,
+  type ConsumeOptions,
+  type OutgoingMessage,
+  type Subscription,
+  type TopicSpec,
+} from './bus.js';
 import { checkConsumeOptions, checkMessageSizes, collectingContext } from './limits.js';
 import { partitionForKey } from './partitioner.js';
 import { openSqlite } from '../sqlite.js';
@@ -161,25 +170,30 @@ export class EmbeddedLog implements Bus {
     const group = options.group;
     checkConsumeOptions(options);
     if (group !== undefined && this.activeGroups.has(group)) {
-      throw new BusError('ERR_BUS_USAGE', `group ${group} already has a consumer in this process (the embedded log gives a group one member)`);
+      throw new BusError(
+        'ERR_BUS_USAGE',
+        `group ${group} already has a consumer in this process (the embedded log gives a group one member)`,
+      );
     }
-    const positions = this.db.transaction(() => {
-      const result: Array<{ topic: string; partition: number; next: number }> = [];
-      for (const topic of options.topics) {
-        for (let partition = 0; partition < this.partitionsOf(topic); partition++) {
-          const committed = group === undefined ? undefined : this.statements.committed.get(group, topic, partition);
-          const next =
-            from === 'latest'
-              ? this.headOf(topic, partition)
-              : from === 'committed' && committed !== undefined
-                ? committed.next_offset
-                : this.earliestOf(topic, partition);
-          if (group !== undefined && from !== 'committed') this.statements.commit.run(group, topic, partition, next);
-          result.push({ topic, partition, next });
+    const positions = this.db
+      .transaction(() => {
+        const result: Array<{ topic: string; partition: number; next: number }> = [];
+        for (const topic of options.topics) {
+          for (let partition = 0; partition < this.partitionsOf(topic); partition++) {
+            const committed = group === undefined ? undefined : this.statements.committed.get(group, topic, partition);
+            const next =
+              from === 'latest'
+                ? this.headOf(topic, partition)
+                : from === 'committed' && committed !== undefined
+                  ? committed.next_offset
+                  : this.earliestOf(topic, partition);
+            if (group !== undefined && from !== 'committed') this.statements.commit.run(group, topic, partition, next);
+            result.push({ topic, partition, next });
+          }
         }
-      }
-      return result;
-    }).immediate();
+        return result;
+      })
+      .immediate();
 
     if (group !== undefined) this.activeGroups.add(group);
     let stopping = false;
@@ -212,10 +226,12 @@ export class EmbeddedLog implements Bus {
             if (this.closed) break;
             // One SQLite transaction: what the handler published and the group's commit land together,
             // so the embedded log is always exactly-once, transactional or not.
-            this.db.transaction(() => {
-              for (const output of outputs) this.append(output.topic, output.messages);
-              if (group !== undefined) this.statements.commit.run(group, position.topic, position.partition, next);
-            }).immediate();
+            this.db
+              .transaction(() => {
+                for (const output of outputs) this.append(output.topic, output.messages);
+                if (group !== undefined) this.statements.commit.run(group, position.topic, position.partition, next);
+              })
+              .immediate();
           } catch (error) {
             this.onHandlerError?.(error, position.topic, position.partition);
             await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 5000 }));

@@ -2,7 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from '../log.js';
-import { BusError, type Bus, type BusHealth, type BusMessage, type ConsumeOptions, type OutgoingMessage, type Subscription, type TopicSpec } from './bus.js';
+import {
+  BusError,
+  type Bus,
+  type BusHealth,
+  type BusMessage,
+  type ConsumeOptions,
+  type OutgoingMessage,
+  type Subscription,
+  type TopicSpec,
+} from './bus.js';
 import { checkConsumeOptions, checkMessageSizes, collectingContext, type BatchOutputs } from './limits.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;

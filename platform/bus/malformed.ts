@@ -8,7 +8,11 @@ const LOGGED_PER_BATCH = 5;
 const SNIPPET_CHARS = 200;
 
 /** `rejected` in batch order; `what` says what happened to them, e.g. "left out of the aggregates". */
-export function logMalformed(logger: Logger, rejected: ReadonlyArray<{ readonly message: BusMessage; readonly reason: string }>, what: string): void {
+export function logMalformed(
+  logger: Logger,
+  rejected: ReadonlyArray<{ readonly message: BusMessage; readonly reason: string }>,
+  what: string,
+): void {
   for (const { message, reason } of rejected.slice(0, LOGGED_PER_BATCH)) {
     logger.warn(
       { topic: message.topic, partition: message.partition, offset: message.offset, reason, value: message.value.slice(0, SNIPPET_CHARS) },

@@ -30,4 +30,3 @@ export async function openBus(config: Config, logger: Logger): Promise<Bus> {
       logger.warn({ err: error, topic, partition }, 'handler failed; the batch will be delivered again'),
   });
 }
-

@@ -32,9 +32,7 @@ export function loadConfig({ env, file, readFile = (p) => readFileSync(p, 'utf8'
   for (const secret of SECRET_PATHS) {
     if (getPath(raw, secret) !== undefined) {
       const names = ENV_OVERRIDES.find((o) => o.path === secret)?.env ?? 'the environment';
-      throw new ConfigError(
-        `config file ${path}: ${secret}: secrets are not accepted in the config file; set ${names} or ${names}_FILE`,
-      );
+      throw new ConfigError(`config file ${path}: ${secret}: secrets are not accepted in the config file; set ${names} or ${names}_FILE`);
     }
   }
 

@@ -57,5 +57,8 @@ export const mqttSchema = z
       .prefault({}),
   })
   .strict()
-  .refine((mqtt) => (mqtt.certFile === undefined) === (mqtt.keyFile === undefined), { message: 'set both certFile and keyFile, or neither', path: ['certFile'] })
+  .refine((mqtt) => (mqtt.certFile === undefined) === (mqtt.keyFile === undefined), {
+    message: 'set both certFile and keyFile, or neither',
+    path: ['certFile'],
+  })
   .prefault({});

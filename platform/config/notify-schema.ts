@@ -25,15 +25,21 @@ const timeZone = z.string().refine(
 
 const TEMPLATE_PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /** A template whose placeholders are all known fields or `vars.<name>`. */
-const template = z.string().max(20_000).superRefine((text, context) => {
-  for (const match of text.matchAll(TEMPLATE_PLACEHOLDER)) {
-    const field = match[1]!;
-    if (!(TEMPLATE_FIELDS as readonly string[]).includes(field) && !/^vars\.[A-Za-z0-9_]{1,64}$/.test(field)) {
-      context.addIssue({ code: 'custom', message: `unknown placeholder {{${field}}}; known: ${TEMPLATE_FIELDS.join(', ')}, vars.<name>` });
-      return;
+const template = z
+  .string()
+  .max(20_000)
+  .superRefine((text, context) => {
+    for (const match of text.matchAll(TEMPLATE_PLACEHOLDER)) {
+      const field = match[1]!;
+      if (!(TEMPLATE_FIELDS as readonly string[]).includes(field) && !/^vars\.[A-Za-z0-9_]{1,64}$/.test(field)) {
+        context.addIssue({
+          code: 'custom',
+          message: `unknown placeholder {{${field}}}; known: ${TEMPLATE_FIELDS.join(', ')}, vars.<name>`,
+        });
+        return;
+      }
     }
-  }
-});
+  });
 
 const webhook = z
   .object({
@@ -56,16 +62,30 @@ const subscriber = z
   .object({
     name,
     /** email, sms, dashboard, or webhook:<name> of notify.webhooks. */
-    channels: z.array(z.string().regex(/^(email|sms|dashboard|webhook:[A-Za-z0-9._-]{1,64})$/, 'must be email, sms, dashboard or webhook:<name>')).min(1),
-    email: z.string().regex(/^[^\s@<>"]{1,200}@[^\s@<>"]{1,200}$/, 'must be an email address').optional(),
+    channels: z
+      .array(z.string().regex(/^(email|sms|dashboard|webhook:[A-Za-z0-9._-]{1,64})$/, 'must be email, sms, dashboard or webhook:<name>'))
+      .min(1),
+    email: z
+      .string()
+      .regex(/^[^\s@<>"]{1,200}@[^\s@<>"]{1,200}$/, 'must be an email address')
+      .optional(),
     /** E.164, like +4915112345678. */
-    phone: z.string().regex(/^\+[1-9]\d{5,14}$/, 'must be a phone number in E.164 form, like +4915112345678').optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{5,14}$/, 'must be a phone number in E.164 form, like +4915112345678')
+      .optional(),
     /** Empty: every symbol. */
     symbols: z.array(z.string().regex(SYMBOL_PATTERN, 'must look like BTC-USD')).default([]),
-    sides: z.array(z.enum(['buy', 'sell'])).min(1).default(['buy', 'sell']),
+    sides: z
+      .array(z.enum(['buy', 'sell']))
+      .min(1)
+      .default(['buy', 'sell']),
     timeZone: timeZone.default('UTC'),
     /** Between these local times email, SMS and webhooks wait (hold) or are dropped (drop); the dashboard is not held. */
-    quietHours: z.object({ start: clockTime, end: clockTime, action: z.enum(['hold', 'drop']).default('hold') }).strict().optional(),
+    quietHours: z
+      .object({ start: clockTime, end: clockTime, action: z.enum(['hold', 'drop']).default('hold') })
+      .strict()
+      .optional(),
     /** At most one message per channel this often; what arrives in between goes out as one digest. */
     minIntervalSeconds: z.number().min(0).max(86_400).default(60),
     /** A first signal waits this long for others to join it in one message. */
@@ -75,16 +95,24 @@ const subscriber = z
   })
   .strict()
   .superRefine((value, context) => {
-    if (value.channels.includes('email') && value.email === undefined) context.addIssue({ code: 'custom', message: 'needs an email address for the email channel', path: ['email'] });
-    if (value.channels.includes('sms') && value.phone === undefined) context.addIssue({ code: 'custom', message: 'needs a phone number for the sms channel', path: ['phone'] });
+    if (value.channels.includes('email') && value.email === undefined)
+      context.addIssue({ code: 'custom', message: 'needs an email address for the email channel', path: ['email'] });
+    if (value.channels.includes('sms') && value.phone === undefined)
+      context.addIssue({ code: 'custom', message: 'needs a phone number for the sms channel', path: ['phone'] });
   });
 
 export const notifySchema = z
   .object({
     /** Consumer group of the notifiers (signals topic). */
-    group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-notifier'),
+    group: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"')
+      .default('stock-stream-notifier'),
     /** Redis keys of the ledger start with `<keyPrefix>:notify:`. */
-    keyPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"').default('stock'),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+      .default('stock'),
     /** Delivered and failed entries are kept (the log and the dedupe record) this long; keep it above the bus retention. */
     keepDays: z.number().min(1).max(3650).default(30),
     /** One send (SMTP exchange, HTTP request) gives up after this long and is retried. */
@@ -125,10 +153,19 @@ export const notifySchema = z
       .object({
         /** Twilio's API root; another provider speaking the same Messages API shape, or a test server. */
         baseUrl: httpUrl.default('https://api.twilio.com'),
-        accountSid: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be letters and digits').optional(),
+        accountSid: z
+          .string()
+          .regex(/^[A-Za-z0-9]{1,64}$/, 'must be letters and digits')
+          .optional(),
         /** Secret: only from SMS_AUTH_TOKEN or SMS_AUTH_TOKEN_FILE. */
         authToken: z.string().min(1).optional(),
-        from: z.string().regex(/^(\+[1-9]\d{5,14}|[A-Za-z0-9 ]{1,11}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number, an alphanumeric sender id or a messaging service SID').optional(),
+        from: z
+          .string()
+          .regex(
+            /^(\+[1-9]\d{5,14}|[A-Za-z0-9 ]{1,11}|MG[0-9a-fA-F]{32})$/,
+            'must be an E.164 number, an alphanumeric sender id or a messaging service SID',
+          )
+          .optional(),
         ratePerMinute: perMinute.default(10),
         /** An SMS costs money and cannot be recalled: one that may have gone is not sent again. */
         inDoubt: inDoubt.default('skip'),
@@ -149,11 +186,16 @@ export const notifySchema = z
   .superRefine((notify, context) => {
     const names = new Set<string>();
     notify.subscribers.forEach((sub, i) => {
-      if (names.has(sub.name)) context.addIssue({ code: 'custom', message: `subscriber ${sub.name} is listed twice`, path: ['subscribers', i, 'name'] });
+      if (names.has(sub.name))
+        context.addIssue({ code: 'custom', message: `subscriber ${sub.name} is listed twice`, path: ['subscribers', i, 'name'] });
       names.add(sub.name);
       sub.channels.forEach((channel, j) => {
         if (channel.startsWith('webhook:') && !Object.hasOwn(notify.webhooks, channel.slice('webhook:'.length))) {
-          context.addIssue({ code: 'custom', message: `no webhook named ${channel.slice('webhook:'.length)} in notify.webhooks`, path: ['subscribers', i, 'channels', j] });
+          context.addIssue({
+            code: 'custom',
+            message: `no webhook named ${channel.slice('webhook:'.length)} in notify.webhooks`,
+            path: ['subscribers', i, 'channels', j],
+          });
         }
       });
     });

@@ -7,13 +7,9 @@ import { mqttSchema } from './mqtt-schema.js';
 import { notifySchema } from './notify-schema.js';
 
 const symbol = z.string().regex(SYMBOL_PATTERN, 'must look like BTC-USD (2-10 capitals or digits, a dash, 2-10 more)');
-const topicName = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"');
+const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"');
 const period = z.number().int().min(1).max(100_000);
-const hostPort = z
-  .string()
-  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
 const urlWithScheme = (schemes: readonly string[]) =>
   z.string().refine(
     (value) => {
@@ -52,14 +48,20 @@ export const ConfigSchema = z
     web: z
       .object({
         /** The dashboard's reader group for the live topics (it reads from the latest message). */
-        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-web'),
+        group: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"')
+          .default('stock-stream-web'),
         /** Secret: only from WEB_TOKEN or WEB_TOKEN_FILE. Unset: state-changing endpoints are refused. */
         token: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
         /** PEM files; both set: HTTPS. */
         tls: z
           .object({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() })
           .strict()
-          .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), { message: 'set both certFile and keyFile, or neither', path: ['certFile'] })
+          .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+            message: 'set both certFile and keyFile, or neither',
+            path: ['certFile'],
+          })
           .prefault({}),
         /** Live (SSE) connections served at once; more are refused with 503. */
         maxClients: z.number().int().min(1).max(10_000).default(100),
@@ -68,7 +70,9 @@ export const ConfigSchema = z
         /** Days in the "last days" table. */
         historyDays: z.number().int().min(1).max(366).default(7),
         /** Other roles' /healthz URLs shown on the health panel, by name (cluster mode). */
-        roles: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lower-case name'), urlWithScheme(['http', 'https'])).default({}),
+        roles: z
+          .record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lower-case name'), urlWithScheme(['http', 'https']))
+          .default({}),
       })
       .strict()
       .prefault({}),
@@ -99,7 +103,11 @@ export const ConfigSchema = z
       .object({
         partitions: z.number().int().min(1).max(64).default(1),
         /** Messages older than this are deleted; consumers further behind lose them, as with Kafka. */
-        retentionHours: z.number().min(1).max(24 * 365).default(168),
+        retentionHours: z
+          .number()
+          .min(1)
+          .max(24 * 365)
+          .default(168),
       })
       .strict()
       .prefault({}),
@@ -148,7 +156,11 @@ export const ConfigSchema = z
         } catch (error) {
           // "rules[0].rules[1].oversold: must be ..." -> path rules.0.rules.1.oversold, message after it.
           const [where = 'rules', ...rest] = String((error as Error).message).split(': ');
-          const path = where.replace(/\[(\d+)\]/g, '.$1').split('.').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+          const path = where
+            .replace(/\[(\d+)\]/g, '.$1')
+            .split('.')
+            .slice(1)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
           context.addIssue({ code: 'custom', message: rest.join(': '), path });
         }
       })
@@ -156,16 +168,25 @@ export const ConfigSchema = z
     process: z
       .object({
         /** Consumer group of the processors; instances in one group split the partitions. */
-        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-processor'),
+        group: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"')
+          .default('stock-stream-processor'),
       })
       .strict()
       .prefault({}),
     aggregate: z
       .object({
         /** Consumer group of the aggregators (ticks, signals and indicators topics). */
-        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-aggregator'),
+        group: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"')
+          .default('stock-stream-aggregator'),
         /** Every Redis key starts with `<keyPrefix>:`. */
-        keyPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"').default('stock'),
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+          .default('stock'),
         /** Days of candles kept per timeframe, counted back from the symbol's newest tick; daily figures are kept for good. */
         candles1mDays: z.number().min(1).max(3650).default(7),
         candles5mDays: z.number().min(1).max(3650).default(30),
@@ -184,7 +205,10 @@ export const ConfigSchema = z
         /** coinbase, kraken, alphavantage, simulator or replay:<file.csv>. */
         source: z
           .string()
-          .regex(/^(coinbase|kraken|alphavantage|simulator|replay:.+)$/, 'must be coinbase, kraken, alphavantage, simulator or replay:<file.csv>')
+          .regex(
+            /^(coinbase|kraken|alphavantage|simulator|replay:.+)$/,
+            'must be coinbase, kraken, alphavantage, simulator or replay:<file.csv>',
+          )
           .default('coinbase'),
         /**
          * Seconds between polls or simulated ticks (MESSAGE_INTERVAL in the original specification).
@@ -196,7 +220,11 @@ export const ConfigSchema = z
         /** A tick later than now + this is refused as from the future. */
         maxClockSkewSeconds: z.number().min(0).max(3600).default(10),
         /** A live tick older than this is refused (replayed files keep their own times). */
-        maxAgeSeconds: z.number().positive().max(365 * 86_400).default(3600),
+        maxAgeSeconds: z
+          .number()
+          .positive()
+          .max(365 * 86_400)
+          .default(3600),
         coinbase: z
           .object({ url: urlWithScheme(['wss', 'ws']).default('wss://ws-feed.exchange.coinbase.com') })
           .strict()
@@ -219,7 +247,12 @@ export const ConfigSchema = z
           .prefault({}),
         simulator: z
           .object({
-            seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+            seed: z
+              .number()
+              .int()
+              .min(0)
+              .max(2 ** 32 - 1)
+              .default(1),
             startPrice: z.number().positive().max(1e9).default(60_000),
           })
           .strict()
@@ -247,7 +280,10 @@ export const ConfigSchema = z
         /** auto: hardware when present, else virtual; required: fail without it; virtual: never touch it. */
         hardware: z.enum(['auto', 'required', 'virtual']).default('auto'),
         /** The edge's own reader group (it reads from the latest message; each edge device its own). */
-        group: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"').default('stock-stream-edge'),
+        group: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"')
+          .default('stock-stream-edge'),
         display: z
           .object({
             i2cBus: z.number().int().min(0).max(255).default(1),
@@ -316,7 +352,14 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Keys whose values are secrets: never accepted from the config file, never logged. */
-export const SECRET_PATHS = ['mqtt.password', 'mqtt.commands.token', 'ingest.alphavantage.apiKey', 'notify.email.password', 'notify.sms.authToken', 'web.token'] as const;
+export const SECRET_PATHS = [
+  'mqtt.password',
+  'mqtt.commands.token',
+  'ingest.alphavantage.apiKey',
+  'notify.email.password',
+  'notify.sms.authToken',
+  'web.token',
+] as const;
 
 export type EnvParser = 'string' | 'number' | 'csv';
 

@@ -201,7 +201,8 @@ export class TickCsvParser {
     const needed = Math.max(tsColumn, priceColumn) + 1;
     if (column < needed) return this.handlers.problem(this.line, `expected at least ${needed} columns, found ${column}`);
     if (tsText !== undefined) {
-      if (!ISO_8601.test(tsText)) return this.handlers.problem(this.line, `ts: "${clip(tsText)}" is neither epoch milliseconds nor ISO 8601`);
+      if (!ISO_8601.test(tsText))
+        return this.handlers.problem(this.line, `ts: "${clip(tsText)}" is neither epoch milliseconds nor ISO 8601`);
       tsNumber = Date.parse(HAS_ZONE.test(tsText) || tsText.length === 10 ? tsText : `${tsText}Z`);
       if (Number.isNaN(tsNumber)) return this.handlers.problem(this.line, `ts: "${clip(tsText)}" is not a real date`);
     }
@@ -211,7 +212,13 @@ export class TickCsvParser {
   }
 
   private readHeader(header: string): void {
-    const names = header.split(',').map((name) => name.trim().toLowerCase().replace(/^\uFEFF/, '').replace(/^"|"$/g, ''));
+    const names = header.split(',').map((name) =>
+      name
+        .trim()
+        .toLowerCase()
+        .replace(/^\uFEFF/, '')
+        .replace(/^"|"$/g, ''),
+    );
     const ts = names.findIndex((name) => name === 'ts' || name === 'timestamp' || name === 'time');
     const price = names.findIndex((name) => name === 'price' || name === 'close');
     if (ts === -1 || price === -1) {

@@ -35,7 +35,8 @@ export interface RedisStoreOptions extends StoreSettings {
 type Client = RedisClient;
 
 const MAX_CONFLICT_RETRIES = 100;
-type DayField = 'open' | 'high' | 'low' | 'close' | 'firstTs' | 'lastTs' | 'ticks' | 'priceSum' | 'volume' | 'twapSum' | 'twapMinutes' | 'buys' | 'sells';
+type DayField =
+  'open' | 'high' | 'low' | 'close' | 'firstTs' | 'lastTs' | 'ticks' | 'priceSum' | 'volume' | 'twapSum' | 'twapMinutes' | 'buys' | 'sells';
 
 export class RedisStore implements AggregateStore {
   readonly kind = 'redis' as const;
@@ -122,7 +123,11 @@ export class RedisStore implements AggregateStore {
             latest: (symbol) => latestMap.get(symbol),
             hasSignal: (symbol, day, id) => signalSet.has(`${symbol}|${day}|${id}`),
           };
-          const changes = applyBatch(view, pending.map((entry) => entry.item), this.options);
+          const changes = applyBatch(
+            view,
+            pending.map((entry) => entry.item),
+            this.options,
+          );
           duplicateSignals = changes.duplicateSignals;
           const symbols = new Set<string>();
           for (const day of changes.days) {
@@ -212,7 +217,8 @@ export class RedisStore implements AggregateStore {
 
   health(): HealthStatus {
     if (this.closed) return { ok: false, detail: 'closed' };
-    if (!this.client.isReady) return { ok: false, detail: `Redis ${safeUrl(this.options.url)} unreachable: ${this.lastError ?? 'reconnecting'}` };
+    if (!this.client.isReady)
+      return { ok: false, detail: `Redis ${safeUrl(this.options.url)} unreachable: ${this.lastError ?? 'reconnecting'}` };
     if (this.lastError) return { ok: false, detail: `Redis ${safeUrl(this.options.url)}: ${this.lastError}` };
     return { ok: true, detail: `Redis ${safeUrl(this.options.url)}` };
   }

@@ -91,12 +91,16 @@ export class SqliteStore implements AggregateStore {
     this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA });
     this.statements = {
       day: this.db.prepare<[string, string], DailyRow>('SELECT * FROM daily WHERE symbol = ? AND day = ?'),
-      days: this.db.prepare<[string, string, string], DailyRow>('SELECT * FROM daily WHERE symbol = ? AND day >= ? AND day <= ? ORDER BY day'),
+      days: this.db.prepare<[string, string, string], DailyRow>(
+        'SELECT * FROM daily WHERE symbol = ? AND day >= ? AND day <= ? ORDER BY day',
+      ),
       putDay: this.db.prepare(
         `INSERT OR REPLACE INTO daily (symbol, day, open, high, low, close, first_ts, last_ts, ticks, price_sum, volume, twap_sum, twap_minutes, buys, sells)
          VALUES (@symbol, @day, @open, @high, @low, @close, @first_ts, @last_ts, @ticks, @price_sum, @volume, @twap_sum, @twap_minutes, @buys, @sells)`,
       ),
-      candle: this.db.prepare<[string, string, number], CandleRow>('SELECT * FROM candles WHERE symbol = ? AND timeframe = ? AND start = ?'),
+      candle: this.db.prepare<[string, string, number], CandleRow>(
+        'SELECT * FROM candles WHERE symbol = ? AND timeframe = ? AND start = ?',
+      ),
       candles: this.db.prepare<[string, string, number, number], CandleRow>(
         'SELECT * FROM candles WHERE symbol = ? AND timeframe = ? AND start >= ? AND start <= ? ORDER BY start',
       ),
@@ -105,7 +109,9 @@ export class SqliteStore implements AggregateStore {
          VALUES (@symbol, @timeframe, @start, @open, @high, @low, @close, @first_ts, @last_ts, @ticks, @price_sum, @volume)`,
       ),
       prune: this.db.prepare('DELETE FROM candles WHERE symbol = ? AND timeframe = ? AND start < ?'),
-      latest: this.db.prepare<[string], { tick: string | null; indicators: string | null }>('SELECT tick, indicators FROM latest WHERE symbol = ?'),
+      latest: this.db.prepare<[string], { tick: string | null; indicators: string | null }>(
+        'SELECT tick, indicators FROM latest WHERE symbol = ?',
+      ),
       putLatestTick: this.db.prepare(
         'INSERT INTO latest (symbol, tick) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE SET tick = excluded.tick',
       ),
@@ -113,35 +119,50 @@ export class SqliteStore implements AggregateStore {
         'INSERT INTO latest (symbol, indicators) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE SET indicators = excluded.indicators',
       ),
       symbols: this.db.prepare<[], { symbol: string }>('SELECT symbol FROM latest UNION SELECT DISTINCT symbol FROM daily ORDER BY symbol'),
-      hasSignal: this.db.prepare<[string, string, string], { one: number }>('SELECT 1 AS one FROM signals WHERE symbol = ? AND day = ? AND id = ?'),
+      hasSignal: this.db.prepare<[string, string, string], { one: number }>(
+        'SELECT 1 AS one FROM signals WHERE symbol = ? AND day = ? AND id = ?',
+      ),
       putSignal: this.db.prepare('INSERT INTO signals (symbol, day, id, record) VALUES (?, ?, ?, ?)'),
-      recentSignals: this.db.prepare<[string, number], { record: string }>('SELECT record FROM signals WHERE symbol = ? ORDER BY seq DESC LIMIT ?'),
-      offset: this.db.prepare<[string, number], { next_offset: string }>('SELECT next_offset FROM applied_offsets WHERE topic = ? AND partition = ?'),
+      recentSignals: this.db.prepare<[string, number], { record: string }>(
+        'SELECT record FROM signals WHERE symbol = ? ORDER BY seq DESC LIMIT ?',
+      ),
+      offset: this.db.prepare<[string, number], { next_offset: string }>(
+        'SELECT next_offset FROM applied_offsets WHERE topic = ? AND partition = ?',
+      ),
       putOffset: this.db.prepare('INSERT OR REPLACE INTO applied_offsets (topic, partition, next_offset) VALUES (?, ?, ?)'),
-      offsets: this.db.prepare<[], { topic: string; partition: number; next_offset: string }>('SELECT topic, partition, next_offset FROM applied_offsets'),
+      offsets: this.db.prepare<[], { topic: string; partition: number; next_offset: string }>(
+        'SELECT topic, partition, next_offset FROM applied_offsets',
+      ),
     };
   }
 
   async applyBatch(batch: StoreBatch): Promise<ApplyResult> {
     this.assertOpen();
-    return this.db.transaction((): ApplyResult => {
-      const stored = this.statements.offset.get(batch.topic, batch.partition)?.next_offset;
-      const pending = unappliedItems(batch, stored);
-      const skipped = batch.items.length - pending.length;
-      const next = laterOffset(stored, batch.nextOffset);
-      if (next !== stored) this.statements.putOffset.run(batch.topic, batch.partition, next);
-      if (pending.length === 0) return { applied: 0, skipped, duplicateSignals: 0 };
-      const changes = applyBatch(this.view(), pending.map((entry) => entry.item), this.options);
-      for (const day of changes.days) this.statements.putDay.run(dayRow(day));
-      for (const candle of changes.candles) this.statements.putCandle.run(candleRow(candle));
-      for (const { symbol, timeframe, before } of changes.prune) this.statements.prune.run(symbol, timeframe, before);
-      for (const { symbol, tick, indicators } of changes.latest) {
-        if (tick) this.statements.putLatestTick.run(symbol, JSON.stringify(tick));
-        if (indicators) this.statements.putLatestIndicators.run(symbol, JSON.stringify(indicators));
-      }
-      for (const signal of changes.newSignals) this.statements.putSignal.run(signal.symbol, utcDay(signal.ts), signal.id, JSON.stringify(signal));
-      return { applied: pending.length, skipped, duplicateSignals: changes.duplicateSignals };
-    }).immediate();
+    return this.db
+      .transaction((): ApplyResult => {
+        const stored = this.statements.offset.get(batch.topic, batch.partition)?.next_offset;
+        const pending = unappliedItems(batch, stored);
+        const skipped = batch.items.length - pending.length;
+        const next = laterOffset(stored, batch.nextOffset);
+        if (next !== stored) this.statements.putOffset.run(batch.topic, batch.partition, next);
+        if (pending.length === 0) return { applied: 0, skipped, duplicateSignals: 0 };
+        const changes = applyBatch(
+          this.view(),
+          pending.map((entry) => entry.item),
+          this.options,
+        );
+        for (const day of changes.days) this.statements.putDay.run(dayRow(day));
+        for (const candle of changes.candles) this.statements.putCandle.run(candleRow(candle));
+        for (const { symbol, timeframe, before } of changes.prune) this.statements.prune.run(symbol, timeframe, before);
+        for (const { symbol, tick, indicators } of changes.latest) {
+          if (tick) this.statements.putLatestTick.run(symbol, JSON.stringify(tick));
+          if (indicators) this.statements.putLatestIndicators.run(symbol, JSON.stringify(indicators));
+        }
+        for (const signal of changes.newSignals)
+          this.statements.putSignal.run(signal.symbol, utcDay(signal.ts), signal.id, JSON.stringify(signal));
+        return { applied: pending.length, skipped, duplicateSignals: changes.duplicateSignals };
+      })
+      .immediate();
   }
 
   async appliedOffsets(): Promise<Map<string, string>> {
@@ -240,7 +261,14 @@ function dayRow(day: DayRecord): DailyRow {
 }
 
 function dayRecord(row: DailyRow): DayRecord {
-  const record: DayRecord = { symbol: row.symbol, day: row.day, twapSum: row.twap_sum, twapMinutes: row.twap_minutes, buys: row.buys, sells: row.sells };
+  const record: DayRecord = {
+    symbol: row.symbol,
+    day: row.day,
+    twapSum: row.twap_sum,
+    twapMinutes: row.twap_minutes,
+    buys: row.buys,
+    sells: row.sells,
+  };
   if (row.ticks > 0) {
     record.price = {
       open: row.open!,

@@ -21,7 +21,11 @@ interface Stage {
 
 /** Instructions with continuation lines joined and comments dropped; ARGs before the first FROM resolved. */
 function parseDockerfile(text: string): { globals: Map<string, string>; stages: Stage[] } {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const globals = new Map<string, string>();
   const stages: Stage[] = [];
   for (const line of lines) {
@@ -45,7 +49,11 @@ function parseDockerfile(text: string): { globals: Map<string, string>; stages: 
 const dockerfile = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
 const { stages } = dockerfile;
 const runtime = stages.at(-1)!;
-const runs = (stage: Stage) => stage.instructions.filter((i) => i.op === 'RUN').map((i) => i.args).join('\n');
+const runs = (stage: Stage) =>
+  stage.instructions
+    .filter((i) => i.op === 'RUN')
+    .map((i) => i.args)
+    .join('\n');
 
 test('multi-stage, every base pinned to node:20 bookworm-slim by version', () => {
   assert.ok(stages.length >= 3, 'compile, dependencies, runtime');
@@ -92,10 +100,14 @@ test('native addons are built in a stage of the target platform; TypeScript once
 });
 
 test('.dockerignore keeps local builds, dependencies, data, git and secrets out of the build context', () => {
-  const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   for (const entry of ['node_modules', 'dist', 'data', '.git', '.env', '*.pem', '*.key']) assert.ok(ignored.includes(entry), entry);
   // Nothing the Dockerfile copies may be ignored.
-  const copied = stages.flatMap((s) => s.instructions.filter((i) => i.op === 'COPY' && !i.args.includes('--from=')).flatMap((i) => i.args.split(/\s+/).slice(0, -1)));
+  const copied = stages.flatMap((s) =>
+    s.instructions.filter((i) => i.op === 'COPY' && !i.args.includes('--from=')).flatMap((i) => i.args.split(/\s+/).slice(0, -1)),
+  );
   for (const path of copied) assert.not.ok(ignored.includes(path), `${path} is copied, so not ignored`);
 });
 

@@ -22,7 +22,16 @@ async function format(nodes: number, ordinal: number, nodeId = String(ordinal)) 
     .map((line) => (line.startsWith('log.dirs=') ? `log.dirs=${join(dir, 'data')}` : line));
   writeFileSync(join(dir, 'server.properties'), `${lines.join('\n')}\n`);
   const clusterId = container.env.find((v: { name: string }) => v.name === 'CLUSTER_ID').value as string;
-  const result = await run('java', ['-Xmx128m', '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', join(dir, 'server.properties')]).then(
+  const result = await run('java', [
+    '-Xmx128m',
+    '-cp',
+    `${libs}/*`,
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${clusterId}`,
+    '-c',
+    join(dir, 'server.properties'),
+  ]).then(
     (ok) => ({ ok: true, output: ok.stdout + ok.stderr }),
     (error: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
   );

@@ -26,7 +26,8 @@ const each = (check: (s: Synth, name: string) => void) => {
     }
   }
 };
-const containers = (s: Synth) => workloads(s).flatMap((w) => [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers].map((c) => ({ workload: w, c })));
+const containers = (s: Synth) =>
+  workloads(s).flatMap((w) => [...(podSpec(w).initContainers ?? []), ...podSpec(w).containers].map((c) => ({ workload: w, c })));
 
 test('each option set synthesizes exactly its committed golden YAML (UPDATE_GOLDEN=1 rewrites them)', () => {
   for (const [name, s] of Object.entries(synths)) {
@@ -47,7 +48,8 @@ test('every object is a Kubernetes type the cdk8s-plus-33 k8s module knows, name
     for (const object of s.objects) {
       assert.ok(known.has(`${object.apiVersion}/${object.kind}`), `${object.apiVersion} ${object.kind} is a known type`);
       assert.match(object.metadata.name, /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
-      if (object.kind !== 'Namespace') assert.is(object.metadata.namespace, s.options.namespace, `${object.kind} ${object.metadata.name} namespace`);
+      if (object.kind !== 'Namespace')
+        assert.is(object.metadata.namespace, s.options.namespace, `${object.kind} ${object.metadata.name} namespace`);
     }
     assert.is(s.objects[0]!.kind, 'Namespace', 'the namespace comes first, so kubectl apply -f creates it before its objects');
   });
@@ -90,9 +92,16 @@ test('every secret of the config schema is read by the role that needs it, from 
   assert.ok(envs.length >= 4);
   for (const secret of SECRETS) assert.ok(secretOwner(secret), `${secret.env} (${secret.path}) has a role that reads it`);
   const s = synths['one-pi']!;
-  const referenced = s.all('Deployment').flatMap((d) => podSpec(d).containers[0].env.filter((v: { valueFrom?: { secretKeyRef?: unknown } }) => v.valueFrom?.secretKeyRef).map((v: { name: string }) => v.name));
+  const referenced = s.all('Deployment').flatMap((d) =>
+    podSpec(d)
+      .containers[0].env.filter((v: { valueFrom?: { secretKeyRef?: unknown } }) => v.valueFrom?.secretKeyRef)
+      .map((v: { name: string }) => v.name),
+  );
   assert.equal([...referenced].sort(), [...envs].sort());
-  const refs = (role: string) => podSpec(s.get('Deployment', `stock-stream-${role}`)).containers[0].env.filter((v: { valueFrom?: { secretKeyRef?: unknown } }) => v.valueFrom?.secretKeyRef).map((v: { name: string }) => v.name);
+  const refs = (role: string) =>
+    podSpec(s.get('Deployment', `stock-stream-${role}`))
+      .containers[0].env.filter((v: { valueFrom?: { secretKeyRef?: unknown } }) => v.valueFrom?.secretKeyRef)
+      .map((v: { name: string }) => v.name);
   assert.equal(refs('ingest'), ['ALPHAVANTAGE_API_KEY']);
   assert.equal(refs('process'), []);
   assert.equal(refs('aggregate'), []);
@@ -117,7 +126,10 @@ test('secrets: no Secret object, no secret value; each secret variable is a refe
 });
 
 test('a secret put into the config options fails synth and never reaches the output', () => {
-  assert.throws(() => synth({ config: { mqtt: { password: 'hunter2-do-not-ship' } } }), /config\.mqtt\.password: a secret never goes into the ConfigMap; put it in the Secret stock-stream-secrets/);
+  assert.throws(
+    () => synth({ config: { mqtt: { password: 'hunter2-do-not-ship' } } }),
+    /config\.mqtt\.password: a secret never goes into the ConfigMap; put it in the Secret stock-stream-secrets/,
+  );
   assert.throws(() => synth({ config: { ingest: { alphavantage: { apiKey: 'k' } } } }), /config\.ingest\.alphavantage\.apiKey/);
 });
 
@@ -131,7 +143,10 @@ test('the ConfigMap is a config.yaml the roles load: the real loader reads it, t
       assert.equal(config.kafka.brokers, ['kafka-a.lan:9092', 'kafka-b.lan:9092']);
       assert.is(config.redis.url, 'redis://nas.lan:6379/2');
     } else {
-      assert.equal(config.kafka.brokers, Array.from({ length: s.options.kafka.replicas }, (_, i) => `kafka-${i}.kafka-headless.stock-stream.svc.cluster.local:9092`));
+      assert.equal(
+        config.kafka.brokers,
+        Array.from({ length: s.options.kafka.replicas }, (_, i) => `kafka-${i}.kafka-headless.stock-stream.svc.cluster.local:9092`),
+      );
       assert.is(config.redis.url, 'redis://redis.stock-stream.svc.cluster.local:6379');
     }
     assert.is(config.kafka.replicationFactor, s.options.kafka.replicationFactor);
@@ -169,12 +184,16 @@ test('Kafka: 1 broker below 3 Pis, 3 from 3 Pis up, with PVCs of the configured 
   assert.match(args, /--dir \/data/);
   assert.equal(redis.volumeMounts, [{ name: 'data', mountPath: '/data' }]);
   // Three brokers never share a Pi.
-  const affinity = podSpec(synths['three-pis']!.get('StatefulSet', 'kafka')).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+  const affinity = podSpec(synths['three-pis']!.get('StatefulSet', 'kafka')).affinity.podAntiAffinity
+    .requiredDuringSchedulingIgnoredDuringExecution[0];
   assert.is(affinity.topologyKey, 'kubernetes.io/hostname');
 });
 
 test('Kafka refuses 2 brokers (and 4, and 3 on fewer than 3 Pis) with a clear reason', () => {
-  assert.throws(() => synth({ nodes: 3, kafka: { replicas: 2 } }), /kafka\.replicas: 2 cannot form a KRaft quorum that survives losing a node/);
+  assert.throws(
+    () => synth({ nodes: 3, kafka: { replicas: 2 } }),
+    /kafka\.replicas: 2 cannot form a KRaft quorum that survives losing a node/,
+  );
   assert.throws(() => synth({ nodes: 5, kafka: { replicas: 4 } }), /kafka\.replicas: must be 1 or 3, got 4/);
   assert.throws(() => synth({ nodes: 2, kafka: { replicas: 3 } }), /3 brokers need 3 Pis/);
   assert.throws(() => synth({ nodes: 1, kafka: { replicationFactor: 3 } }), /kafka\.replicationFactor: 3 is more than the 1 broker/);
@@ -189,7 +208,9 @@ test('KRaft settings agree: node ids are the ordinals, voters name every pod, li
     assert.is(headless.spec!.publishNotReadyAddresses, true, 'voters resolve before they are ready');
     assert.is(set.spec!.podManagementPolicy, 'Parallel');
     const c = podSpec(set).containers[0];
-    const env = new Map<string, { value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }>(c.env.map((v: { name: string }) => [v.name, v]));
+    const env = new Map<string, { value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }>(
+      c.env.map((v: { name: string }) => [v.name, v]),
+    );
     const value = (name: string) => env.get(name)?.value ?? '';
     assert.is(env.get('KAFKA_NODE_ID')!.valueFrom!.fieldRef.fieldPath, "metadata.labels['apps.kubernetes.io/pod-index']");
     const names: string[] = c.env.map((v: { name: string }) => v.name);
@@ -198,20 +219,30 @@ test('KRaft settings agree: node ids are the ordinals, voters name every pod, li
     const domain = `${headless.metadata.name}.${s.options.namespace}.svc.cluster.local`;
     const controllerPort = c.ports.find((p: { name: string }) => p.name === 'controller').containerPort;
     const clientPort = c.ports.find((p: { name: string }) => p.name === 'kafka').containerPort;
-    assert.is(value('KAFKA_CONTROLLER_QUORUM_VOTERS'), Array.from({ length: n }, (_, id) => `${id}@kafka-${id}.${domain}:${controllerPort}`).join(','));
+    assert.is(
+      value('KAFKA_CONTROLLER_QUORUM_VOTERS'),
+      Array.from({ length: n }, (_, id) => `${id}@kafka-${id}.${domain}:${controllerPort}`).join(','),
+    );
     assert.is(value('KAFKA_ADVERTISED_LISTENERS'), `PLAINTEXT://$(POD_NAME).${domain}:${clientPort}`);
     assert.is(value('KAFKA_LISTENERS'), `PLAINTEXT://:${clientPort},CONTROLLER://:${controllerPort}`);
     assert.is(value('KAFKA_CONTROLLER_LISTENER_NAMES'), 'CONTROLLER');
     assert.match(value('KAFKA_PROCESS_ROLES'), /^broker,controller$/);
     assert.match(value('CLUSTER_ID'), /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
-    for (const key of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_DEFAULT_REPLICATION_FACTOR']) {
+    for (const key of [
+      'KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR',
+      'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR',
+      'KAFKA_DEFAULT_REPLICATION_FACTOR',
+    ]) {
       assert.is(Number(value(key)), n, key);
     }
     // With 3, one broker may be down and transactions (the processor's exactly-once) still commit.
     assert.is(Number(value('KAFKA_TRANSACTION_STATE_LOG_MIN_ISR')), n === 3 ? 2 : 1);
     assert.is(Number(value('KAFKA_MIN_INSYNC_REPLICAS')), n === 3 ? 2 : 1);
     assert.ok(value('KAFKA_LOG_DIRS').startsWith(`${c.volumeMounts[0].mountPath}/`), 'the log dir is on the volume');
-    assert.ok(!env.has('KAFKA_PORT') && podSpec(set).enableServiceLinks === false, 'no KAFKA_PORT service link: the image refuses to start with one');
+    assert.ok(
+      !env.has('KAFKA_PORT') && podSpec(set).enableServiceLinks === false,
+      'no KAFKA_PORT service link: the image refuses to start with one',
+    );
     // Heap sized for a 4 GB Pi, inside the container's limit.
     const heap = Number(/-Xmx(\d+)m/.exec(value('KAFKA_HEAP_OPTS'))![1]);
     assert.ok(heap <= 1024 && heap + 256 <= Number.parseInt(c.resources.limits.memory, 10), 'heap leaves room in the limit');
@@ -231,7 +262,13 @@ test('the topics Job creates the schema default topics with the configured parti
     const script: string = podSpec(job!).containers[0].command[2];
     const creates = script.split('\n').filter((line) => line.includes('--create'));
     const topic = (line: string) => /--topic (\S+)/.exec(line)![1];
-    assert.equal(creates.map(topic), [defaults.topics.ticks, defaults.topics.indicators, defaults.topics.signals, defaults.topics.dlq, defaults.topics.processorState]);
+    assert.equal(creates.map(topic), [
+      defaults.topics.ticks,
+      defaults.topics.indicators,
+      defaults.topics.signals,
+      defaults.topics.dlq,
+      defaults.topics.processorState,
+    ]);
     for (const line of creates) {
       assert.match(line, new RegExp(`--partitions ${partitions} --replication-factor ${replication}( |$)`));
       assert.match(line, /--if-not-exists/);
@@ -243,7 +280,11 @@ test('the topics Job creates the schema default topics with the configured parti
     assert.ok(creates.filter((line) => line !== state).every((line) => !line.includes('cleanup.policy')));
   }
   assert.is(synth({ kafka: { createTopics: false } }).all('Job').length, 0);
-  assert.is.not(synths['one-pi']!.all('Job')[0]!.metadata.name, synths['three-pis']!.all('Job')[0]!.metadata.name, 'a new plan is a new Job');
+  assert.is.not(
+    synths['one-pi']!.all('Job')[0]!.metadata.name,
+    synths['three-pis']!.all('Job')[0]!.metadata.name,
+    'a new plan is a new Job',
+  );
 });
 
 test('the edge Deployment lands on the labelled Pi (the label firmware-config/k3s sets) with I2C and GPIO access', () => {
@@ -276,21 +317,39 @@ test('the edge Deployment lands on the labelled Pi (the label firmware-config/k3
   assert.is(c.securityContext.privileged, undefined);
   assert.is(c.securityContext.allowPrivilegeEscalation, false);
   assert.is(c.resources.limits['smarter-devices/i2c-1'], 1);
-  assert.equal(narrow.volumes.filter((v: { hostPath?: unknown }) => v.hostPath).map((v: { hostPath: { path: string } }) => v.hostPath.path), ['/sys/class/gpio', '/sys/devices/platform']);
+  assert.equal(
+    narrow.volumes.filter((v: { hostPath?: unknown }) => v.hostPath).map((v: { hostPath: { path: string } }) => v.hostPath.path),
+    ['/sys/class/gpio', '/sys/devices/platform'],
+  );
   const gpioRoot = ConfigSchema.parse(parseYaml(configYaml(s))).edge.gpio.root;
-  assert.ok(c.volumeMounts.some((m: { mountPath: string }) => m.mountPath === gpioRoot), 'edge.gpio.root is where the host GPIO is mounted');
+  assert.ok(
+    c.volumeMounts.some((m: { mountPath: string }) => m.mountPath === gpioRoot),
+    'edge.gpio.root is where the host GPIO is mounted',
+  );
 });
 
 test('external Kafka and Redis: no StatefulSet, no Service of theirs, the config points at them', () => {
   const s = synths['external']!;
   assert.is(s.all('StatefulSet').length, 0);
   assert.is(s.all('PersistentVolumeClaim').length, 0);
-  assert.equal(s.all('Service').filter((o) => !o.metadata.name.startsWith('stock-stream-')).map((o) => o.metadata.name), []);
+  assert.equal(
+    s
+      .all('Service')
+      .filter((o) => !o.metadata.name.startsWith('stock-stream-'))
+      .map((o) => o.metadata.name),
+    [],
+  );
   assert.is(s.find('PodDisruptionBudget', 'kafka'), undefined);
   const onlyKafka = synth({ kafka: { external: ['kafka.lan:9092'] } });
-  assert.equal(onlyKafka.all('StatefulSet').map((o) => o.metadata.name), ['redis']);
+  assert.equal(
+    onlyKafka.all('StatefulSet').map((o) => o.metadata.name),
+    ['redis'],
+  );
   const onlyRedis = synth({ redis: { external: 'rediss://cache.lan:6380' } });
-  assert.equal(onlyRedis.all('StatefulSet').map((o) => o.metadata.name), ['kafka']);
+  assert.equal(
+    onlyRedis.all('StatefulSet').map((o) => o.metadata.name),
+    ['kafka'],
+  );
 });
 
 test('images are pinned (no latest, no bare name) and the option refuses an unpinned one', () => {
@@ -336,7 +395,10 @@ test('replicas follow the number of Pis; every Deployment and StatefulSet has a 
     for (const workload of [...s.all('Deployment'), ...s.all('StatefulSet')]) {
       const budget = s.get('PodDisruptionBudget', workload.metadata.name);
       assert.equal(budget.spec!.selector.matchLabels, workload.spec!.selector.matchLabels);
-      assert.equal(workload.spec!.template.metadata.labels, { ...workload.spec!.template.metadata.labels, ...workload.spec!.selector.matchLabels });
+      assert.equal(workload.spec!.template.metadata.labels, {
+        ...workload.spec!.template.metadata.labels,
+        ...workload.spec!.selector.matchLabels,
+      });
       assert.is(budget.spec!.maxUnavailable, 1, 'a drain of a one-Pi cluster still finishes');
     }
   });
@@ -369,14 +431,18 @@ test('the dashboard: a Service to the web pods and a Traefik Ingress to it; role
   // The k3s config firmware-config/ installs keeps the Traefik that serves this Ingress.
   assert.not.match(readFileSync(join(root, 'firmware-config', 'k3s', 'server-config.yaml'), 'utf8'), /^\s*-\s*traefik/m);
   const some = synth({ roles: ['ingest', 'process'] });
-  assert.equal(some.all('Deployment').map((d) => d.metadata.name), ['stock-stream-ingest', 'stock-stream-process']);
+  assert.equal(
+    some.all('Deployment').map((d) => d.metadata.name),
+    ['stock-stream-ingest', 'stock-stream-process'],
+  );
   assert.is(some.find('Service', 'stock-stream-web'), undefined);
 });
 
 test('a changed config.yaml rolls the pods: its hash is on every role pod template', () => {
   const a = synth({});
   const b = synth({ config: { log: { level: 'debug' } } });
-  const hash = (s: Synth) => s.get('Deployment', 'stock-stream-process').spec!.template.metadata.annotations['stock-stream.io/config-sha256'];
+  const hash = (s: Synth) =>
+    s.get('Deployment', 'stock-stream-process').spec!.template.metadata.annotations['stock-stream.io/config-sha256'];
   assert.match(hash(a), /^[0-9a-f]{64}$/);
   assert.is.not(hash(a), hash(b));
 });

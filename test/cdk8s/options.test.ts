@@ -29,10 +29,21 @@ test('npm run synth writes the chart that the options file and CDK8S_* variables
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
   const file = join(dir, 'options.json');
   writeFileSync(file, JSON.stringify({ nodes: 3, edge: { i2cGroupId: 994 }, redis: { storage: '5Gi' } }));
-  const run = await runSynth({ CDK8S_OUTDIR: dir, CDK8S_OPTIONS_FILE: file, CDK8S_INGRESS_HOST: 'stocks.lan', CDK8S_IMAGE: 'registry.lan:5000/stock-stream:1.2.3' });
+  const run = await runSynth({
+    CDK8S_OUTDIR: dir,
+    CDK8S_OPTIONS_FILE: file,
+    CDK8S_INGRESS_HOST: 'stocks.lan',
+    CDK8S_IMAGE: 'registry.lan:5000/stock-stream:1.2.3',
+  });
   assert.is(run.code, 0, run.stderr);
   const written = readFileSync(join(dir, 'stock-stream.k8s.yaml'), 'utf8');
-  const expected = synth({ nodes: 3, edge: { i2cGroupId: 994 }, redis: { storage: '5Gi' }, ingress: { host: 'stocks.lan' }, image: 'registry.lan:5000/stock-stream:1.2.3' }).yaml;
+  const expected = synth({
+    nodes: 3,
+    edge: { i2cGroupId: 994 },
+    redis: { storage: '5Gi' },
+    ingress: { host: 'stocks.lan' },
+    image: 'registry.lan:5000/stock-stream:1.2.3',
+  }).yaml;
   assert.fixture(written, expected);
   assert.is(run.stdout.trim(), join(dir, 'stock-stream.k8s.yaml'));
 });
@@ -76,7 +87,11 @@ test('hostile options are refused with the option named: wrong types, NaN, out o
     [{ image: 'x'.repeat(100_000) }, /^image: must be pinned/],
   ];
   for (const [input, expected] of cases) {
-    assert.throws(() => resolveOptions(input as never), (error: Error) => error instanceof OptionsError && expected.test(error.message), JSON.stringify(input).slice(0, 80));
+    assert.throws(
+      () => resolveOptions(input as never),
+      (error: Error) => error instanceof OptionsError && expected.test(error.message),
+      JSON.stringify(input).slice(0, 80),
+    );
   }
 });
 
@@ -84,7 +99,11 @@ test('the options file and variables: unreadable, not JSON, not an object, bad n
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
   const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
   const fails = (env: Record<string, string>, expected: RegExp) =>
-    assert.throws(() => optionsFromEnv(env), (error: Error) => error instanceof OptionsError && expected.test(error.message), JSON.stringify(env));
+    assert.throws(
+      () => optionsFromEnv(env),
+      (error: Error) => error instanceof OptionsError && expected.test(error.message),
+      JSON.stringify(env),
+    );
   fails({ CDK8S_OPTIONS_FILE: join(dir, 'missing.json') }, /^CDK8S_OPTIONS_FILE: cannot read .*missing\.json \(ENOENT\)/);
   fails({ CDK8S_OPTIONS_FILE: write('bad.json', '{ nodes: 3') }, /^CDK8S_OPTIONS_FILE: .* is not valid JSON/);
   fails({ CDK8S_OPTIONS_FILE: write('list.json', '[1,2]') }, /must hold a JSON object of options/);
@@ -93,7 +112,12 @@ test('the options file and variables: unreadable, not JSON, not an object, bad n
   fails({ CDK8S_NODES: '9' }, /^nodes: must be 1 to 5/);
   fails({ CDK8S_KAFKA_BROKERS: 'a:1,b' }, /^kafka\.external\.1: must be host:port/);
   // The variables win over the file; blank ones are ignored.
-  const options = optionsFromEnv({ CDK8S_OPTIONS_FILE: write('ok.json', '{"nodes": 1, "namespace": "a"}'), CDK8S_NODES: '4', CDK8S_NAMESPACE: ' ', CDK8S_REDIS_URL: 'redis://r:6379' });
+  const options = optionsFromEnv({
+    CDK8S_OPTIONS_FILE: write('ok.json', '{"nodes": 1, "namespace": "a"}'),
+    CDK8S_NODES: '4',
+    CDK8S_NAMESPACE: ' ',
+    CDK8S_REDIS_URL: 'redis://r:6379',
+  });
   assert.is(options.nodes, 4);
   assert.is(options.namespace, 'a');
   assert.is(options.kafka.replicas, 3);

@@ -53,7 +53,16 @@ const oneDeployment = () => {
 };
 
 test('the model registry covers the kinds the manifests use, from the stable groups', () => {
-  for (const key of ['v1/Namespace', 'v1/ConfigMap', 'v1/Service', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'batch/v1/Job', 'policy/v1/PodDisruptionBudget', 'networking.k8s.io/v1/Ingress']) {
+  for (const key of [
+    'v1/Namespace',
+    'v1/ConfigMap',
+    'v1/Service',
+    'apps/v1/Deployment',
+    'apps/v1/StatefulSet',
+    'batch/v1/Job',
+    'policy/v1/PodDisruptionBudget',
+    'networking.k8s.io/v1/Ingress',
+  ]) {
     assert.ok(MODELS.has(key), key);
   }
 });
@@ -73,34 +82,71 @@ test('every object of every option set validates against the Kubernetes schema',
     }
   }
   // The check ran over every kind the chart makes (a kind dropped from the chart shows up here too).
-  assert.equal(
-    [...kinds].sort(),
-    ['apps/v1/Deployment', 'apps/v1/StatefulSet', 'batch/v1/Job', 'networking.k8s.io/v1/Ingress', 'policy/v1/PodDisruptionBudget', 'v1/ConfigMap', 'v1/Namespace', 'v1/Service'],
-  );
+  assert.equal([...kinds].sort(), [
+    'apps/v1/Deployment',
+    'apps/v1/StatefulSet',
+    'batch/v1/Job',
+    'networking.k8s.io/v1/Ingress',
+    'policy/v1/PodDisruptionBudget',
+    'v1/ConfigMap',
+    'v1/Namespace',
+    'v1/Service',
+  ]);
 });
 
 test('the schema check rejects broken objects, naming the object and the field', () => {
-  const broken: Array<[string, (d: Record<string, any>) => void, RegExp]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const broken: Array<[string, (d: Record<string, any>) => void, RegExp]> = [
     ['replicas as a string', (d) => (d.spec.replicas = '2'), /spec\/replicas must be integer/],
-    ['a container without a name', (d) => delete d.spec.template.spec.containers[0].name, /containers\/0 must have required property '?name'?/],
+    [
+      'a container without a name',
+      (d) => delete d.spec.template.spec.containers[0].name,
+      /containers\/0 must have required property '?name'?/,
+    ],
     ['no selector', (d) => delete d.spec.selector, /spec must have required property/],
-    ['a port by name where a number is required', (d) => (d.spec.template.spec.containers[0].ports[0].containerPort = 'http'), /containerPort must be integer/],
-    ['a memory limit that is no quantity', (d) => (d.spec.template.spec.containers[0].resources.limits.memory = '256 megs'), /limits\/memory must match format "quantity"/],
-    ['a restart policy outside the enum', (d) => (d.spec.template.spec.restartPolicy = 'Sometimes'), /restartPolicy must be equal to one of the allowed values/],
-    ['a number as an env value', (d) => (d.spec.template.spec.containers[0].env = [{ name: 'X', value: 3 }]), /env\/0\/value must be string/],
+    [
+      'a port by name where a number is required',
+      (d) => (d.spec.template.spec.containers[0].ports[0].containerPort = 'http'),
+      /containerPort must be integer/,
+    ],
+    [
+      'a memory limit that is no quantity',
+      (d) => (d.spec.template.spec.containers[0].resources.limits.memory = '256 megs'),
+      /limits\/memory must match format "quantity"/,
+    ],
+    [
+      'a restart policy outside the enum',
+      (d) => (d.spec.template.spec.restartPolicy = 'Sometimes'),
+      /restartPolicy must be equal to one of the allowed values/,
+    ],
+    [
+      'a number as an env value',
+      (d) => (d.spec.template.spec.containers[0].env = [{ name: 'X', value: 3 }]),
+      /env\/0\/value must be string/,
+    ],
   ];
   for (const [what, breakIt, expected] of broken) {
     const deployment = oneDeployment();
     breakIt(deployment);
-    assert.throws(() => validateObject(deployment), (error: Error) => expected.test(error.message) && error.message.startsWith(`apps/v1 Deployment ${deployment.metadata.name}:`), what);
+    assert.throws(
+      () => validateObject(deployment),
+      (error: Error) => expected.test(error.message) && error.message.startsWith(`apps/v1 Deployment ${deployment.metadata.name}:`),
+      what,
+    );
   }
 });
 
 test('an object whose kind has no schema fails by name instead of passing unchecked', () => {
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ apiVersion: 'apps/v1', kind: 'Deploymnt', metadata: { name: 'typo' } }, /apps\/v1 Deploymnt typo: no Kubernetes schema/],
-    [{ apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'web' } }, /traefik\.io\/v1alpha1 IngressRoute web: no Kubernetes schema/],
-    [{ apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'old' } }, /extensions\/v1beta1 Ingress old: no Kubernetes schema/],
+    [
+      { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'web' } },
+      /traefik\.io\/v1alpha1 IngressRoute web: no Kubernetes schema/,
+    ],
+    [
+      { apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'old' } },
+      /extensions\/v1beta1 Ingress old: no Kubernetes schema/,
+    ],
     [{ kind: 'Service', metadata: { name: 'no-version' } }, /undefined Service no-version: no Kubernetes schema/],
   ];
   for (const [object, expected] of cases) assert.throws(() => validateObject(object), expected);

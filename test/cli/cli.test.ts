@@ -21,21 +21,42 @@ const help = suite('cli: help and bad input');
 help('--help lists exactly the commands that exist, and each has its own help', async () => {
   const overview = await cli(['--help']);
   assert.is(overview.code, 0);
-  const listed = [...overview.stdout.split('Commands:\n')[1]!.split('\n\n')[0]!.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]);
-  assert.equal(listed, commands.map((command) => command.name));
+  const listed = [
+    ...overview.stdout
+      .split('Commands:\n')[1]!
+      .split('\n\n')[0]!
+      .matchAll(/^ {2}(\S+)/gm),
+  ].map((m) => m[1]);
+  assert.equal(
+    listed,
+    commands.map((command) => command.name),
+  );
   for (const entry of commands) {
     const command = await entry.load();
     assert.is(command.name, entry.name, 'the index names the command its module exports');
     const own = await cli([command.name, '--help']);
     assert.is(own.code, 0, command.name);
-    assert.match(own.stdout, new RegExp(`^Usage: stock-stream ${command.name}[^\\n]*\\n\\n${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
+    assert.match(
+      own.stdout,
+      new RegExp(`^Usage: stock-stream ${command.name}[^\\n]*\\n\\n${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`),
+    );
     for (const option of Object.keys(command.options)) assert.match(own.stdout, new RegExp(`--${option}\\b`));
   }
   assert.match((await cli(['--version'])).stdout, /^\d+\.\d+\.\d+\n$/);
 });
 
 help('unknown commands, options and arguments: one line, exit 2', async () => {
-  for (const args of [['bogus'], ['--bogus'], ['tail'], ['tail', 'x', '--nope'], ['tail', 'x', '--max', 'abc'], ['tail', 'x', '--max', '-1'], ['tail', 'a', 'b'], ['tail', '../../etc/passwd'], ['publish', 'x', '--key', 'a', '--key-field', 'b']]) {
+  for (const args of [
+    ['bogus'],
+    ['--bogus'],
+    ['tail'],
+    ['tail', 'x', '--nope'],
+    ['tail', 'x', '--max', 'abc'],
+    ['tail', 'x', '--max', '-1'],
+    ['tail', 'a', 'b'],
+    ['tail', '../../etc/passwd'],
+    ['publish', 'x', '--key', 'a', '--key-field', 'b'],
+  ]) {
     const run = await cli(args);
     assert.is(run.code, 2, args.join(' '));
     oneLine(run.stderr);
@@ -99,7 +120,10 @@ buses('publish reports bad lines and publishes the rest; tail prints them as JSO
 
     const tailed = await cli(['tail', 'ticks', '--from-beginning', '--max', '2'], env);
     assert.is(tailed.code, 0, `${name}: ${tailed.stderr}`);
-    const lines = tailed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { key: string; value: { price: number }; topic: string });
+    const lines = tailed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { key: string; value: { price: number }; topic: string });
     assert.is(lines.length, 2, name);
     const byKey = Object.fromEntries(lines.map((line) => [line.key, line]));
     assert.is(byKey['BTC-USD']?.value.price, 97000.5, name);
@@ -145,7 +169,12 @@ deps('unreachable Kafka: one line and exit 1 within the configured timeout', asy
   const port = await freePort();
   const run = await cli(['tail', 'ticks', '--config', join(dir, 'c.yaml')], { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}` });
   assert.is(run.code, 1);
-  oneLine(run.stderr.split('\n').filter((line) => !line.startsWith('{')).join('\n'));
+  oneLine(
+    run.stderr
+      .split('\n')
+      .filter((line) => !line.startsWith('{'))
+      .join('\n'),
+  );
   assert.match(run.stderr, new RegExp(`stock-stream tail: cannot reach Kafka at 127\\.0\\.0\\.1:${port}`));
 });
 
@@ -155,7 +184,12 @@ deps('a port already taken: one line that says to set PORT, exit 1, for a role a
   const port = (taken.address() as { port: number }).port;
   try {
     for (const role of ['process', 'web']) {
-      const run = await cli([role], { STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'cli-port-')), HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent' });
+      const run = await cli([role], {
+        STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'cli-port-')),
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'silent',
+      });
       assert.is(run.code, 1, role);
       assert.is(run.stderr, `stock-stream ${role}: port ${port} is in use: set PORT to another\n`);
     }

@@ -16,19 +16,41 @@ writeFileSync(csv, `ts,price,volume\n${ticks.map((t) => `${t.ts},${t.price},${t.
 test('one indicators line per row, then the signals the core gives for it', async () => {
   const run = await cli(['replay', '--input', csv]);
   assert.is(run.code, 0, run.stderr);
-  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; ts: number; sma: number | null });
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; ts: number; sma: number | null });
   const indicators = lines.filter((line) => line.type === 'indicators');
   assert.is(indicators.length, ticks.length);
   assert.is(indicators[0]!.sma, null, 'null while warming up');
   assert.is(typeof indicators[19]!.sma, 'number', 'SMA(20) from the 20th row');
-  const signals = run.stdout.trim().split('\n').filter((line) => line.startsWith('{"type":"signal"'));
+  const signals = run.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{"type":"signal"'));
   assert.equal(signals, expectedSignals(ticks));
   // Each signal line follows its own tick's indicators line.
   lines.forEach((line, i) => {
-    if (line.type === 'signal') assert.is(line.ts, lines.slice(0, i).filter((l) => l.type === 'indicators').at(-1)!.ts);
+    if (line.type === 'signal')
+      assert.is(
+        line.ts,
+        lines
+          .slice(0, i)
+          .filter((l) => l.type === 'indicators')
+          .at(-1)!.ts,
+      );
   });
-  assert.match(run.stderr, new RegExp(`^replay: ${ticks.length} ticks of BTC-USD, ${signals.length} signals \\(\\d+ buy, \\d+ sell\\), 0 rows skipped, [\\d.]+ s, \\d+ ticks/s$`, 'm'));
-  assert.match(run.stderr, /^hypothetical backtest, not advice: following the signals [+-][\d.]+ % \(\d+ trades at 0\.1 % fee(, still holding)?\); buying and holding [+-][\d.]+ %$/m);
+  assert.match(
+    run.stderr,
+    new RegExp(
+      `^replay: ${ticks.length} ticks of BTC-USD, ${signals.length} signals \\(\\d+ buy, \\d+ sell\\), 0 rows skipped, [\\d.]+ s, \\d+ ticks/s$`,
+      'm',
+    ),
+  );
+  assert.match(
+    run.stderr,
+    /^hypothetical backtest, not advice: following the signals [+-][\d.]+ % \(\d+ trades at 0\.1 % fee(, still holding)?\); buying and holding [+-][\d.]+ %$/m,
+  );
 });
 
 test('--signals-only, --symbol and --fee', async () => {
@@ -42,7 +64,18 @@ test('--signals-only, --symbol and --fee', async () => {
 
 test('malformed and out-of-order rows: reported by line, the rest processed, exit code 3', async () => {
   const bad = join(dir, 'bad.csv');
-  writeFileSync(bad, ['ts,price', '1767225600000,97000', 'oops,1', '1767225660000,-3', '1767225600000,97001', '1767225720000,97002', '1767225780000,1e400'].join('\n'));
+  writeFileSync(
+    bad,
+    [
+      'ts,price',
+      '1767225600000,97000',
+      'oops,1',
+      '1767225660000,-3',
+      '1767225600000,97001',
+      '1767225720000,97002',
+      '1767225780000,1e400',
+    ].join('\n'),
+  );
   const run = await cli(['replay', '--input', bad]);
   assert.is(run.code, 3);
   assert.is(run.stdout.trim().split('\n').length, 2);
@@ -54,7 +87,11 @@ test('malformed and out-of-order rows: reported by line, the rest processed, exi
 });
 
 test('standard input, and usage errors', async () => {
-  const piped = await cli(['replay', '--input', '-', '--signals-only'], {}, `ts,price\n${ticks.map((t) => `${t.ts},${t.price}`).join('\n')}\n`);
+  const piped = await cli(
+    ['replay', '--input', '-', '--signals-only'],
+    {},
+    `ts,price\n${ticks.map((t) => `${t.ts},${t.price}`).join('\n')}\n`,
+  );
   assert.is(piped.code, 0);
   assert.is(piped.stdout.trim().split('\n').length, expectedSignals(ticks).length);
   for (const [args, pattern] of [

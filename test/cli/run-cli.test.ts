@@ -24,7 +24,13 @@ async function ticksToday(base: string): Promise<number> {
 
 test('run --source simulator: every role up, the dashboard and /healthz on one port, data kept across SIGTERM and SIGKILL', async () => {
   const port = await freePort();
-  const env = { STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'run-')), PORT: String(port), HOST: '127.0.0.1', MESSAGE_INTERVAL: '0.05', LOG_LEVEL: 'info' };
+  const env = {
+    STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'run-')),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MESSAGE_INTERVAL: '0.05',
+    LOG_LEVEL: 'info',
+  };
   const base = `http://127.0.0.1:${port}`;
   let service: Service = await startService(['run', '--source', 'simulator'], env);
   try {
@@ -33,11 +39,24 @@ test('run --source simulator: every role up, the dashboard and /healthz on one p
     const banner = service.stdout().split('\n');
     assert.match(banner[0]!, /^Stock Stream \S+ is running: BTC-USD$/);
     assert.ok(banner.includes(`  dashboard  http://127.0.0.1:${port}/  (health: /healthz, metrics: /metrics)`), service.stdout());
-    assert.ok(banner.some((line) => /^ {2}source {5}the simulator: SIMULATED prices/.test(line)), service.stdout());
+    assert.ok(
+      banner.some((line) => /^ {2}source {5}the simulator: SIMULATED prices/.test(line)),
+      service.stdout(),
+    );
 
     const health = (await (await fetch(`${base}/healthz`)).json()) as Health;
     assert.is(health.status, 'ok', JSON.stringify(health));
-    for (const check of ['embedded-log', 'process.processor', 'aggregate.aggregator', 'aggregate.sqlite', 'notify.notifier', 'edge', 'ingest.source', 'ingest.outbox', 'web.sqlite']) {
+    for (const check of [
+      'embedded-log',
+      'process.processor',
+      'aggregate.aggregator',
+      'aggregate.sqlite',
+      'notify.notifier',
+      'edge',
+      'ingest.source',
+      'ingest.outbox',
+      'web.sqlite',
+    ]) {
       assert.ok(health.checks[check]?.ok, `${check}: ${JSON.stringify(health.checks[check])}`);
     }
     assert.match(health.checks['ingest.source']!.detail, /SIMULATED/);

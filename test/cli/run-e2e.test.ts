@@ -45,8 +45,10 @@ test('run over a replayed path: the predicted signals, once each on the bus, by 
   try {
     await eventually(() => assert.match(service.stdout(), /source {5}replay of .*path\.csv at speed max/));
     const ids = predicted.map((s) => s.id).sort();
-    const mailIds = () => smtp.mails.flatMap((mail) => [...decodeQuotedPrintable(mail.raw).matchAll(/signal id: (\S+)/g)].map((m) => m[1]!));
-    const hookIds = () => hooks.requests.filter((r) => r.path === '/chat').flatMap((r) => [...r.body.matchAll(/signal id: ([^\s"\\]+)/g)].map((m) => m[1]!));
+    const mailIds = () =>
+      smtp.mails.flatMap((mail) => [...decodeQuotedPrintable(mail.raw).matchAll(/signal id: (\S+)/g)].map((m) => m[1]!));
+    const hookIds = () =>
+      hooks.requests.filter((r) => r.path === '/chat').flatMap((r) => [...r.body.matchAll(/signal id: ([^\s"\\]+)/g)].map((m) => m[1]!));
     await eventually(() => assert.equal([...new Set(mailIds())].sort(), ids, 'every predicted signal by email'), 90_000, 250);
     await eventually(() => assert.equal([...new Set(hookIds())].sort(), ids, 'every predicted signal by webhook'), 30_000, 250);
     assert.is(mailIds().length, ids.length, 'each email once');
@@ -55,15 +57,37 @@ test('run over a replayed path: the predicted signals, once each on the bus, by 
 
     const signals = await cli(['tail', 'signals', '--from-beginning', '--max', String(ids.length), '--value-only'], env);
     assert.is(signals.code, 0, signals.stderr);
-    assert.equal(signals.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id).sort(), ids, 'the signals topic holds exactly the predicted signals');
-    await eventually(async () => {
-      const stats = await cli(['stats', '--symbol', 'BTC-USD', '--days', '3650', '--json'], env);
-      assert.is(stats.code, 0, stats.stderr);
-      const days = JSON.parse(stats.stdout) as Array<{ ticks: number; buys: number; sells: number }>;
-      assert.is(days.reduce((sum, day) => sum + day.ticks, 0), ticks.length, 'every tick counted once');
-      assert.is(days.reduce((sum, day) => sum + day.buys, 0), predicted.filter((s) => s.side === 'buy').length);
-      assert.is(days.reduce((sum, day) => sum + day.sells, 0), predicted.filter((s) => s.side === 'sell').length);
-    }, 30_000, 250);
+    assert.equal(
+      signals.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: string }).id)
+        .sort(),
+      ids,
+      'the signals topic holds exactly the predicted signals',
+    );
+    await eventually(
+      async () => {
+        const stats = await cli(['stats', '--symbol', 'BTC-USD', '--days', '3650', '--json'], env);
+        assert.is(stats.code, 0, stats.stderr);
+        const days = JSON.parse(stats.stdout) as Array<{ ticks: number; buys: number; sells: number }>;
+        assert.is(
+          days.reduce((sum, day) => sum + day.ticks, 0),
+          ticks.length,
+          'every tick counted once',
+        );
+        assert.is(
+          days.reduce((sum, day) => sum + day.buys, 0),
+          predicted.filter((s) => s.side === 'buy').length,
+        );
+        assert.is(
+          days.reduce((sum, day) => sum + day.sells, 0),
+          predicted.filter((s) => s.side === 'sell').length,
+        );
+      },
+      30_000,
+      250,
+    );
   } finally {
     service.child.kill('SIGTERM');
     assert.is(await service.exit, 0, service.stderr().slice(-2000));

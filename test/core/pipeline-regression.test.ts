@@ -70,7 +70,10 @@ function fingerprint(settings: PipelineSettings, length: number, seed: number): 
 
 // Recorded with the code as it was before the rework (commit 0cbcfba).
 test('the default rules: the same output as before', () => {
-  assert.is(fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, rules: DEFAULT_RULES }, 200_000, 77), '2429 6f14af3e75a82de6 0086ed34deb7297f');
+  assert.is(
+    fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, rules: DEFAULT_RULES }, 200_000, 77),
+    '2429 6f14af3e75a82de6 0086ed34deb7297f',
+  );
 });
 
 test('a rule of every kind: the same output as before', () => {

@@ -20,7 +20,12 @@ function configFile(dir: string, hardware: string): string {
 test('without hardware: virtual, healthy, counts a tick, exit 0 on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-cli-'));
   const port = await freePort();
-  const service = await startService(['edge'], { PORT: String(port), HOST: '127.0.0.1', STOCK_STREAM_DATA_DIR: dir, STOCK_STREAM_CONFIG: configFile(dir, 'auto') });
+  const service = await startService(['edge'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    STOCK_STREAM_DATA_DIR: dir,
+    STOCK_STREAM_CONFIG: configFile(dir, 'auto'),
+  });
   const bus = new EmbeddedLog({ file: join(dir, 'bus.sqlite') });
   try {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -28,7 +33,9 @@ test('without hardware: virtual, healthy, counts a tick, exit 0 on SIGTERM', asy
     const body = (await health.json()) as { checks: Record<string, { ok: boolean; detail: string }> };
     assert.match(body.checks.edge!.detail, /display virtual, LEDs virtual/);
     await eventually(async () => {
-      await bus.publish('stock.ticks', [{ key: 'BTC-USD', value: JSON.stringify({ symbol: 'BTC-USD', price: 1, ts: Date.now(), source: 'kraken' }) }]);
+      await bus.publish('stock.ticks', [
+        { key: 'BTC-USD', value: JSON.stringify({ symbol: 'BTC-USD', price: 1, ts: Date.now(), source: 'kraken' }) },
+      ]);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       assert.match(metrics, /stock_stream_edge_messages_total\{[^}]*topic="ticks",result="shown"[^}]*\} [1-9]/);
     });
@@ -41,7 +48,11 @@ test('without hardware: virtual, healthy, counts a tick, exit 0 on SIGTERM', asy
 
 test('edge.hardware: required without /dev/i2c-N: exit 1 with what to do', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-cli-'));
-  const run = await cli(['edge'], { PORT: String(await freePort()), STOCK_STREAM_DATA_DIR: dir, STOCK_STREAM_CONFIG: configFile(dir, 'required') });
+  const run = await cli(['edge'], {
+    PORT: String(await freePort()),
+    STOCK_STREAM_DATA_DIR: dir,
+    STOCK_STREAM_CONFIG: configFile(dir, 'required'),
+  });
   assert.is(run.code, 1);
   assert.match(run.stderr, /\/dev\/i2c-250 does not exist: enable I2C/);
 });

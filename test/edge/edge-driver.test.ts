@@ -52,7 +52,9 @@ test('a tick, its indicators and a buy signal reach the panel, the OLED and the 
     const ts = Date.now();
     await bus.publish(topics.ticks, [message({ symbol: 'BTC-USD', price: 97_000.5, ts, source: 'kraken' })]);
     await bus.publish(topics.indicators, [message({ type: 'indicators', symbol: 'BTC-USD', ts, price: 97_000.5, rsi: 55.5 })]);
-    await bus.publish(topics.signals, [message({ type: 'signal', id: 's1', symbol: 'BTC-USD', side: 'buy', ts, price: 97_000.5, rule: 'r', reason: 'x' })]);
+    await bus.publish(topics.signals, [
+      message({ type: 'signal', id: 's1', symbol: 'BTC-USD', side: 'buy', ts, price: 97_000.5, rule: 'r', reason: 'x' }),
+    ]);
     await eventually(() => {
       const view = role.state().symbols[0]!;
       assert.is(view.price, 97_000.5);
@@ -91,7 +93,11 @@ test('hostile messages are counted as rejected and skipped; the role keeps going
       JSON.stringify({ symbol: 'btc', price: 1, ts, source: 'kraken' }),
     ];
     await bus.publish(topics.ticks, hostile.map(message));
-    await bus.publish(topics.indicators, [message({ symbol: 'BTC-USD', rsi: 150 }), message({ symbol: 'BTC-USD', rsi: 'high' }), message({ rsi: 5 })]);
+    await bus.publish(topics.indicators, [
+      message({ symbol: 'BTC-USD', rsi: 150 }),
+      message({ symbol: 'BTC-USD', rsi: 'high' }),
+      message({ rsi: 5 }),
+    ]);
     await bus.publish(topics.signals, [
       message({ id: 's', symbol: 'BTC-USD', side: 'hold', ts, price: 1 }),
       message({ id: 7, symbol: 'BTC-USD', side: 'buy', ts, price: 1 }),

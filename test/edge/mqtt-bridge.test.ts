@@ -32,7 +32,9 @@ test('discovery for every entity is valid, state is retained, each signal is one
     const ts = Date.now();
     await feed(bus, ts - 1000, 100_000);
     await feed(bus, ts, 101_000, { id: 'sig-1', side: 'buy' });
-    await bus.publish(topics.signals, [message({ type: 'signal', id: 'sig-1', symbol: 'BTC-USD', side: 'buy', ts, price: 101_000, rule: 'r', reason: 'x' })]);
+    await bus.publish(topics.signals, [
+      message({ type: 'signal', id: 'sig-1', symbol: 'BTC-USD', side: 'buy', ts, price: 101_000, rule: 'r', reason: 'x' }),
+    ]);
     await eventually(() => {
       assert.is(watcher.last(`${base}/BTC-USD/price`)?.payload, '101000');
       assert.is(watcher.last(`${base}/BTC-USD/change`)?.payload, '1');
@@ -160,8 +162,16 @@ test('commands: mute, brightness, acknowledge applied; unauthorised, malformed, 
     ];
     for (const [payload] of hostile) await send(payload);
     await eventually(() => assert.is(results().length, 4 + hostile.length));
-    assert.equal(results().slice(4).map((result) => result.error), hostile.map(([, code]) => code));
-    assert.ok(results().every((result) => !JSON.stringify(result).includes(token)), 'the token is never echoed');
+    assert.equal(
+      results()
+        .slice(4)
+        .map((result) => result.error),
+      hostile.map(([, code]) => code),
+    );
+    assert.ok(
+      results().every((result) => !JSON.stringify(result).includes(token)),
+      'the token is never echoed',
+    );
     assert.is(role.controls().muted, false, 'no hostile command changed anything');
     assert.is(watcher.last(`${base}/brightness`)?.payload, '30');
     const metrics = await registry.metrics();

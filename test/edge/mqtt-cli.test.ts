@@ -16,7 +16,15 @@ async function startEdge(url: string, base: string) {
   const file = join(dir, 'edge.yaml');
   writeFileSync(file, `edge:\n  hardware: virtual\nmqtt:\n  keepaliveSeconds: 1\n  discoveryPrefix: ${base}-ha\n`);
   const port = await freePort();
-  const env = { PORT: String(port), HOST: '127.0.0.1', STOCK_STREAM_DATA_DIR: dir, STOCK_STREAM_CONFIG: file, MQTT_URL: url, MQTT_BASE_TOPIC: base, MQTT_DEVICE_ID: base };
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    STOCK_STREAM_DATA_DIR: dir,
+    STOCK_STREAM_CONFIG: file,
+    MQTT_URL: url,
+    MQTT_BASE_TOPIC: base,
+    MQTT_DEVICE_ID: base,
+  };
   return { service: await startService(['edge'], env), port };
 }
 
@@ -28,7 +36,9 @@ test('kill -9: the broker publishes offline (the last will) within 1.5 keepalive
   try {
     await eventually(() => assert.is(watcher.last(`${base}/status`)?.payload, 'online'));
     await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${base}-ha/`)).length, 10));
-    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { checks: Record<string, { ok: boolean; detail: string }> };
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
+      checks: Record<string, { ok: boolean; detail: string }>;
+    };
     assert.ok(health.checks.mqtt?.ok);
     assert.match(health.checks.mqtt!.detail, new RegExp(`connected to mqtt://127\\.0\\.0\\.1:\\d+ as ${base}`));
   } finally {

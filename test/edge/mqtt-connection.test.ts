@@ -52,11 +52,29 @@ test('mqtts:// with a private CA, a client certificate and a password', async ()
   const passwords = join(dir, 'passwords');
   execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'edge', 'edge-password']);
   // Started as root, mosquitto drops to its own user: it must be able to read these.
-  for (const [path, mode] of [[dir, 0o755], [passwords, 0o644], [certs.serverKey, 0o644]] as const) chmodSync(path, mode);
-  const probe = { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey), username: 'edge', password: 'edge-password' };
+  for (const [path, mode] of [
+    [dir, 0o755],
+    [passwords, 0o644],
+    [certs.serverKey, 0o644],
+  ] as const)
+    chmodSync(path, mode);
+  const probe = {
+    ca: readFileSync(certs.ca),
+    cert: readFileSync(certs.clientCert),
+    key: readFileSync(certs.clientKey),
+    username: 'edge',
+    password: 'edge-password',
+  };
   const broker = await startMosquitto(dir, {
     scheme: 'mqtts',
-    listenerLines: [`cafile ${certs.ca}`, `certfile ${certs.serverCert}`, `keyfile ${certs.serverKey}`, 'require_certificate true', 'allow_anonymous false', `password_file ${passwords}`],
+    listenerLines: [
+      `cafile ${certs.ca}`,
+      `certfile ${certs.serverCert}`,
+      `keyfile ${certs.serverKey}`,
+      'require_certificate true',
+      'allow_anonymous false',
+      `password_file ${passwords}`,
+    ],
     probe,
   });
   const tls = { caFile: certs.ca, certFile: certs.clientCert, keyFile: certs.clientKey, username: 'edge' };
@@ -67,19 +85,38 @@ test('mqtts:// with a private CA, a client certificate and a password', async ()
     await watcher.close();
     assert.match(edge.bridge.health().detail, /^connected to mqtts:\/\/127\.0\.0\.1/);
 
-    const wrongPassword = await edgeWithMqtt({ url: broker.url, dir, connected: false, mqtt: { ...tls, password: 'not-it', clientId: 'wrong-password' } });
-    await eventually(() => assert.match(wrongPassword.bridge.health().detail, /not connected .*(Not authorized|Bad username or password)/i));
+    const wrongPassword = await edgeWithMqtt({
+      url: broker.url,
+      dir,
+      connected: false,
+      mqtt: { ...tls, password: 'not-it', clientId: 'wrong-password' },
+    });
+    await eventually(() =>
+      assert.match(wrongPassword.bridge.health().detail, /not connected .*(Not authorized|Bad username or password)/i),
+    );
     await wrongPassword.stop();
 
     const otherCa = makeCertificates(dir, 'other');
-    const wrongCa = await edgeWithMqtt({ url: broker.url, dir, connected: false, mqtt: { ...tls, caFile: otherCa.ca, password: 'edge-password', clientId: 'wrong-ca' } });
+    const wrongCa = await edgeWithMqtt({
+      url: broker.url,
+      dir,
+      connected: false,
+      mqtt: { ...tls, caFile: otherCa.ca, password: 'edge-password', clientId: 'wrong-ca' },
+    });
     await eventually(() => assert.match(wrongCa.bridge.health().detail, /not connected .*certificate/i));
     await wrongCa.stop();
 
     // `stock-stream check` presents the same credentials and TLS files as the bridge.
     const configFile = join(dir, 'check.yaml');
-    writeFileSync(configFile, `mqtt:\n  caFile: ${certs.ca}\n  certFile: ${certs.clientCert}\n  keyFile: ${certs.clientKey}\n  username: edge\n`);
-    const checkEnv = { STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'mqtt-check-')), MQTT_URL: broker.url, MQTT_PASSWORD: 'edge-password' };
+    writeFileSync(
+      configFile,
+      `mqtt:\n  caFile: ${certs.ca}\n  certFile: ${certs.clientCert}\n  keyFile: ${certs.clientKey}\n  username: edge\n`,
+    );
+    const checkEnv = {
+      STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'mqtt-check-')),
+      MQTT_URL: broker.url,
+      MQTT_PASSWORD: 'edge-password',
+    };
     const check = await cli(['check', '--config', configFile], checkEnv);
     assert.is(check.code, 0, check.stdout + check.stderr);
     assert.match(check.stdout, /mqtt.*accepted the connection/);
@@ -87,7 +124,9 @@ test('mqtts:// with a private CA, a client certificate and a password', async ()
     assert.is(refused.code, 1);
     assert.match(refused.stdout + refused.stderr, /mqtt.*cannot connect/);
 
-    const error = await edgeWithMqtt({ url: broker.url, dir, connected: false, mqtt: { ...tls, caFile: join(dir, 'missing.pem') } }).catch((caught: Error) => caught);
+    const error = await edgeWithMqtt({ url: broker.url, dir, connected: false, mqtt: { ...tls, caFile: join(dir, 'missing.pem') } }).catch(
+      (caught: Error) => caught,
+    );
     assert.instance(error, Error);
     assert.match((error as Error).message, /^mqtt\.caFile: cannot read .*missing\.pem \(ENOENT\)$/);
   } finally {

@@ -43,7 +43,11 @@ test('commands split over many 2-byte writes keep their arguments (what oled-i2c
   assert.is(emulator.contrast, 0x10);
   assert.is(emulator.addressingMode, 'horizontal');
   assert.is(emulator.multiplex, 31);
-  assert.equal(emulator.commandLog, [[0x81, 0x10], [0x20, 0x00], [0xa8, 0x1f]]);
+  assert.equal(emulator.commandLog, [
+    [0x81, 0x10],
+    [0x20, 0x00],
+    [0xa8, 0x1f],
+  ]);
 });
 
 test('Co=1 control bytes interleave single commands and data in one transaction', () => {

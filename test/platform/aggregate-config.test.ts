@@ -19,7 +19,10 @@ test('defaults: group, key prefix, candle retention 7/30/365 days, 50 recent sig
     maxClockSkewSeconds: 60,
   });
   assert.is(storeFile(config), join('/var/lib/stock', 'aggregates.sqlite'));
-  assert.equal(storeSettings(config), { candleRetentionMs: { '1m': 7 * 86_400_000, '5m': 30 * 86_400_000, '1h': 365 * 86_400_000 }, recentSignals: 50 });
+  assert.equal(storeSettings(config), {
+    candleRetentionMs: { '1m': 7 * 86_400_000, '5m': 30 * 86_400_000, '1h': 365 * 86_400_000 },
+    recentSignals: 50,
+  });
 });
 
 test('bad values: one line naming the key', () => {

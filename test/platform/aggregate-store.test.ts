@@ -108,34 +108,78 @@ function contract(name: string, place: () => Opener) {
     const store = await place()();
     const t0 = Date.UTC(2026, 5, 1, 10, 0, 0);
     const items: AggregateItem[] = [];
-    for (let i = 0; i < 600; i++) items.push({ kind: 'tick', tick: { symbol: 'BTC-USD', price: 100 + (i % 7), ts: t0 + i * 10_000, source: 't', volume: 1 } });
+    for (let i = 0; i < 600; i++)
+      items.push({ kind: 'tick', tick: { symbol: 'BTC-USD', price: 100 + (i % 7), ts: t0 + i * 10_000, source: 't', volume: 1 } });
     items.push({ kind: 'tick', tick: { symbol: 'BTC-USD', price: 1, ts: t0 - 3_600_000, source: 't' } }); // late: not the latest
     for (let i = 0; i < 8; i++) {
-      items.push({ kind: 'signal', signal: { id: `s${i}`, symbol: 'BTC-USD', ts: t0 + i * 60_000, side: i % 2 ? 'sell' : 'buy', rule: 'r', price: 100, reason: `because ${i}` } });
+      items.push({
+        kind: 'signal',
+        signal: {
+          id: `s${i}`,
+          symbol: 'BTC-USD',
+          ts: t0 + i * 60_000,
+          side: i % 2 ? 'sell' : 'buy',
+          rule: 'r',
+          price: 100,
+          reason: `because ${i}`,
+        },
+      });
     }
-    const indicators = { symbol: 'BTC-USD', ts: t0 + 599 * 10_000, price: 103, sma: 101.5, ema: null, rsi: 55, macd: null, macdSignal: null, macdHist: null, bbUpper: null, bbMiddle: null, bbLower: null };
+    const indicators = {
+      symbol: 'BTC-USD',
+      ts: t0 + 599 * 10_000,
+      price: 103,
+      sma: 101.5,
+      ema: null,
+      rsi: 55,
+      macd: null,
+      macdSignal: null,
+      macdHist: null,
+      bbUpper: null,
+      bbMiddle: null,
+      bbLower: null,
+    };
     items.push({ kind: 'indicators', indicators });
     items.push({ kind: 'indicators', indicators: { ...indicators, ts: t0, sma: 1 } }); // older: ignored
-    await store.applyBatch({ topic: 'mixed', partition: 0, nextOffset: String(items.length), items: items.map((item, i) => ({ offset: String(i), item })) });
+    await store.applyBatch({
+      topic: 'mixed',
+      partition: 0,
+      nextOffset: String(items.length),
+      items: items.map((item, i) => ({ offset: String(i), item })),
+    });
 
     const minutes = await store.candles('BTC-USD', '1m', t0, t0 + 9 * 60_000);
     assert.is(minutes.length, 10);
     assert.equal(minutes[0], { start: t0, open: 100, high: 105, low: 100, close: 105, volume: 6, ticks: 6 });
     const hours = await store.candles('BTC-USD', '1h', t0 - 3_600_000, t0 + 3_600_000);
-    assert.equal(hours.map((h) => [h.start, h.ticks]), [[t0 - 3_600_000, 1], [t0, 360], [t0 + 3_600_000, 240]]);
+    assert.equal(
+      hours.map((h) => [h.start, h.ticks]),
+      [
+        [t0 - 3_600_000, 1],
+        [t0, 360],
+        [t0 + 3_600_000, 240],
+      ],
+    );
     assert.is((await store.candles('BTC-USD', '5m', t0, t0 + 3_600_000 - 1)).length, 12);
 
     const latest = await store.latest('BTC-USD');
     assert.is(latest?.tick?.ts, t0 + 599 * 10_000);
     assert.equal(latest?.indicators, indicators);
-    assert.equal(latest?.recentSignals.map((s) => s.id), ['s7', 's6', 's5', 's4', 's3'], 'newest first, capped at 5');
+    assert.equal(
+      latest?.recentSignals.map((s) => s.id),
+      ['s7', 's6', 's5', 's4', 's3'],
+      'newest first, capped at 5',
+    );
     assert.is(latest?.today?.ticks, 601);
     assert.is(latest?.today?.buys, 4);
     assert.is(latest?.today?.volume, 600);
     assert.is(await store.latest('ETH-USD'), undefined);
     assert.equal(await store.symbols(), ['BTC-USD']);
     assert.equal(await store.dailyStats('BTC-USD', '2026-06-02', '2026-06-30'), []);
-    assert.equal((await store.dailyStats('BTC-USD', '2026-06-01', '2026-06-01')).map((d) => d.day), ['2026-06-01']);
+    assert.equal(
+      (await store.dailyStats('BTC-USD', '2026-06-01', '2026-06-01')).map((d) => d.day),
+      ['2026-06-01'],
+    );
     assert.ok(store.health().ok);
     await store.close();
   });
@@ -146,10 +190,12 @@ function contract(name: string, place: () => Opener) {
     const open = place();
     const first = await open();
     const second = await open();
-    const work = [...logs].map(([key, log], i) => (async () => {
-      const writer = i % 2 === 0 ? first : second;
-      for (let at = 0; at < log.length; at += 40) await writer.applyBatch(batchOf(key, log.slice(at, at + 40)));
-    })());
+    const work = [...logs].map(([key, log], i) =>
+      (async () => {
+        const writer = i % 2 === 0 ? first : second;
+        for (let at = 0; at < log.length; at += 40) await writer.applyBatch(batchOf(key, log.slice(at, at + 40)));
+      })(),
+    );
     await Promise.all(work);
     assertSameDailies(await allDailies(first), directDailies(input.ticks, input.signals));
     await first.close();
@@ -164,7 +210,8 @@ const sqliteTest = contract('SQLite', () => {
   return async () => new SqliteStore({ ...SETTINGS, file });
 });
 
-const redisAt = (url: string, keyPrefix: string) => () => RedisStore.connect({ ...SETTINGS, url, keyPrefix, logger: createLogger('silent') });
+const redisAt = (url: string, keyPrefix: string) => () =>
+  RedisStore.connect({ ...SETTINGS, url, keyPrefix, logger: createLogger('silent') });
 const redisTest = contract('Redis', () => {
   const keyPrefix = `test-${randomUUID().slice(0, 8)}`;
   return async () => redisAt((await services()).redis.url, keyPrefix)();
@@ -173,11 +220,22 @@ const redisTest = contract('Redis', () => {
 redisTest('Redis goes away and comes back: writes fail with a clear error meanwhile, then succeed, nothing lost or doubled', async () => {
   const redis = await startRedis(mkdtempSync(join(tmpdir(), 'agg-redis-')));
   const store = await redisAt(redis.url, 'outage')();
-  const tick = (i: number): StoreBatch['items'][number] => ({ offset: String(i), item: { kind: 'tick', tick: { symbol: 'BTC-USD', price: 100 + i, ts: Date.UTC(2026, 0, 1) + i * 1000, source: 't' } } });
-  const batch = (from: number, to: number): StoreBatch => ({ topic: 't', partition: 0, nextOffset: String(to), items: Array.from({ length: to - from }, (_, i) => tick(from + i)) });
+  const tick = (i: number): StoreBatch['items'][number] => ({
+    offset: String(i),
+    item: { kind: 'tick', tick: { symbol: 'BTC-USD', price: 100 + i, ts: Date.UTC(2026, 0, 1) + i * 1000, source: 't' } },
+  });
+  const batch = (from: number, to: number): StoreBatch => ({
+    topic: 't',
+    partition: 0,
+    nextOffset: String(to),
+    items: Array.from({ length: to - from }, (_, i) => tick(from + i)),
+  });
   await store.applyBatch(batch(0, 10));
   await shutdownKeepingData(redis);
-  const failure = await store.applyBatch(batch(10, 20)).then(() => undefined, (error: Error) => error);
+  const failure = await store.applyBatch(batch(10, 20)).then(
+    () => undefined,
+    (error: Error) => error,
+  );
   assert.match(String(failure?.message), /^Redis: /);
   assert.is(store.health().ok, false);
   assert.match(store.health().detail, /unreachable/);

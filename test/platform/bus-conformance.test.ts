@@ -16,8 +16,7 @@ import { eventually } from '../support/wait.js';
 const adapters: Array<{ name: string; open: () => Promise<Bus> }> = [
   {
     name: 'embedded log',
-    open: async () =>
-      new EmbeddedLog({ file: join(mkdtempSync(join(tmpdir(), 'bus-')), 'bus.sqlite'), pollIntervalMs: 20 }),
+    open: async () => new EmbeddedLog({ file: join(mkdtempSync(join(tmpdir(), 'bus-')), 'bus.sqlite'), pollIntervalMs: 20 }),
   },
   {
     name: 'kafka',
@@ -73,7 +72,10 @@ for (const adapter of adapters) {
     await subscription.stop();
     for (const key of keys) {
       const mine = received.filter((message) => message.key === key);
-      assert.equal(values(mine), messages.filter((m) => m.key === key).map((m) => m.value));
+      assert.equal(
+        values(mine),
+        messages.filter((m) => m.key === key).map((m) => m.value),
+      );
       assert.is(new Set(mine.map((message) => message.partition)).size, 1, `${key} stayed on one partition`);
     }
     const partitions = new Set(received.map((message) => message.partition));
@@ -82,7 +84,10 @@ for (const adapter of adapters) {
 
   test('offsets rise by one within a partition and messages carry key, value and time', async () => {
     const before = Date.now();
-    await bus.publish(topic, [{ key: 'a', value: '{"x":1}' }, { key: 'a', value: '{"x":2}', timestamp: 1_700_000_000_000 }]);
+    await bus.publish(topic, [
+      { key: 'a', value: '{"x":1}' },
+      { key: 'a', value: '{"x":2}', timestamp: 1_700_000_000_000 },
+    ]);
     const { received, subscription } = await collect(bus, { topics: [topic], from: 'earliest' });
     await eventually(() => assert.is(received.length, 2));
     await subscription.stop();
@@ -114,7 +119,12 @@ for (const adapter of adapters) {
     await eventually(() => assert.ok(seen.includes('m-29')), 30_000);
     await subscription.stop();
     assert.is(failures, 2);
-    assert.equal([...new Set(seen)].sort(), numbered('m', 30).map((m) => m.value).sort());
+    assert.equal(
+      [...new Set(seen)].sort(),
+      numbered('m', 30)
+        .map((m) => m.value)
+        .sort(),
+    );
   });
 
   test('a restarted group resumes after its last commit', async () => {
@@ -129,7 +139,10 @@ for (const adapter of adapters) {
     await eventually(() => assert.is(two.received.length, 10));
     await new Promise((resolve) => setTimeout(resolve, 300));
     await two.subscription.stop();
-    assert.equal(values(two.received), numbered('second', 10).map((m) => m.value));
+    assert.equal(
+      values(two.received),
+      numbered('second', 10).map((m) => m.value),
+    );
   });
 
   test('groups are independent, and earliest and latest override a group commit', async () => {
@@ -204,7 +217,10 @@ for (const adapter of adapters) {
     const { received, subscription } = await collect(bus, { topics: [topic], group });
     await eventually(() => assert.is(received.length, 2));
     await subscription.stop();
-    assert.equal(received.map((m) => m.partition), [2, 2]);
+    assert.equal(
+      received.map((m) => m.partition),
+      [2, 2],
+    );
     const committed = await bus.committedOffsets(group, topic);
     assert.is(committed.get(2), (BigInt(received[1]!.offset) + 1n).toString());
     assert.is(committed.get(0), undefined);
@@ -213,7 +229,10 @@ for (const adapter of adapters) {
   test('transactional: what a handler publishes lands once, with the commit, even after a failed attempt', async () => {
     const output = `${topic}.out`;
     await bus.ensureTopics([{ name: output, partitions: 1 }]);
-    await bus.publish(topic, numbered('in', 40, (i) => `k${i % 3}`));
+    await bus.publish(
+      topic,
+      numbered('in', 40, (i) => `k${i % 3}`),
+    );
     const group = `g-${randomUUID()}`;
     let attempts = 0;
     let handled = 0;
@@ -223,7 +242,10 @@ for (const adapter of adapters) {
       transactional: true,
       handler: async (batch, context) => {
         attempts++;
-        context.publish(output, batch.map((message) => ({ key: message.key, value: `out:${message.value}` })));
+        context.publish(
+          output,
+          batch.map((message) => ({ key: message.key, value: `out:${message.value}` })),
+        );
         if (attempts === 1) throw new Error('crash after publishing, before the commit');
         handled += batch.length;
       },
@@ -234,9 +256,18 @@ for (const adapter of adapters) {
     await eventually(() => assert.is(reader.received.length, 40));
     await new Promise((resolve) => setTimeout(resolve, 500));
     await reader.subscription.stop();
-    assert.equal(values(reader.received).sort(), numbered('in', 40).map((m) => `out:${m.value}`).sort());
+    assert.equal(
+      values(reader.received).sort(),
+      numbered('in', 40)
+        .map((m) => `out:${m.value}`)
+        .sort(),
+    );
     const committed = await bus.committedOffsets(group, topic);
-    assert.is([...committed.values()].reduce((sum, offset) => sum + Number(offset), 0), 40, 'every input committed');
+    assert.is(
+      [...committed.values()].reduce((sum, offset) => sum + Number(offset), 0),
+      40,
+      'every input committed',
+    );
   });
 
   test('a batch may publish more than the broker takes in one request (2 MB to one partition)', async () => {
@@ -249,13 +280,20 @@ for (const adapter of adapters) {
       group: `g-${randomUUID()}`,
       transactional: true,
       handler: async (_batch, context) => {
-        context.publish(output, Array.from({ length: 5000 }, (_, i) => ({ key: 'k', value: `${i}:${pad}` })));
+        context.publish(
+          output,
+          Array.from({ length: 5000 }, (_, i) => ({ key: 'k', value: `${i}:${pad}` })),
+        );
       },
     });
     const reader = await collect(bus, { topics: [output], from: 'earliest' });
     await eventually(() => assert.is(reader.received.length, 5000), 30_000);
     await Promise.all([subscription.stop(), reader.subscription.stop()]);
-    assert.equal(reader.received.map((m) => Number(m.value.split(':')[0])), Array.from({ length: 5000 }, (_, i) => i), 'in order');
+    assert.equal(
+      reader.received.map((m) => Number(m.value.split(':')[0])),
+      Array.from({ length: 5000 }, (_, i) => i),
+      'in order',
+    );
   });
 
   test('a transactional consumer needs a group', async () => {

@@ -34,7 +34,13 @@ test('defaults: Bitcoin, embedded log and SQLite, dashboard on 8080', () => {
     dlq: 'stock.ticks.dlq',
     processorState: 'stock.processor.state',
   });
-  assert.equal(config.indicators, { sma: 20, ema: 20, rsi: 14, macd: { fast: 12, slow: 26, signal: 9 }, bollinger: { period: 20, stdDev: 2 } });
+  assert.equal(config.indicators, {
+    sma: 20,
+    ema: 20,
+    rsi: 14,
+    macd: { fast: 12, slow: 26, signal: 9 },
+    bollinger: { period: 20, stdDev: 2 },
+  });
   assert.is(config.rules.length, 4);
   assert.is(config.process.group, 'stock-stream-processor');
   assert.is(config.ingest.intervalSeconds, undefined);
@@ -56,7 +62,13 @@ test('REDIS_URL, MQTT_URL, STOCK_STREAM_DATA_DIR and PORT override the file', ()
     '/etc/ss.yaml': 'dataDir: /var/lib/a\nhttp:\n  port: 9000\nredis:\n  url: redis://file:6379\nsymbols: [BTC-USD, ETH-USD]\n',
   });
   const config = loadConfig({
-    env: { STOCK_STREAM_CONFIG: '/etc/ss.yaml', REDIS_URL: 'redis://env:6379', MQTT_URL: 'mqtts://broker:8883', STOCK_STREAM_DATA_DIR: '/data', PORT: '8081' },
+    env: {
+      STOCK_STREAM_CONFIG: '/etc/ss.yaml',
+      REDIS_URL: 'redis://env:6379',
+      MQTT_URL: 'mqtts://broker:8883',
+      STOCK_STREAM_DATA_DIR: '/data',
+      PORT: '8081',
+    },
     readFile,
   });
   assert.is(config.redis.url, 'redis://env:6379');
@@ -101,18 +113,32 @@ test('the config file: unknown keys, wrong types, unreadable or malformed files'
 
 test('indicator periods and signal rules are checked with the key named', () => {
   const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
-  assert.is(failure(env, files({ '/c.yaml': 'indicators:\n  macd: {fast: 30}\n' })), 'indicators.macd.fast: fast must be shorter than slow (in /c.yaml)');
+  assert.is(
+    failure(env, files({ '/c.yaml': 'indicators:\n  macd: {fast: 30}\n' })),
+    'indicators.macd.fast: fast must be shorter than slow (in /c.yaml)',
+  );
   assert.match(failure(env, files({ '/c.yaml': 'indicators:\n  rsi: 0\n' })), /^indicators\.rsi: /);
-  const rule = (oversold: number) => `rules:\n  - {type: rsi, name: r, oversold: ${oversold}, overbought: 70, hysteresis: 2, confirmTicks: 1, cooldownMs: 0}\n`;
+  const rule = (oversold: number) =>
+    `rules:\n  - {type: rsi, name: r, oversold: ${oversold}, overbought: 70, hysteresis: 2, confirmTicks: 1, cooldownMs: 0}\n`;
   assert.is(loadConfig({ env, readFile: files({ '/c.yaml': rule(30) }) }).rules.length, 1, 'a list replaces the defaults');
   assert.is(failure(env, files({ '/c.yaml': rule(80) })), 'rules.0.oversold: must be below overbought (in /c.yaml)');
-  assert.match(failure(env, files({ '/c.yaml': 'rules:\n  - {type: moon, name: x, confirmTicks: 1, cooldownMs: 0}\n' })), /^rules\.0\.type: unknown rule type "moon"/);
+  assert.match(
+    failure(env, files({ '/c.yaml': 'rules:\n  - {type: moon, name: x, confirmTicks: 1, cooldownMs: 0}\n' })),
+    /^rules\.0\.type: unknown rule type "moon"/,
+  );
   assert.match(failure(env, files({ '/c.yaml': 'rules: []\n' })), /^rules: must list at least one rule/);
 });
 
 test('hostile files: alias bombs and prototype keys are refused, nothing is polluted', () => {
   const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
-  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...Array.from(
+      { length: 9 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+    ),
+  ].join('\n');
   assert.match(failure(env, files({ '/c.yaml': bomb })), /^config file \/c\.yaml: not valid YAML or JSON: /);
   assert.match(failure(env, files({ '/c.yaml': '__proto__:\n  polluted: true\n' })), /unknown key/);
   assert.is(({} as Record<string, unknown>).polluted, undefined);
@@ -121,7 +147,10 @@ test('hostile files: alias bombs and prototype keys are refused, nothing is poll
 
 test('secrets: only from the environment or a file, never from the config file', () => {
   assert.is(loadConfig({ env: { MQTT_PASSWORD: 's3cret' } }).mqtt.password, 's3cret');
-  const fromFile = loadConfig({ env: { MQTT_PASSWORD_FILE: '/run/secrets/mqtt' }, readFile: files({ '/run/secrets/mqtt': 'from-file\n' }) });
+  const fromFile = loadConfig({
+    env: { MQTT_PASSWORD_FILE: '/run/secrets/mqtt' },
+    readFile: files({ '/run/secrets/mqtt': 'from-file\n' }),
+  });
   assert.is(fromFile.mqtt.password, 'from-file', 'the trailing newline of a secret file is dropped');
   assert.is(
     failure({ STOCK_STREAM_CONFIG: '/c.yaml' }, files({ '/c.yaml': 'mqtt:\n  password: hunter2\n' })),

@@ -41,7 +41,11 @@ test('nothing is lost when the writer is killed with SIGKILL after publish retur
   const log = new EmbeddedLog({ file });
   const received = await readAll(log, 'durable', confirmed + 1);
   const numbers = received.map((message) => (JSON.parse(message.value) as { i: number }).i);
-  assert.equal(numbers.slice(0, confirmed + 1), Array.from({ length: confirmed + 1 }, (_, i) => i), 'every confirmed message, in order');
+  assert.equal(
+    numbers.slice(0, confirmed + 1),
+    Array.from({ length: confirmed + 1 }, (_, i) => i),
+    'every confirmed message, in order',
+  );
   await log.close();
 });
 
@@ -52,8 +56,16 @@ test('another process (or instance) on the same file reads what this one publish
   const reader = new EmbeddedLog({ file, pollIntervalMs: 20 });
   const received: BusMessage[] = [];
   const subscription = await reader.consume({ topics: ['shared'], from: 'latest', handler: async (batch) => void received.push(...batch) });
-  await writer.publish('shared', [{ key: 'a', value: 'one' }, { key: 'a', value: 'two' }]);
-  await eventually(() => assert.equal(received.map((m) => m.value), ['one', 'two']));
+  await writer.publish('shared', [
+    { key: 'a', value: 'one' },
+    { key: 'a', value: 'two' },
+  ]);
+  await eventually(() =>
+    assert.equal(
+      received.map((m) => m.value),
+      ['one', 'two'],
+    ),
+  );
   await subscription.stop();
   await Promise.all([reader.close(), writer.close()]);
 });
@@ -66,7 +78,11 @@ test('retention deletes old messages; a consumer behind it skips to what remains
   await log.publish('r', [{ key: 'a', value: 'new' }]);
   assert.is(log.applyRetention(), 1);
   const received = await readAll(log, 'r', 1);
-  assert.equal(received.map((m) => [m.value, m.offset]), [['new', '1']], 'offsets are never reused');
+  assert.equal(
+    received.map((m) => [m.value, m.offset]),
+    [['new', '1']],
+    'offsets are never reused',
+  );
   await log.close();
 });
 

@@ -7,7 +7,10 @@ import { seededRandom } from '../core/indicators/price-series.js';
 function parse(text: string, chunkSize = text.length || 1) {
   const rows: CsvTickRow[] = [];
   const problems: Array<[number, string]> = [];
-  const parser = new TickCsvParser({ row: (row) => void rows.push({ ...row }), problem: (line, reason) => void problems.push([line, reason]) });
+  const parser = new TickCsvParser({
+    row: (row) => void rows.push({ ...row }),
+    problem: (line, reason) => void problems.push([line, reason]),
+  });
   const bytes = Buffer.from(text, 'latin1');
   for (let i = 0; i < bytes.length; i += chunkSize) parser.push(bytes.subarray(i, i + chunkSize));
   parser.end();
@@ -50,7 +53,14 @@ test('each malformed row is reported with its line number and the reader goes on
       '1764200005000,97005',
     ].join('\n'),
   );
-  assert.equal(rows.map((r) => [r.line, r.price]), [[2, 97000], [8, 100000], [9, 97005]]);
+  assert.equal(
+    rows.map((r) => [r.line, r.price]),
+    [
+      [2, 97000],
+      [8, 100000],
+      [9, 97005],
+    ],
+  );
   assert.equal(problems, [
     [3, 'expected at least 2 columns, found 1'],
     [4, 'ts: "yesterday" is neither epoch milliseconds nor ISO 8601'],
@@ -67,7 +77,10 @@ test('no header, a header without ts and price, an over-long line', () => {
   assert.match(wrong.problems[0]![1], /header must name ts and price/);
   const long = parse(`ts,price\n1764200000000,${'9'.repeat(10_000)}\n1764200001000,97001\n`, 1000);
   assert.equal(long.problems, [[2, 'line longer than 4096 characters']]);
-  assert.equal(long.rows.map((r) => [r.line, r.price]), [[3, 97001]]);
+  assert.equal(
+    long.rows.map((r) => [r.line, r.price]),
+    [[3, 97001]],
+  );
 });
 
 test('numbers are read exactly as Number() reads them', () => {
@@ -97,14 +110,19 @@ test('fuzz: any bytes in any chunking give the same rows and problems, one outco
     for (let i = 0; i < lines; i++) {
       const pick = random();
       if (pick < 0.4) text += `${1764200000000 + i},${(random() * 1e5).toFixed(2)},${random().toFixed(3)}\n`;
-      else if (pick < 0.7) text += `${1764200000000 + i},${numberish[Math.floor(random() * numberish.length)]},${numberish[Math.floor(random() * numberish.length)]}${random() < 0.3 ? '\r' : ''}\n`;
-      else text += Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('') + '\n';
+      else if (pick < 0.7)
+        text += `${1764200000000 + i},${numberish[Math.floor(random() * numberish.length)]},${numberish[Math.floor(random() * numberish.length)]}${random() < 0.3 ? '\r' : ''}\n`;
+      else
+        text += Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('') + '\n';
     }
     const whole = parse(text);
     const chunked = parse(text, 1 + Math.floor(random() * 7));
     assert.equal(chunked, whole);
     assert.equal(parse(text, 1), whole);
-    const nonEmptyLines = text.split('\n').slice(1).filter((line) => line.replace(/\r$/, '') !== '').length;
+    const nonEmptyLines = text
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.replace(/\r$/, '') !== '').length;
     assert.is(whole.rows.length + whole.problems.length, nonEmptyLines, `round ${round}`);
   }
 });

@@ -12,9 +12,16 @@ test('.ci/run runs exactly the README test command, after the packages the READM
   const readme = read('README.md');
   const ci = read('.ci/run');
   assert.match(readme, /Install and run the whole test suite[^\n]*\n\n```\nnpm ci && npm test\n```/);
-  const lastCommand = ci.trim().split('\n').filter((line) => line.trim() && !line.startsWith('#')).pop();
+  const lastCommand = ci
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'))
+    .pop();
   assert.is(lastCommand, 'npm ci && npm test');
-  const ciPackages = /SYSTEM_PACKAGES="([^"]+)"/.exec(ci)![1]!.split(' ').map((pair) => pair.split(':')[1]);
+  const ciPackages = /SYSTEM_PACKAGES="([^"]+)"/
+    .exec(ci)![1]!
+    .split(' ')
+    .map((pair) => pair.split(':')[1]);
   const readmePackages = /sudo apt-get install (.+)\n/.exec(readme)![1]!.split(' ');
   assert.equal(ciPackages, readmePackages);
 });

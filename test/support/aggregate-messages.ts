@@ -7,7 +7,10 @@ export function tickMessages(input: AggregateInput): OutgoingMessage[] {
 }
 
 export function signalMessages(input: AggregateInput): OutgoingMessage[] {
-  return input.signals.map((signal) => ({ key: signal.symbol, value: JSON.stringify({ type: 'signal', ...signal, indicators: { rsi: 25 } }) }));
+  return input.signals.map((signal) => ({
+    key: signal.symbol,
+    value: JSON.stringify({ type: 'signal', ...signal, indicators: { rsi: 25 } }),
+  }));
 }
 
 /** One indicator record per 50 ticks, as the processor would publish (fewer, to keep the tests quick). */
@@ -16,7 +19,21 @@ export function indicatorMessages(input: AggregateInput): OutgoingMessage[] {
     .filter((_, i) => i % 50 === 0)
     .map((tick) => ({
       key: tick.symbol,
-      value: JSON.stringify({ type: 'indicators', ts: tick.ts, symbol: tick.symbol, price: tick.price, sma: tick.price, ema: null, rsi: 50, macd: null, macdSignal: null, macdHist: null, bbUpper: null, bbMiddle: null, bbLower: null }),
+      value: JSON.stringify({
+        type: 'indicators',
+        ts: tick.ts,
+        symbol: tick.symbol,
+        price: tick.price,
+        sma: tick.price,
+        ema: null,
+        rsi: 50,
+        macd: null,
+        macdSignal: null,
+        macdHist: null,
+        bbUpper: null,
+        bbMiddle: null,
+        bbLower: null,
+      }),
     }));
 }
 
@@ -42,8 +59,20 @@ export function hostileMessages(): { ticks: OutgoingMessage[]; signals: Outgoing
   const signal = { type: 'signal', id: 'bad-signal', symbol: 'BTC-USD', ts: TS, side: 'buy', rule: 'r', price: 97_000, reason: 'x' };
   const record = { type: 'indicators', symbol: 'BTC-USD', ts: TS, price: 97_000, sma: 1, rsi: 50 };
   return {
-    ticks: [...common(tick), { key: 'ETH-USD', value: JSON.stringify(tick) }, { key: 'BTC-USD', value: JSON.stringify({ ...tick, volume: -1 }) }],
-    signals: [...common(signal), { key: 'BTC-USD', value: JSON.stringify({ ...signal, side: 'hold' }) }, { key: 'BTC-USD', value: JSON.stringify({ ...signal, id: undefined }) }],
-    indicators: [...common(record), { key: 'BTC-USD', value: JSON.stringify({ ...record, rsi: 'high' }) }, { key: 'BTC-USD', value: JSON.stringify({ ...record, type: 'signal' }) }],
+    ticks: [
+      ...common(tick),
+      { key: 'ETH-USD', value: JSON.stringify(tick) },
+      { key: 'BTC-USD', value: JSON.stringify({ ...tick, volume: -1 }) },
+    ],
+    signals: [
+      ...common(signal),
+      { key: 'BTC-USD', value: JSON.stringify({ ...signal, side: 'hold' }) },
+      { key: 'BTC-USD', value: JSON.stringify({ ...signal, id: undefined }) },
+    ],
+    indicators: [
+      ...common(record),
+      { key: 'BTC-USD', value: JSON.stringify({ ...record, rsi: 'high' }) },
+      { key: 'BTC-USD', value: JSON.stringify({ ...record, type: 'signal' }) },
+    ],
   };
 }

@@ -13,7 +13,9 @@ export interface AggregateInput {
 }
 
 /** Ticks about 17 s apart across `days` UTC days for each symbol, some late, some sharing a ts. */
-export function aggregateInput(options: { symbols?: readonly string[]; days?: number; seed?: number; start?: number } = {}): AggregateInput {
+export function aggregateInput(
+  options: { symbols?: readonly string[]; days?: number; seed?: number; start?: number } = {},
+): AggregateInput {
   const { symbols = ['BTC-USD', 'ETH-USD'], days = 2, seed = 11, start = Date.UTC(2026, 0, 1, 20) } = options;
   const random = seededRandom(seed);
   const ticks: Tick[] = [];
@@ -112,7 +114,11 @@ export function directDailies(ticks: readonly Tick[], signals: readonly SignalSu
 /** Equal figures: exact, except the averages, which may differ in the last bits from summing in another order. */
 export function assertSameDailies(actual: readonly DailyStats[], expected: readonly DailyStats[]): void {
   const sorted = [...actual].sort((a, b) => (a.symbol + a.day < b.symbol + b.day ? -1 : 1));
-  assert.equal(sorted.map((d) => `${d.symbol} ${d.day}`), expected.map((d) => `${d.symbol} ${d.day}`), 'the same days');
+  assert.equal(
+    sorted.map((d) => `${d.symbol} ${d.day}`),
+    expected.map((d) => `${d.symbol} ${d.day}`),
+    'the same days',
+  );
   for (const [i, want] of expected.entries()) {
     const got = sorted[i]!;
     const where = `${want.symbol} ${want.day}`;

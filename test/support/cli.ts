@@ -12,7 +12,12 @@ export interface Run {
   stderr: string;
 }
 
-export function cli(args: string[], env: Record<string, string> = {}, input?: string, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
+export function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+  onStart?: (child: ReturnType<typeof spawn>) => void,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: mkdtempSync(join(tmpdir(), 'cli-cwd-')),
@@ -33,7 +38,6 @@ export function cli(args: string[], env: Record<string, string> = {}, input?: st
     onStart?.(child);
   });
 }
-
 
 export interface Service {
   readonly child: ChildProcess;

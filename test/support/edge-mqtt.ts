@@ -71,7 +71,20 @@ export const message = (value: unknown) => ({ key: 'BTC-USD', value: JSON.string
 
 export async function feed(bus: EmbeddedLog, ts: number, price: number, signal?: { id: string; side: 'buy' | 'sell' }) {
   await bus.publish(topics.ticks, [message({ symbol: 'BTC-USD', price, ts, source: 'kraken' })]);
-  await bus.publish(topics.indicators, [message({ type: 'indicators', symbol: 'BTC-USD', ts, price, rsi: 28.5, sma: 100_100.25, ema: 100_050.5, macd: null })]);
-  if (signal) await bus.publish(topics.signals, [message({ type: 'signal', id: signal.id, symbol: 'BTC-USD', side: signal.side, ts, price, rule: 'rsi-30-70', reason: 'RSI crossed 30' })]);
+  await bus.publish(topics.indicators, [
+    message({ type: 'indicators', symbol: 'BTC-USD', ts, price, rsi: 28.5, sma: 100_100.25, ema: 100_050.5, macd: null }),
+  ]);
+  if (signal)
+    await bus.publish(topics.signals, [
+      message({
+        type: 'signal',
+        id: signal.id,
+        symbol: 'BTC-USD',
+        side: signal.side,
+        ts,
+        price,
+        rule: 'rsi-30-70',
+        reason: 'RSI crossed 30',
+      }),
+    ]);
 }
-

@@ -51,7 +51,13 @@ export class FakeSysfs {
       writeFileSync(join(this.root, 'export'), '');
       const dir = join(this.root, `gpio${exported}`);
       mkdirSync(dir, { recursive: true });
-      for (const [file, value] of [['value', '0'], ['direction', 'in'], ['active_low', '0'], ['edge', 'none']]) writeFileSync(join(dir, file!), `${value}\n`);
+      for (const [file, value] of [
+        ['value', '0'],
+        ['direction', 'in'],
+        ['active_low', '0'],
+        ['edge', 'none'],
+      ])
+        writeFileSync(join(dir, file!), `${value}\n`);
       this.exported.push(Number(exported));
     }
     const unexported = readFileSync(join(this.root, 'unexport'), 'utf8').trim();

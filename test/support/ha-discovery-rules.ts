@@ -10,10 +10,28 @@
 
 /** Keys every MQTT entity (not device triggers) accepts. */
 const ENTITY_KEYS = [
-  'availability', 'availability_mode', 'availability_template', 'availability_topic', 'device', 'default_entity_id',
-  'enabled_by_default', 'encoding', 'entity_category', 'entity_picture', 'icon', 'json_attributes_template',
-  'json_attributes_topic', 'name', 'object_id', 'origin', 'payload_available', 'payload_not_available', 'platform', 'qos',
-  'unique_id', 'value_template',
+  'availability',
+  'availability_mode',
+  'availability_template',
+  'availability_topic',
+  'device',
+  'default_entity_id',
+  'enabled_by_default',
+  'encoding',
+  'entity_category',
+  'entity_picture',
+  'icon',
+  'json_attributes_template',
+  'json_attributes_topic',
+  'name',
+  'object_id',
+  'origin',
+  'payload_available',
+  'payload_not_available',
+  'platform',
+  'qos',
+  'unique_id',
+  'value_template',
 ];
 
 export interface ComponentRule {
@@ -24,7 +42,18 @@ export interface ComponentRule {
 export const COMPONENT_RULES: Record<'sensor' | 'binary_sensor' | 'event' | 'device_automation', ComponentRule> = {
   sensor: {
     required: ['state_topic'],
-    allowed: [...ENTITY_KEYS, 'device_class', 'expire_after', 'force_update', 'last_reset_value_template', 'options', 'state_class', 'state_topic', 'suggested_display_precision', 'unit_of_measurement'],
+    allowed: [
+      ...ENTITY_KEYS,
+      'device_class',
+      'expire_after',
+      'force_update',
+      'last_reset_value_template',
+      'options',
+      'state_class',
+      'state_topic',
+      'suggested_display_precision',
+      'unit_of_measurement',
+    ],
   },
   binary_sensor: {
     required: ['state_topic'],
@@ -42,8 +71,18 @@ export const COMPONENT_RULES: Record<'sensor' | 'binary_sensor' | 'event' | 'dev
 };
 
 export const DEVICE_KEYS = [
-  'configuration_url', 'connections', 'hw_version', 'identifiers', 'manufacturer', 'model', 'model_id', 'name',
-  'serial_number', 'suggested_area', 'sw_version', 'via_device',
+  'configuration_url',
+  'connections',
+  'hw_version',
+  'identifiers',
+  'manufacturer',
+  'model',
+  'model_id',
+  'name',
+  'serial_number',
+  'suggested_area',
+  'sw_version',
+  'via_device',
 ];
 
 export const ORIGIN_KEYS = ['name', 'sw_version', 'support_url'];
@@ -59,9 +98,34 @@ export const STATE_CLASS_LIMITS: Record<string, readonly (string | undefined)[]>
 };
 
 export const BINARY_SENSOR_DEVICE_CLASSES = [
-  'battery', 'battery_charging', 'carbon_monoxide', 'cold', 'connectivity', 'door', 'garage_door', 'gas', 'heat', 'light',
-  'lock', 'moisture', 'motion', 'moving', 'occupancy', 'opening', 'plug', 'power', 'presence', 'problem', 'running',
-  'safety', 'smoke', 'sound', 'tamper', 'update', 'vibration', 'window',
+  'battery',
+  'battery_charging',
+  'carbon_monoxide',
+  'cold',
+  'connectivity',
+  'door',
+  'garage_door',
+  'gas',
+  'heat',
+  'light',
+  'lock',
+  'moisture',
+  'motion',
+  'moving',
+  'occupancy',
+  'opening',
+  'plug',
+  'power',
+  'presence',
+  'problem',
+  'running',
+  'safety',
+  'smoke',
+  'sound',
+  'tamper',
+  'update',
+  'vibration',
+  'window',
 ];
 
 export const ENTITY_CATEGORIES = ['config', 'diagnostic'];
@@ -88,9 +152,12 @@ export function discoveryProblems(component: keyof typeof COMPONENT_RULES, paylo
     if (typeof origin.name !== 'string') problems.push('origin.name is required');
     for (const key of Object.keys(origin)) if (!ORIGIN_KEYS.includes(key)) problems.push(`origin.${key} is not an origin key`);
   }
-  if (payload.device !== undefined && component !== 'device_automation' && payload.unique_id === undefined) problems.push('device info needs a unique_id');
-  if (payload.availability_topic !== undefined && payload.availability !== undefined) problems.push('availability and availability_topic together');
-  if (payload.entity_category !== undefined && !ENTITY_CATEGORIES.includes(payload.entity_category as string)) problems.push('entity_category');
+  if (payload.device !== undefined && component !== 'device_automation' && payload.unique_id === undefined)
+    problems.push('device info needs a unique_id');
+  if (payload.availability_topic !== undefined && payload.availability !== undefined)
+    problems.push('availability and availability_topic together');
+  if (payload.entity_category !== undefined && !ENTITY_CATEGORIES.includes(payload.entity_category as string))
+    problems.push('entity_category');
   if (component === 'sensor') {
     const deviceClass = payload.device_class as string | undefined;
     const stateClass = payload.state_class as string | undefined;
@@ -102,16 +169,22 @@ export function discoveryProblems(component: keyof typeof COMPONENT_RULES, paylo
       if (payload.unit_of_measurement !== undefined) problems.push('device_class enum takes no unit');
     } else if (payload.options !== undefined) problems.push('options only with device_class enum');
   }
-  if (component === 'binary_sensor' && payload.device_class !== undefined && !BINARY_SENSOR_DEVICE_CLASSES.includes(payload.device_class as string)) {
+  if (
+    component === 'binary_sensor' &&
+    payload.device_class !== undefined &&
+    !BINARY_SENSOR_DEVICE_CLASSES.includes(payload.device_class as string)
+  ) {
     problems.push(`binary_sensor device_class ${String(payload.device_class)}`);
   }
   if (component === 'event') {
     const types = payload.event_types;
-    if (!Array.isArray(types) || types.length === 0 || !types.every((type) => typeof type === 'string')) problems.push('event_types must be a non-empty list of strings');
+    if (!Array.isArray(types) || types.length === 0 || !types.every((type) => typeof type === 'string'))
+      problems.push('event_types must be a non-empty list of strings');
   }
   if (component === 'device_automation') {
     if (payload.automation_type !== 'trigger') problems.push('automation_type must be trigger');
-    for (const key of ['topic', 'type', 'subtype']) if (typeof payload[key] !== 'string' || payload[key] === '') problems.push(`${key} must be a string`);
+    for (const key of ['topic', 'type', 'subtype'])
+      if (typeof payload[key] !== 'string' || payload[key] === '') problems.push(`${key} must be a string`);
   }
   return problems;
 }

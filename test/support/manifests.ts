@@ -70,7 +70,8 @@ export function configYaml(s: Synth): string {
 }
 
 /** The pod template of a workload (Deployment, StatefulSet, Job). */
-export function podSpec(object: K8sObject): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function podSpec(object: K8sObject): Record<string, any> {
   return object.spec!.template.spec;
 }
 
@@ -80,18 +81,33 @@ export function workloads(s: Synth): K8sObject[] {
 
 /** KAFKA_FOO_BAR=1 -> foo.bar=1, as the apache/kafka image writes server.properties ("__" is "_", "___" is "-"). */
 export function kafkaPropertiesFromEnv(env: ReadonlyArray<{ name: string; value?: string }>, values: Record<string, string>): string[] {
-  const excluded = new Set(['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_JMX_OPTS', 'KAFKA_JVM_PERFORMANCE_OPTS', 'KAFKA_LOG4J_OPTS', 'KAFKA_GC_LOG_OPTS']);
+  const excluded = new Set([
+    'KAFKA_HEAP_OPTS',
+    'KAFKA_OPTS',
+    'KAFKA_JMX_OPTS',
+    'KAFKA_JVM_PERFORMANCE_OPTS',
+    'KAFKA_LOG4J_OPTS',
+    'KAFKA_GC_LOG_OPTS',
+  ]);
   const resolved = new Map<string, string>();
   const lines: string[] = [];
   for (const variable of env) {
-    const value = (variable.value ?? values[variable.name] ?? '').replace(/\$\(([A-Z_]+)\)/g, (_, name: string) => resolved.get(name) ?? '');
+    const value = (variable.value ?? values[variable.name] ?? '').replace(
+      /\$\(([A-Z_]+)\)/g,
+      (_, name: string) => resolved.get(name) ?? '',
+    );
     resolved.set(variable.name, value);
     if (!variable.name.startsWith('KAFKA_') || excluded.has(variable.name)) continue;
     const key = variable.name
       .slice('KAFKA_'.length)
       .toLowerCase()
       .split('___')
-      .map((dashed) => dashed.split('__').map((part) => part.replace(/_/g, '.')).join('_'))
+      .map((dashed) =>
+        dashed
+          .split('__')
+          .map((part) => part.replace(/_/g, '.'))
+          .join('_'),
+      )
       .join('-');
     lines.push(`${key}=${value}`);
   }

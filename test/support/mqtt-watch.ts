@@ -31,7 +31,13 @@ export async function watch(url: string, topics: string[], options: IClientOptio
 }
 
 /** Publishes and waits for the broker's acknowledgement. */
-export async function publishOnce(url: string, topic: string, payload: string | Buffer, retain = false, options: IClientOptions = {}): Promise<void> {
+export async function publishOnce(
+  url: string,
+  topic: string,
+  payload: string | Buffer,
+  retain = false,
+  options: IClientOptions = {},
+): Promise<void> {
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
   try {
     await client.publishAsync(topic, payload, { qos: 1, retain });

@@ -10,7 +10,17 @@ export function notice(overrides: Partial<Notice> = {}): Notice {
     rule: 'rsi',
     price: 97000.5,
     reason: 'RSI 28.4 crossed above 30',
-    indicators: { sma: 96950.25, ema: null, rsi: 28.4, macd: null, macdSignal: null, macdHist: null, bbUpper: null, bbMiddle: null, bbLower: null },
+    indicators: {
+      sma: 96950.25,
+      ema: null,
+      rsi: 28.4,
+      macd: null,
+      macdSignal: null,
+      macdHist: null,
+      bbUpper: null,
+      bbMiddle: null,
+      bbLower: null,
+    },
     ...overrides,
   };
 }

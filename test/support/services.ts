@@ -26,9 +26,21 @@ async function startAll(log: (line: string) => void): Promise<Services> {
   };
   const sub = (name: string) => mkdtempSync(join(dir, `${name}-`));
   const [kafka, redis, mosquitto] = await Promise.all([
-    timed('Apache Kafka', () => startKafka(sub('kafka')), (k) => `${k.version} (KRaft, real broker) at ${k.brokers.join(',')}`),
-    timed('redis-server', () => startRedis(sub('redis')), (r) => `at ${r.url}`),
-    timed('mosquitto', () => startMosquitto(sub('mosquitto')), (m) => `at ${m.url}`),
+    timed(
+      'Apache Kafka',
+      () => startKafka(sub('kafka')),
+      (k) => `${k.version} (KRaft, real broker) at ${k.brokers.join(',')}`,
+    ),
+    timed(
+      'redis-server',
+      () => startRedis(sub('redis')),
+      (r) => `at ${r.url}`,
+    ),
+    timed(
+      'mosquitto',
+      () => startMosquitto(sub('mosquitto')),
+      (m) => `at ${m.url}`,
+    ),
   ]);
   return { kafka, redis, mosquitto, dir };
 }

@@ -11,8 +11,10 @@ const ARGUMENTS: Record<number, number> = {
   0x20: 1, // memory addressing mode
   0x21: 2, // column address
   0x22: 2, // page address
-  0x26: 6, 0x27: 6, // horizontal scroll setup
-  0x29: 5, 0x2a: 5, // vertical and horizontal scroll setup
+  0x26: 6,
+  0x27: 6, // horizontal scroll setup
+  0x29: 5,
+  0x2a: 5, // vertical and horizontal scroll setup
   0x81: 1, // contrast
   0x8d: 1, // charge pump
   0xa3: 2, // vertical scroll area
@@ -140,7 +142,8 @@ export class Ssd1306Emulator {
     this.stats.commands++;
     this.commandLog.push(command);
     const [op, a = 0, b = 0] = command as [number, number?, number?];
-    if (op <= 0x0f) this.column = (this.column & 0xf0) | op; // lower column nibble (page mode)
+    if (op <= 0x0f)
+      this.column = (this.column & 0xf0) | op; // lower column nibble (page mode)
     else if (op <= 0x1f) this.column = ((op & 0x0f) << 4) | (this.column & 0x0f);
     else if (op === 0x20) this.addressingMode = (['horizontal', 'vertical', 'page'] as const)[a & 0x03] ?? this.addressingMode;
     else if (op === 0x21) {

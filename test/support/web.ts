@@ -34,9 +34,25 @@ export async function startWeb(web: Record<string, unknown> = {}, extra: Record<
   const store = new SqliteStore({ ...storeSettings(config), file: join(dir, 'aggregates.sqlite') });
   const logger = createLogger('silent');
   let panel: EdgePanel | undefined;
-  const edge = await virtualEdgeRole(`${config.web.group}.panel`, (edgePanel) => (panel = edgePanel)).start({ config, logger, bus, registry: new Registry(), version: 'test' });
+  const edge = await virtualEdgeRole(`${config.web.group}.panel`, (edgePanel) => (panel = edgePanel)).start({
+    config,
+    logger,
+    bus,
+    registry: new Registry(),
+    version: 'test',
+  });
   const notifications = new InProcessDashboardFeed();
-  const role = new Dashboard({ config, bus, store, logger, panel: panel!, notifications, heartbeatMs: 500, tickIntervalMs: 50, healthIntervalMs: 500 });
+  const role = new Dashboard({
+    config,
+    bus,
+    store,
+    logger,
+    panel: panel!,
+    notifications,
+    heartbeatMs: 500,
+    tickIntervalMs: 50,
+    healthIntervalMs: 500,
+  });
   await role.start();
   return {
     dir,
@@ -58,7 +74,10 @@ let offsets = 0;
 
 /** Writes ticks and signals into the store as one aggregator batch would. */
 export async function seedStore(store: SqliteStore, ticks: readonly Tick[], signals: readonly SignalSummary[] = []): Promise<void> {
-  const items: AggregateItem[] = [...ticks.map((tick) => ({ kind: 'tick' as const, tick })), ...signals.map((signal) => ({ kind: 'signal' as const, signal }))];
+  const items: AggregateItem[] = [
+    ...ticks.map((tick) => ({ kind: 'tick' as const, tick })),
+    ...signals.map((signal) => ({ kind: 'signal' as const, signal })),
+  ];
   const start = offsets;
   offsets += items.length;
   await store.applyBatch({
@@ -72,7 +91,12 @@ export async function seedStore(store: SqliteStore, ticks: readonly Tick[], sign
 /** Writes one indicator record into the store, as the aggregator keeps the latest. */
 export async function seedIndicators(store: SqliteStore, indicators: IndicatorSnapshot): Promise<void> {
   const start = offsets++;
-  await store.applyBatch({ topic: 'seed-indicators', partition: 0, nextOffset: String(offsets), items: [{ offset: String(start), item: { kind: 'indicators', indicators } }] });
+  await store.applyBatch({
+    topic: 'seed-indicators',
+    partition: 0,
+    nextOffset: String(offsets),
+    items: [{ offset: String(start), item: { kind: 'indicators', indicators } }],
+  });
 }
 
 /** A BTC-like path of `count` ticks `stepMs` apart ending at `end`, deterministic, with some noise so candles have bodies. */

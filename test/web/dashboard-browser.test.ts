@@ -26,11 +26,40 @@ test.before(async () => {
   // Four hours of ticks every 15 s: 240 one-minute candles with bodies and wicks.
   const ticks = recentTicks(960, end - (end % 60_000), 'coinbase', 15_000);
   await seedStore(web.store, ticks, [
-    { id: 'seed-buy', symbol: 'BTC-USD', ts: ticks[480]!.ts, side: 'buy', rule: 'rsi-14', price: ticks[480]!.price, reason: 'RSI 14 crossed above 30 (28.1 -> 31.4)' },
-    { id: 'seed-sell', symbol: 'BTC-USD', ts: ticks[800]!.ts, side: 'sell', rule: 'macd', price: ticks[800]!.price, reason: 'MACD crossed below its signal line' },
+    {
+      id: 'seed-buy',
+      symbol: 'BTC-USD',
+      ts: ticks[480]!.ts,
+      side: 'buy',
+      rule: 'rsi-14',
+      price: ticks[480]!.price,
+      reason: 'RSI 14 crossed above 30 (28.1 -> 31.4)',
+    },
+    {
+      id: 'seed-sell',
+      symbol: 'BTC-USD',
+      ts: ticks[800]!.ts,
+      side: 'sell',
+      rule: 'macd',
+      price: ticks[800]!.price,
+      reason: 'MACD crossed below its signal line',
+    },
   ]);
   const last = ticks[ticks.length - 1]!;
-  await seedIndicators(web.store, { symbol: 'BTC-USD', ts: last.ts, price: last.price, sma: last.price - 40, ema: last.price - 25, rsi: 61.2, macd: 14.2, macdSignal: 9.8, macdHist: 4.4, bbUpper: last.price + 150, bbMiddle: last.price - 40, bbLower: last.price - 230 });
+  await seedIndicators(web.store, {
+    symbol: 'BTC-USD',
+    ts: last.ts,
+    price: last.price,
+    sma: last.price - 40,
+    ema: last.price - 25,
+    rsi: 61.2,
+    macd: 14.2,
+    macdSignal: 9.8,
+    macdHist: 4.4,
+    bbUpper: last.price + 150,
+    bbMiddle: last.price - 40,
+    bbLower: last.price - 230,
+  });
   const { port } = await web.role.listen('127.0.0.1', 0);
   url = `http://127.0.0.1:${port}/`;
   context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
@@ -50,7 +79,8 @@ test.before(async () => {
   `);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(message.text())) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(message.text()))
+      problems.push(`console: ${message.text()}`);
   });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -80,7 +110,10 @@ test('the chart renders the stored candles with overlays and panes, live over SS
     return seen.size;
   })()`);
   assert.ok(colours > 20, `the chart canvases hold ${colours} colours`);
-  assert.ok((await page.locator('#chart table tr').count()) >= 3 || (await page.locator('#chart canvas').count()) >= 6, 'price, RSI and MACD panes');
+  assert.ok(
+    (await page.locator('#chart table tr').count()) >= 3 || (await page.locator('#chart canvas').count()) >= 6,
+    'price, RSI and MACD panes',
+  );
   assert.ok(await page.locator('#chart a[href*="tradingview.com"]').count(), 'the TradingView attribution link on the chart');
   const feed = await page.locator('#signals li').allTextContents();
   assert.ok(feed.some((text) => text.includes('MACD crossed below its signal line')));
@@ -94,10 +127,14 @@ test('a published tick appears live with the simulated badge; the OLED mirrors t
   assert.ok(await page.locator('#sim').isHidden());
   await publish('stock.ticks', { symbol: 'BTC-USD', price: 98765.43, ts, source: 'simulator', volume: 0.1 });
   await eventually(async () => assert.is(await page.textContent('#price'), '98,765.43'));
-  const local = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: ZONE }).format(new Date(ts));
+  const local = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: ZONE }).format(
+    new Date(ts),
+  );
   assert.ok((await page.textContent('#price-time'))?.includes(local), 'the tick time in the viewer zone');
   await eventually(async () => assert.ok(await page.locator('#sim').isVisible()));
-  await eventually(async () => assert.match(String(await page.textContent('#health')), /Ingest BTC-USDlast tick (now|\d+ s ago) from simulator/));
+  await eventually(async () =>
+    assert.match(String(await page.textContent('#health')), /Ingest BTC-USDlast tick (now|\d+ s ago) from simulator/),
+  );
   // The panel's own edge role renders the tick; the canvas shows exactly the frame's lit pixels.
   await eventually(async () => {
     const panel = (await (await fetch(`${url}api/panel`)).json()) as { frame: string };
@@ -115,7 +152,17 @@ test('a published tick appears live with the simulated badge; the OLED mirrors t
 });
 
 test('a signal appears in the feed with its reason as text: no element created, no CSP violation', async () => {
-  await publish('stock.signals', { type: 'signal', id: 'live-xss', symbol: 'BTC-USD', ts: Date.now(), side: 'buy', rule: 'rsi-14', price: 98765.43, reason: HOSTILE, indicators: {} });
+  await publish('stock.signals', {
+    type: 'signal',
+    id: 'live-xss',
+    symbol: 'BTC-USD',
+    ts: Date.now(),
+    side: 'buy',
+    rule: 'rsi-14',
+    price: 98765.43,
+    reason: HOSTILE,
+    indicators: {},
+  });
   const item = page.locator('#signals li[data-id="live-xss"]');
   await item.waitFor({ timeout: 10_000 });
   assert.is(await item.locator('.reason').textContent(), HOSTILE);
@@ -123,7 +170,10 @@ test('a signal appears in the feed with its reason as text: no element created, 
   assert.is(await page.locator('body img').count(), 0);
   assert.is(await page.evaluate('window.__xss'), undefined);
   assert.match(String(await page.textContent('#today')), /Buy signals2/);
-  await eventually(async () => assert.is(await page.getAttribute('#chart', 'aria-label'), 'Price chart with 2 buy and 1 sell markers'), 5000);
+  await eventually(
+    async () => assert.is(await page.getAttribute('#chart', 'aria-label'), 'Price chart with 2 buy and 1 sell markers'),
+    5000,
+  );
   assert.equal(await page.evaluate('window.__csp'), []);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-desktop.png'), fullPage: true });
 });

@@ -18,8 +18,24 @@ async function seeded(web: Record<string, unknown> = {}): Promise<WebFixture> {
   const fixture = await startWeb(web);
   const ticks = recentTicks(180, END);
   await seedStore(fixture.store, ticks, [
-    { id: 'sig-1', symbol: 'BTC-USD', ts: ticks[100]!.ts, side: 'buy', rule: 'rsi', price: ticks[100]!.price, reason: 'RSI crossed above 30' },
-    { id: 'sig-2', symbol: 'BTC-USD', ts: ticks[150]!.ts, side: 'sell', rule: 'rsi', price: ticks[150]!.price, reason: 'RSI crossed below 70' },
+    {
+      id: 'sig-1',
+      symbol: 'BTC-USD',
+      ts: ticks[100]!.ts,
+      side: 'buy',
+      rule: 'rsi',
+      price: ticks[100]!.price,
+      reason: 'RSI crossed above 30',
+    },
+    {
+      id: 'sig-2',
+      symbol: 'BTC-USD',
+      ts: ticks[150]!.ts,
+      side: 'sell',
+      rule: 'rsi',
+      price: ticks[150]!.price,
+      reason: 'RSI crossed below 70',
+    },
   ]);
   return fixture;
 }
@@ -35,7 +51,12 @@ test('the API answers candles, daily figures, the latest snapshot and signals fr
 
     const candles = (await app.inject('/api/candles?symbol=BTC-USD&timeframe=5m')).json();
     assert.is(candles.candles.length, 37); // 180 one-minute ticks from 09:01 to 12:00 fall in 37 five-minute buckets
-    assert.ok(candles.candles.every((c: { high: number; low: number; open: number; close: number }) => c.high >= Math.max(c.open, c.close) && c.low <= Math.min(c.open, c.close)));
+    assert.ok(
+      candles.candles.every(
+        (c: { high: number; low: number; open: number; close: number }) =>
+          c.high >= Math.max(c.open, c.close) && c.low <= Math.min(c.open, c.close),
+      ),
+    );
 
     const latest = (await app.inject('/api/latest?symbol=BTC-USD')).json();
     assert.is(latest.tick.ts, END);
@@ -44,10 +65,16 @@ test('the API answers candles, daily figures, the latest snapshot and signals fr
     assert.is(latest.today.sells, 1);
 
     const daily = (await app.inject('/api/daily?symbol=BTC-USD&days=3')).json();
-    assert.equal(daily.days.map((d: { day: string }) => d.day), ['2026-01-05']);
+    assert.equal(
+      daily.days.map((d: { day: string }) => d.day),
+      ['2026-01-05'],
+    );
 
     const signals = (await app.inject('/api/signals?symbol=BTC-USD')).json();
-    assert.equal(signals.signals.map((s: { id: string }) => s.id), ['sig-2', 'sig-1']);
+    assert.equal(
+      signals.signals.map((s: { id: string }) => s.id),
+      ['sig-2', 'sig-1'],
+    );
 
     const empty = (await app.inject('/api/latest?symbol=ETH-USD')).json();
     assert.is(empty.tick, null);
@@ -206,14 +233,34 @@ test('controls: refused without a configured token, 401 without or with a wrong 
         headers: { ...(authorization === undefined ? {} : { authorization }), 'content-type': 'application/json', ...extra },
         payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
       });
-    for (const authorization of [undefined, '', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, `Basic ${TOKEN}`, `bearer ${TOKEN}`, 'Bearer ', `Bearer ${'x'.repeat(600)}`]) {
+    for (const authorization of [
+      undefined,
+      '',
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Basic ${TOKEN}`,
+      `bearer ${TOKEN}`,
+      'Bearer ',
+      `Bearer ${'x'.repeat(600)}`,
+    ]) {
       const response = await mute(authorization, { minutes: 5 });
       assert.is(response.statusCode, 401, String(authorization));
       assert.is(response.headers['www-authenticate'], 'Bearer realm="stock-stream"');
     }
     assert.is((await app.inject('/api/controls')).json().mutedUntil, null, 'nothing changed');
     const auth = `Bearer ${TOKEN}`;
-    for (const payload of [{ minutes: '5' }, { minutes: -1 }, { minutes: 1e9 }, { minutes: 2.5 }, { minutes: null }, { minutes: 5, admin: true }, {}, [], 'not json {', '1e999']) {
+    for (const payload of [
+      { minutes: '5' },
+      { minutes: -1 },
+      { minutes: 1e9 },
+      { minutes: 2.5 },
+      { minutes: null },
+      { minutes: 5, admin: true },
+      {},
+      [],
+      'not json {',
+      '1e999',
+    ]) {
       const response = await mute(auth, payload);
       assert.is(response.statusCode, 400, JSON.stringify(payload));
     }
@@ -239,13 +286,16 @@ interface Stream {
 
 function openStream(port: number, lastEventId?: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path: '/api/events', headers: lastEventId ? { 'last-event-id': lastEventId } : {} }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('error', () => undefined);
-      resolve({ response, text: () => text, close: () => request.destroy() });
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path: '/api/events', headers: lastEventId ? { 'last-event-id': lastEventId } : {} },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('error', () => undefined);
+        resolve({ response, text: () => text, close: () => request.destroy() });
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -263,19 +313,56 @@ test('SSE: live ticks and signals from the bus, heartbeats, resume from Last-Eve
     assert.match(String(stream.response.headers['content-security-policy']), /default-src 'none'/);
     const now = Date.now();
     await eventually(async () => {
-      await web.bus.publish('stock.ticks', [{ key: 'BTC-USD', value: JSON.stringify({ symbol: 'BTC-USD', price: 97123.5, ts: now, source: 'kraken' }) }]);
+      await web.bus.publish('stock.ticks', [
+        { key: 'BTC-USD', value: JSON.stringify({ symbol: 'BTC-USD', price: 97123.5, ts: now, source: 'kraken' }) },
+      ]);
       assert.match(stream.text(), /event: tick\ndata: \{[^\n]*"price":97123.5/);
     });
     // Hostile messages on every topic are skipped, the stream goes on.
-    await web.bus.publish('stock.ticks', [{ key: 'x', value: 'not json' }, { key: 'x', value: JSON.stringify({ symbol: 'BTC-USD', price: -1, ts: now, source: 'x' }) }, { key: 'x', value: 'x'.repeat(100_000) }]);
-    await web.bus.publish('stock.signals', [{ key: 'x', value: '[]' }, { key: 'BTC-USD', value: JSON.stringify({ id: 'a', symbol: 'BTC-USD', ts: now, side: 'hold', rule: 'r', price: 1, reason: '' }) }]);
+    await web.bus.publish('stock.ticks', [
+      { key: 'x', value: 'not json' },
+      { key: 'x', value: JSON.stringify({ symbol: 'BTC-USD', price: -1, ts: now, source: 'x' }) },
+      { key: 'x', value: 'x'.repeat(100_000) },
+    ]);
+    await web.bus.publish('stock.signals', [
+      { key: 'x', value: '[]' },
+      { key: 'BTC-USD', value: JSON.stringify({ id: 'a', symbol: 'BTC-USD', ts: now, side: 'hold', rule: 'r', price: 1, reason: '' }) },
+    ]);
     await web.bus.publish('stock.indicators', [{ key: 'x', value: JSON.stringify({ symbol: 'BTC-USD', ts: now, price: 1, rsi: 'high' }) }]);
-    await web.bus.publish('stock.signals', [{ key: 'BTC-USD', value: JSON.stringify({ type: 'signal', id: 'sig-live', symbol: 'BTC-USD', ts: now, side: 'buy', rule: 'rsi', price: 97000, reason: 'RSI 28 < 30' }) }]);
+    await web.bus.publish('stock.signals', [
+      {
+        key: 'BTC-USD',
+        value: JSON.stringify({
+          type: 'signal',
+          id: 'sig-live',
+          symbol: 'BTC-USD',
+          ts: now,
+          side: 'buy',
+          rule: 'rsi',
+          price: 97000,
+          reason: 'RSI 28 < 30',
+        }),
+      },
+    ]);
     await eventually(() => assert.match(stream.text(), /event: signal\ndata: [^\n]*"id":"sig-live"/));
     assert.is(web.role.feed.counters.rejected, 6);
     // The notifier's in-process feed (issue 9) reaches the page as a 'notification' event.
-    web.notifications.publish({ id: `n-${now}`, subscriber: 'me', title: 'SELL BTC-USD', text: '<b>MACD</b> crossed', ts: now, signals: [{ id: 's', symbol: 'BTC-USD', side: 'sell', price: 1, ts: now, rule: 'macd', reason: 'x' }] });
-    await eventually(() => assert.match(stream.text(), new RegExp(`event: notification\\ndata: [^\\n]*"id":"n-${now}","ts":${now},"level":"sell","title":"SELL BTC-USD","body":"<b>MACD</b> crossed","muted":false`)));
+    web.notifications.publish({
+      id: `n-${now}`,
+      subscriber: 'me',
+      title: 'SELL BTC-USD',
+      text: '<b>MACD</b> crossed',
+      ts: now,
+      signals: [{ id: 's', symbol: 'BTC-USD', side: 'sell', price: 1, ts: now, rule: 'macd', reason: 'x' }],
+    });
+    await eventually(() =>
+      assert.match(
+        stream.text(),
+        new RegExp(
+          `event: notification\\ndata: [^\\n]*"id":"n-${now}","ts":${now},"level":"sell","title":"SELL BTC-USD","body":"<b>MACD</b> crossed","muted":false`,
+        ),
+      ),
+    );
     await eventually(() => assert.match(stream.text(), /: heartbeat\n\n/));
     await eventually(() => assert.match(stream.text(), /event: health\n/));
 

@@ -11,7 +11,13 @@ import { cli, startService } from '../support/cli.js';
 test('serves the dashboard, its API and /healthz; SIGTERM exits 0', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'web-cli-'));
   const port = await freePort();
-  const service = await startService(['web'], { PORT: String(port), HOST: '127.0.0.1', STOCK_STREAM_DATA_DIR: dir, EDGE_HARDWARE: 'virtual', LOG_LEVEL: 'info' });
+  const service = await startService(['web'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    STOCK_STREAM_DATA_DIR: dir,
+    EDGE_HARDWARE: 'virtual',
+    LOG_LEVEL: 'info',
+  });
   try {
     const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { 'accept-encoding': 'br' } });
     assert.is(page.status, 200);

@@ -50,8 +50,11 @@ const chartsScript = readFileSync(join(dirname(charts), 'dist', 'lightweight-cha
 emit('charts.js', chartsScript);
 // The library adds one <style> for its TradingView attribution logo (which its licence asks us to
 // show). The CSP allows exactly that text by its hash, and no other inline style.
-const inlineStyles = [...chartsScript.toString('utf8').matchAll(/createElement\("style"\),this\.\w+\.innerText="([^"\\]*)"/g)].map((m) => m[1]!);
-if (inlineStyles.length !== 1) throw new Error(`expected the chart library to add one inline style, found ${inlineStyles.length}: update web/build/bundle.ts`);
+const inlineStyles = [...chartsScript.toString('utf8').matchAll(/createElement\("style"\),this\.\w+\.innerText="([^"\\]*)"/g)].map(
+  (m) => m[1]!,
+);
+if (inlineStyles.length !== 1)
+  throw new Error(`expected the chart library to add one inline style, found ${inlineStyles.length}: update web/build/bundle.ts`);
 const styleHashes = inlineStyles.map((text) => `sha256-${createHash('sha256').update(text).digest('base64')}`);
 emit('favicon.svg', readFileSync(join(client, 'favicon.svg')));
 copyFileSync(join(dirname(charts), 'LICENSE'), join(out, 'lightweight-charts-LICENSE.txt'));

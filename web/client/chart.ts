@@ -23,7 +23,13 @@ function colour(name: string): string {
 
 const localTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const localDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const localFull = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const localFull = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 export class PriceChart {
   private readonly chart: Charts.IChartApi;
@@ -65,7 +71,11 @@ export class PriceChart {
       crosshair: { mode: L.CrosshairMode.Normal },
     });
     const line = (paneIndex: number, extra: Charts.DeepPartial<Charts.LineSeriesOptions> = {}) =>
-      this.chart.addSeries(L.LineSeries, { lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, ...extra }, paneIndex);
+      this.chart.addSeries(
+        L.LineSeries,
+        { lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, ...extra },
+        paneIndex,
+      );
     this.candles = this.chart.addSeries(L.CandlestickSeries, { borderVisible: false }, 0);
     this.bbUpper = line(0, { lineStyle: L.LineStyle.Dotted });
     this.bbMiddle = line(0, { lineStyle: L.LineStyle.Dotted });
@@ -73,8 +83,22 @@ export class PriceChart {
     this.sma = line(0);
     this.ema = line(0);
     this.rsi = line(1, { lastValueVisible: true });
-    this.rsi.createPriceLine({ price: 70, lineStyle: L.LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '70', color: '#d9534f' });
-    this.rsi.createPriceLine({ price: 30, lineStyle: L.LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '30', color: '#2e9d5b' });
+    this.rsi.createPriceLine({
+      price: 70,
+      lineStyle: L.LineStyle.Dashed,
+      lineWidth: 1,
+      axisLabelVisible: true,
+      title: '70',
+      color: '#d9534f',
+    });
+    this.rsi.createPriceLine({
+      price: 30,
+      lineStyle: L.LineStyle.Dashed,
+      lineWidth: 1,
+      axisLabelVisible: true,
+      title: '30',
+      color: '#2e9d5b',
+    });
     this.macdHist = this.chart.addSeries(L.HistogramSeries, { priceLineVisible: false, lastValueVisible: false }, 2);
     this.macd = line(2);
     this.macdSignal = line(2);
@@ -90,7 +114,11 @@ export class PriceChart {
     const text = colour('--text');
     const grid = colour('--grid');
     this.chart.applyOptions({
-      layout: { background: { type: LightweightCharts.ColorType.Solid, color: colour('--panel') }, textColor: text, panes: { separatorColor: grid } },
+      layout: {
+        background: { type: LightweightCharts.ColorType.Solid, color: colour('--panel') },
+        textColor: text,
+        panes: { separatorColor: grid },
+      },
       grid: { vertLines: { color: grid }, horzLines: { color: grid } },
     });
     const up = colour('--buy');
@@ -156,7 +184,16 @@ export class PriceChart {
     const rsi = new Rsi(periods.rsi);
     const macd = new Macd(periods.macd.fast, periods.macd.slow, periods.macd.signal);
     const bands = new Bollinger(periods.bollinger.period, periods.bollinger.stdDev);
-    const out = { sma: [] as Point[], ema: [] as Point[], rsi: [] as Point[], macd: [] as Point[], signal: [] as Point[], upper: [] as Point[], middle: [] as Point[], lower: [] as Point[] };
+    const out = {
+      sma: [] as Point[],
+      ema: [] as Point[],
+      rsi: [] as Point[],
+      macd: [] as Point[],
+      signal: [] as Point[],
+      upper: [] as Point[],
+      middle: [] as Point[],
+      lower: [] as Point[],
+    };
     const hist: Array<Charts.HistogramData<Charts.UTCTimestamp>> = [];
     const push = (into: Point[], time: Charts.UTCTimestamp, value: number | null) => {
       if (value !== null) into.push({ time, value });
@@ -195,15 +232,13 @@ export class PriceChart {
     const markers = this.signals
       .filter((signal) => signal.ts >= first)
       .sort((a, b) => a.ts - b.ts)
-      .map(
-        (signal): Charts.SeriesMarker<Charts.Time> => ({
-          time: seconds(signal.ts - (signal.ts % this.bucketMs)),
-          position: signal.side === 'buy' ? 'belowBar' : 'aboveBar',
-          shape: signal.side === 'buy' ? 'arrowUp' : 'arrowDown',
-          color: signal.side === 'buy' ? buy : sell,
-          text: signal.side === 'buy' ? 'BUY' : 'SELL',
-        }),
-      );
+      .map((signal): Charts.SeriesMarker<Charts.Time> => ({
+        time: seconds(signal.ts - (signal.ts % this.bucketMs)),
+        position: signal.side === 'buy' ? 'belowBar' : 'aboveBar',
+        shape: signal.side === 'buy' ? 'arrowUp' : 'arrowDown',
+        color: signal.side === 'buy' ? buy : sell,
+        text: signal.side === 'buy' ? 'BUY' : 'SELL',
+      }));
     this.markers.setMarkers(markers);
     // What the canvas shows, said in the DOM too: for screen readers (and the browser test).
     const buys = markers.filter((marker) => marker.text === 'BUY').length;

@@ -96,13 +96,29 @@ function renderIndicators(values: Indicators | null): void {
         ['Bollinger', `${fmt.price(values.bbLower)} – ${fmt.price(values.bbUpper)}`],
       ]
     : [];
-  fill(byId('indicators'), ...(rows.length ? rows.flatMap(([name, value]) => [el('dt', '', name), el('dd', '', value)]) : [el('dd', 'empty', 'waiting for the processor')]));
+  fill(
+    byId('indicators'),
+    ...(rows.length
+      ? rows.flatMap(([name, value]) => [el('dt', '', name), el('dd', '', value)])
+      : [el('dd', 'empty', 'waiting for the processor')]),
+  );
 }
 
 function renderDays(days: DailyStats[]): void {
-  const rows = [...days].reverse().map((day) =>
-    el('tr', '', el('td', '', day.day), el('td', 'num', fmt.price(day.average)), el('td', 'num', fmt.price(day.close)), el('td', 'num opt', fmt.number(day.volume, 3)), el('td', 'num buy', String(day.buys)), el('td', 'num sell', String(day.sells))),
-  );
+  const rows = [...days]
+    .reverse()
+    .map((day) =>
+      el(
+        'tr',
+        '',
+        el('td', '', day.day),
+        el('td', 'num', fmt.price(day.average)),
+        el('td', 'num', fmt.price(day.close)),
+        el('td', 'num opt', fmt.number(day.volume, 3)),
+        el('td', 'num buy', String(day.buys)),
+        el('td', 'num sell', String(day.sells)),
+      ),
+    );
   fill(byId('days'), ...(rows.length ? rows : [el('tr', '', el('td', 'empty', 'no days yet'))]));
 }
 
@@ -132,7 +148,12 @@ function addSignal(signal: Signal): void {
   state.signals = [signal, ...state.signals].sort((a, b) => b.ts - a.ts).slice(0, MAX_FEED);
   renderSignals();
   state.chart?.addSignal(signal);
-  if (state.today) state.today = { ...state.today, buys: state.today.buys + (signal.side === 'buy' ? 1 : 0), sells: state.today.sells + (signal.side === 'sell' ? 1 : 0) };
+  if (state.today)
+    state.today = {
+      ...state.today,
+      buys: state.today.buys + (signal.side === 'buy' ? 1 : 0),
+      sells: state.today.sells + (signal.side === 'sell' ? 1 : 0),
+    };
   renderToday();
 }
 
@@ -149,16 +170,22 @@ function renderHealth(health: Health): void {
     statusRow('Live feed', health.live.ok, health.live.detail),
   ];
   for (const symbol of health.symbols) {
-    const detail = symbol.lastTickTs === null ? 'no tick since the dashboard started' : `last tick ${fmt.age(symbol.ageMs)} from ${symbol.source ?? '?'}`;
+    const detail =
+      symbol.lastTickTs === null
+        ? 'no tick since the dashboard started'
+        : `last tick ${fmt.age(symbol.ageMs)} from ${symbol.source ?? '?'}`;
     rows.push(statusRow(`Ingest ${symbol.symbol}`, !symbol.stale, symbol.stale ? `STALE: ${detail}` : detail));
   }
   for (const lag of health.lag) rows.push(statusRow(`Lag ${lag.group} p${lag.partition}`, lag.lag < 1000, `${lag.lag} message(s) behind`));
   for (const [name, role] of Object.entries(health.roles)) {
-    const failing = Object.entries(role.checks).filter(([, check]) => !check.ok).map(([check]) => check);
+    const failing = Object.entries(role.checks)
+      .filter(([, check]) => !check.ok)
+      .map(([check]) => check);
     rows.push(statusRow(`Role ${name}`, role.ok, failing.length ? `failing: ${failing.join(', ')}` : role.detail));
   }
   const mqtt = health.roles.mqtt;
-  if (!mqtt) rows.push(statusRow('MQTT', true, health.mqtt.configured ? 'configured (its bridge reports its own health)' : 'not configured'));
+  if (!mqtt)
+    rows.push(statusRow('MQTT', true, health.mqtt.configured ? 'configured (its bridge reports its own health)' : 'not configured'));
   fill(byId('health'), ...rows);
 }
 
@@ -182,7 +209,13 @@ function renderLeds(leds: Leds): void {
 
 function showNotification(notification: DashboardNotification): void {
   if (notification.muted) return;
-  const toast = el('div', `toast ${notification.level}`, el('strong', '', notification.title), el('p', '', notification.body), el('time', '', fmt.time(notification.ts)));
+  const toast = el(
+    'div',
+    `toast ${notification.level}`,
+    el('strong', '', notification.title),
+    el('p', '', notification.body),
+    el('time', '', fmt.time(notification.ts)),
+  );
   const box = byId('toasts');
   box.prepend(toast);
   while (box.children.length > 3) box.lastElementChild?.remove();
@@ -218,7 +251,9 @@ async function loadSymbol(): Promise<void> {
 }
 
 function reload(): void {
-  loadSymbol().catch((error: Error) => showNotification({ id: 'load', ts: Date.now(), level: 'warning', title: 'Could not load data', body: error.message, muted: false }));
+  loadSymbol().catch((error: Error) =>
+    showNotification({ id: 'load', ts: Date.now(), level: 'warning', title: 'Could not load data', body: error.message, muted: false }),
+  );
   getJson<Panel>('/api/panel').then(renderPanel, () => undefined);
   getJson<Health>('/api/health').then(renderHealth, () => undefined);
 }
@@ -266,7 +301,10 @@ function setupControls(enabled: boolean): void {
   const token = byId<HTMLInputElement>('token');
   const result = byId('control-result');
   const send = async (path: string, body?: unknown) => {
-    const init: RequestInit = { method: 'POST', headers: { authorization: `Bearer ${token.value}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.value}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    };
     if (body !== undefined) init.body = JSON.stringify(body);
     const response = await fetch(path, init);
     const answer = (await response.json().catch(() => ({}))) as { message?: string };
@@ -294,7 +332,8 @@ async function start(): Promise<void> {
   for (const button of document.querySelectorAll<HTMLButtonElement>('button.tf')) {
     button.addEventListener('click', () => {
       state.timeframe = button.value as Timeframe;
-      for (const other of document.querySelectorAll<HTMLButtonElement>('button.tf')) other.setAttribute('aria-pressed', String(other === button));
+      for (const other of document.querySelectorAll<HTMLButtonElement>('button.tf'))
+        other.setAttribute('aria-pressed', String(other === button));
       reload();
     });
   }

@@ -87,7 +87,11 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     const code = error.validation ? 'ERR_BAD_REQUEST' : status === 500 ? 'ERR_INTERNAL' : (error.code ?? 'ERR_BAD_REQUEST');
-    const message = error.validation ? `${error.validationContext ?? 'request'}${error.message.replace(/^(querystring|body|params)/, '')}` : status === 500 ? 'internal error' : error.message;
+    const message = error.validation
+      ? `${error.validationContext ?? 'request'}${error.message.replace(/^(querystring|body|params)/, '')}`
+      : status === 500
+        ? 'internal error'
+        : error.message;
     void reply.code(status).send({ error: code, message });
   });
   app.setNotFoundHandler((_request, reply) => {
@@ -109,8 +113,19 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
   app.get('/', (request, reply) => sendAsset('index.html', request, reply));
   app.get<{ Params: { name: string } }>(
     '/assets/:name',
-    { schema: { params: { type: 'object', properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } }, required: ['name'] } } },
-    (request, reply) => (request.params.name === 'index.html' ? reply.code(404).send({ error: 'ERR_NOT_FOUND', message: 'no such file' }) : sendAsset(request.params.name, request, reply)),
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
+          required: ['name'],
+        },
+      },
+    },
+    (request, reply) =>
+      request.params.name === 'index.html'
+        ? reply.code(404).send({ error: 'ERR_NOT_FOUND', message: 'no such file' })
+        : sendAsset(request.params.name, request, reply),
   );
 
   // ---- read-only API ----
@@ -147,7 +162,10 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
       if (!followed(symbol, reply) || !isTimeframe(timeframe)) return reply;
       const size = TIMEFRAME_MS[timeframe as Timeframe];
       const to = request.query.to !== undefined ? Number(request.query.to) : await latestTs(symbol);
-      const from = Math.max(request.query.from !== undefined ? Number(request.query.from) : to - DEFAULT_CANDLES * size, to - (MAX_CANDLES - 1) * size);
+      const from = Math.max(
+        request.query.from !== undefined ? Number(request.query.from) : to - DEFAULT_CANDLES * size,
+        to - (MAX_CANDLES - 1) * size,
+      );
       if (from > to) return reply.code(400).send({ error: 'ERR_BAD_REQUEST', message: 'querystring/from must not be after to' });
       return { symbol, timeframe, from, to, candles: await options.store.candles(symbol, timeframe as Timeframe, from, to) };
     },
@@ -175,7 +193,9 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     },
   );
 
-  const symbolOnly = { querystring: { type: 'object', additionalProperties: false, required: ['symbol'], properties: { symbol: symbolQuery } } };
+  const symbolOnly = {
+    querystring: { type: 'object', additionalProperties: false, required: ['symbol'], properties: { symbol: symbolQuery } },
+  };
   app.get<{ Querystring: { symbol: string } }>('/api/latest', { schema: symbolOnly }, async (request, reply) => {
     const { symbol } = request.query;
     if (!followed(symbol, reply)) return reply;
@@ -207,13 +227,18 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
   // ---- state-changing controls (token) ----
   const authorised = (request: FastifyRequest, reply: FastifyReply): boolean => {
     if (options.token === undefined) {
-      void reply.code(403).send({ error: 'ERR_CONTROLS_DISABLED', message: 'controls are disabled: set WEB_TOKEN (or WEB_TOKEN_FILE) to enable them' });
+      void reply
+        .code(403)
+        .send({ error: 'ERR_CONTROLS_DISABLED', message: 'controls are disabled: set WEB_TOKEN (or WEB_TOKEN_FILE) to enable them' });
       return false;
     }
     const header = request.headers.authorization;
     const presented = typeof header === 'string' && /^Bearer [\x21-\x7e]{1,512}$/.test(header) ? header.slice(7) : undefined;
     if (presented === undefined || !sameSecret(presented, options.token)) {
-      void reply.code(401).header('www-authenticate', 'Bearer realm="stock-stream"').send({ error: 'ERR_UNAUTHORISED', message: 'a valid token is required (Authorization: Bearer <token>)' });
+      void reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="stock-stream"')
+        .send({ error: 'ERR_UNAUTHORISED', message: 'a valid token is required (Authorization: Bearer <token>)' });
       return false;
     }
     return true;
@@ -223,7 +248,12 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     '/api/controls/mute',
     {
       schema: {
-        body: { type: 'object', additionalProperties: false, required: ['minutes'], properties: { minutes: { type: 'integer', minimum: 0, maximum: 1440 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['minutes'],
+          properties: { minutes: { type: 'integer', minimum: 0, maximum: 1440 } },
+        },
       },
       preValidation: async (request, reply) => {
         if (!authorised(request, reply)) return reply;
@@ -254,7 +284,10 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     for (const path of ['/healthz', '/metrics']) {
       app.get(path, async (_request, reply) => {
         const answer = await ops.inject({ method: 'GET', url: path });
-        return reply.code(answer.statusCode).type(String(answer.headers['content-type'] ?? 'text/plain')).send(answer.body);
+        return reply
+          .code(answer.statusCode)
+          .type(String(answer.headers['content-type'] ?? 'text/plain'))
+          .send(answer.body);
       });
     }
   }

@@ -65,14 +65,17 @@ export function loadAssets(dir: string): AssetSet {
       identity,
       gzip: compressible ? gzipSync(identity, { level: 9 }) : undefined,
       brotli: compressible
-        ? brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } })
+        ? brotliCompressSync(identity, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+          })
         : undefined,
     });
   }
   let styleHashes: string[] = [];
   try {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { styleHashes?: unknown };
-    if (Array.isArray(manifest.styleHashes)) styleHashes = manifest.styleHashes.filter((h): h is string => typeof h === 'string' && /^sha256-[A-Za-z0-9+/]{43}=$/.test(h));
+    if (Array.isArray(manifest.styleHashes))
+      styleHashes = manifest.styleHashes.filter((h): h is string => typeof h === 'string' && /^sha256-[A-Za-z0-9+/]{43}=$/.test(h));
   } catch {
     // No manifest: no inline style allowed at all.
   }

@@ -51,7 +51,15 @@ export class Dashboard implements Role {
     const web = config.web;
     const assets = loadAssets(options.assetsDir ?? defaultAssetsDir());
     this.hub = new EventHub({ maxClients: web.maxClients, heartbeatMs: options.heartbeatMs, headers: securityHeaders(assets.styleHashes) });
-    this.feed = new LiveFeed({ bus, hub: this.hub, logger, group: web.group, topics: config.topics, symbols: config.symbols, tickIntervalMs: options.tickIntervalMs });
+    this.feed = new LiveFeed({
+      bus,
+      hub: this.hub,
+      logger,
+      group: web.group,
+      topics: config.topics,
+      symbols: config.symbols,
+      tickIntervalMs: options.tickIntervalMs,
+    });
     this.roleHealth = new HealthSource({
       bus,
       store,
@@ -64,7 +72,10 @@ export class Dashboard implements Role {
       mqttConfigured: config.mqtt.url !== undefined,
     });
     this.panel = options.panel;
-    const tls = web.tls.certFile !== undefined && web.tls.keyFile !== undefined ? { cert: readFileSync(web.tls.certFile), key: readFileSync(web.tls.keyFile) } : undefined;
+    const tls =
+      web.tls.certFile !== undefined && web.tls.keyFile !== undefined
+        ? { cert: readFileSync(web.tls.certFile), key: readFileSync(web.tls.keyFile) }
+        : undefined;
     this.app = buildWebApp({
       store,
       hub: this.hub,
@@ -79,7 +90,14 @@ export class Dashboard implements Role {
       controls: this.controls,
       ...(options.ops ? { ops: options.ops } : {}),
       ...(tls ? { https: tls } : {}),
-      testNotification: () => this.notify({ id: `test-${Date.now()}`, ts: Date.now(), level: 'info', title: 'Test notification', body: 'Sent from the dashboard.' }),
+      testNotification: () =>
+        this.notify({
+          id: `test-${Date.now()}`,
+          ts: Date.now(),
+          level: 'info',
+          title: 'Test notification',
+          body: 'Sent from the dashboard.',
+        }),
     });
   }
 
@@ -90,7 +108,10 @@ export class Dashboard implements Role {
     const onLeds = (levels: PanelSnapshot['leds']) => this.hub.publish('leds', levels);
     this.panel.on('frame', onFrame);
     this.panel.on('leds', onLeds);
-    this.unsubscribe.push(() => this.panel.off('frame', onFrame), () => this.panel.off('leds', onLeds));
+    this.unsubscribe.push(
+      () => this.panel.off('frame', onFrame),
+      () => this.panel.off('leds', onLeds),
+    );
     const feed = this.options.notifications;
     this.unsubscribe.push(feed.subscribe((notification) => this.notify(fromNotifier(notification))));
     this.healthTimer = setInterval(() => {

@@ -72,8 +72,15 @@ export class EventHub {
   attach(response: ServerResponse, lastEventId: string | undefined): boolean {
     if (this.closed || this.clients.size >= this.options.maxClients) {
       this.counters.refused++;
-      response.writeHead(503, { ...this.options.headers, 'content-type': 'application/json; charset=utf-8', 'retry-after': '10', 'cache-control': 'no-store' });
-      response.end(JSON.stringify({ error: 'ERR_TOO_MANY_CLIENTS', message: `${this.options.maxClients} live connections already; try again later` }));
+      response.writeHead(503, {
+        ...this.options.headers,
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': '10',
+        'cache-control': 'no-store',
+      });
+      response.end(
+        JSON.stringify({ error: 'ERR_TOO_MANY_CLIENTS', message: `${this.options.maxClients} live connections already; try again later` }),
+      );
       return false;
     }
     response.writeHead(200, {
@@ -104,7 +111,8 @@ export class EventHub {
     const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(lastEventId);
     const oldest = this.history[0];
     const seen = match ? Number(match[2]) : Number.NaN;
-    const resumable = match !== null && match[1] === this.bootId && seen <= this.sequence && (oldest === undefined || seen >= sequenceOf(oldest) - 1);
+    const resumable =
+      match !== null && match[1] === this.bootId && seen <= this.sequence && (oldest === undefined || seen >= sequenceOf(oldest) - 1);
     if (!resumable) return [format({ id: `${this.bootId}-${this.sequence}`, type: 'reset', data: '{}' })];
     return this.history.filter((event) => sequenceOf(event) > seen).map(format);
   }

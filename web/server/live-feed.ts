@@ -90,7 +90,10 @@ export class LiveFeed {
         this.counters[this.apply(message)]++;
       } catch (error) {
         this.counters.rejected++;
-        this.options.logger.warn({ topic: message.topic, offset: message.offset, reason: (error as Error).message }, 'web: malformed message skipped');
+        this.options.logger.warn(
+          { topic: message.topic, offset: message.offset, reason: (error as Error).message },
+          'web: malformed message skipped',
+        );
       }
     }
   }

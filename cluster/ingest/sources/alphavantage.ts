@@ -2,7 +2,13 @@
 // errors (HTTP 200 with Note, Information or Error Message; HTTP errors; timeouts; bad JSON) are
 // logged, shown in status() and backed off from; they never become ticks. The API key goes only
 // into the request URL: never into logs, status or rejects.
-import { alphaVantageQuery, ALPHAVANTAGE_SOURCE, parseAlphaVantageBody, pollPlan, type PollPlan } from '../../../core/ingest/alphavantage.js';
+import {
+  alphaVantageQuery,
+  ALPHAVANTAGE_SOURCE,
+  parseAlphaVantageBody,
+  pollPlan,
+  type PollPlan,
+} from '../../../core/ingest/alphavantage.js';
 import { backoffDelay, sleep } from '../../../platform/retry.js';
 import type { PriceSource, SourceDeps, SourceSink, SourceStatus } from '../source.js';
 
@@ -55,7 +61,10 @@ export class AlphaVantageSource implements PriceSource {
 
   async run(sink: SourceSink, signal: AbortSignal): Promise<void> {
     const { intervalSeconds, planSeconds, warning } = this.plan;
-    this.deps.logger.info({ source: this.name, url: this.options.url, intervalSeconds, planSeconds, symbols: this.deps.symbols }, 'alphavantage: polling');
+    this.deps.logger.info(
+      { source: this.name, url: this.options.url, intervalSeconds, planSeconds, symbols: this.deps.symbols },
+      'alphavantage: polling',
+    );
     if (warning !== undefined) this.deps.logger.warn({ source: this.name, intervalSeconds, planSeconds }, warning);
     const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
     while (!signal.aborted) {
@@ -109,7 +118,10 @@ export class AlphaVantageSource implements PriceSource {
         this.problem = undefined;
         if (this.lastRefreshed.get(symbol) === result.lastRefreshed) {
           this.note = `${symbol} unchanged since ${result.lastRefreshed} UTC`;
-          this.deps.logger.debug({ source: this.name, symbol, lastRefreshed: result.lastRefreshed }, 'alphavantage: rate not refreshed, no new tick');
+          this.deps.logger.debug(
+            { source: this.name, symbol, lastRefreshed: result.lastRefreshed },
+            'alphavantage: rate not refreshed, no new tick',
+          );
           return;
         }
         this.lastRefreshed.set(symbol, result.lastRefreshed);

@@ -20,7 +20,10 @@ class KrakenProtocol implements FeedProtocol {
   parse(text: string, receivedAt: number): FrameEvent[] {
     return parseKrakenFrame(text, receivedAt).map((event) => {
       if (event.kind === 'quote') {
-        this.quotes.set(event.symbol, { ...(event.bid === undefined ? {} : { bid: event.bid }), ...(event.ask === undefined ? {} : { ask: event.ask }) });
+        this.quotes.set(event.symbol, {
+          ...(event.bid === undefined ? {} : { bid: event.bid }),
+          ...(event.ask === undefined ? {} : { ask: event.ask }),
+        });
         return event;
       }
       if (event.kind !== 'tick') return event;

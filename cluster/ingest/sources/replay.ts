@@ -69,7 +69,13 @@ export class ReplaySource implements PriceSource {
           if (wait > 0) await sleep(wait, signal);
           if (signal.aborted) return;
         }
-        const candidate = { symbol: this.symbol, price: item.price, ts: item.ts, source: this.name, ...(item.volume === undefined ? {} : { volume: item.volume }) };
+        const candidate = {
+          symbol: this.symbol,
+          price: item.price,
+          ts: item.ts,
+          source: this.name,
+          ...(item.volume === undefined ? {} : { volume: item.volume }),
+        };
         this.rows++;
         await sink.observe(candidate, `${item.ts},${item.price}${item.volume === undefined ? '' : `,${item.volume}`}`);
       }

@@ -31,7 +31,10 @@ export class SimulatorSource implements PriceSource {
 
   async run(sink: SourceSink, signal: AbortSignal): Promise<void> {
     const now = this.deps.now ?? Date.now;
-    this.deps.logger.info({ seed: this.settings.seed, intervalMs: this.intervalMs, symbols: this.deps.symbols }, 'simulator: simulated prices, not market data');
+    this.deps.logger.info(
+      { seed: this.settings.seed, intervalMs: this.intervalMs, symbols: this.deps.symbols },
+      'simulator: simulated prices, not market data',
+    );
     // Ticks are scheduled against the start time, so slow sinks do not make the series drift.
     const start = now();
     for (let step = 0; !signal.aborted && (this.settings.maxSteps === undefined || step < this.settings.maxSteps); step++) {

@@ -57,7 +57,10 @@ export class WebSocketFeedSource implements PriceSource {
       if (signal.aborted) break;
       const delay = backoffDelay(this.attempt++, { ...backoff, ...(this.options.random ? { random: this.options.random } : {}) });
       this.problem = `disconnected (${reason}); reconnecting in ${delay} ms`;
-      this.deps.logger.warn({ source: this.name, reason, delayMs: delay, attempt: this.attempt }, `${this.name}: connection lost, reconnecting`);
+      this.deps.logger.warn(
+        { source: this.name, reason, delayMs: delay, attempt: this.attempt },
+        `${this.name}: connection lost, reconnecting`,
+      );
       this.reconnects++;
       await sleep(delay, signal);
     }
@@ -89,7 +92,10 @@ export class WebSocketFeedSource implements PriceSource {
       const staleTimer = setInterval(
         () => {
           if (!this.connected || !this.isStale()) return;
-          this.deps.logger.warn({ source: this.name, staleAfterSeconds: this.options.staleAfterSeconds }, `${this.name}: no message for too long, reconnecting`);
+          this.deps.logger.warn(
+            { source: this.name, staleAfterSeconds: this.options.staleAfterSeconds },
+            `${this.name}: no message for too long, reconnecting`,
+          );
           finish(`stale: no message for over ${this.options.staleAfterSeconds} s`);
         },
         Math.min(1000, Math.max(20, (this.options.staleAfterSeconds * 1000) / 4)),
@@ -115,18 +121,29 @@ export class WebSocketFeedSource implements PriceSource {
         this.refused = undefined;
         this.exchangeDown = undefined;
         this.protocol.reset();
-        this.deps.logger.info({ source: this.name, url: this.options.url, symbols: this.deps.symbols }, `${this.name}: connected, subscribing`);
+        this.deps.logger.info(
+          { source: this.name, url: this.options.url, symbols: this.deps.symbols },
+          `${this.name}: connected, subscribing`,
+        );
         for (const frame of this.protocol.subscribeFrames(this.deps.symbols)) socket.send(frame);
       });
       socket.on('message', (data: WebSocket.RawData) => {
-        const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+        const text = Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Array.isArray(data)
+            ? Buffer.concat(data).toString('utf8')
+            : Buffer.from(data).toString('utf8');
         const receivedAt = this.now();
         this.lastMessageAt = receivedAt;
-        queue = queue.then(() => this.handle(text, receivedAt, maxFrameChars, sink)).catch((error: unknown) => {
-          this.deps.logger.error({ source: this.name, err: error }, `${this.name}: handing a frame over failed`);
-        });
+        queue = queue
+          .then(() => this.handle(text, receivedAt, maxFrameChars, sink))
+          .catch((error: unknown) => {
+            this.deps.logger.error({ source: this.name, err: error }, `${this.name}: handing a frame over failed`);
+          });
       });
-      socket.on('close', (code: number, reason: Buffer) => finish(`closed with code ${code}${reason.length > 0 ? ` ${reason.toString('utf8').slice(0, 100)}` : ''}`));
+      socket.on('close', (code: number, reason: Buffer) =>
+        finish(`closed with code ${code}${reason.length > 0 ? ` ${reason.toString('utf8').slice(0, 100)}` : ''}`),
+      );
       socket.on('error', (error: Error) => finish(error.message));
     });
   }
@@ -160,7 +177,10 @@ export class WebSocketFeedSource implements PriceSource {
           break;
         case 'gap':
           this.gaps++;
-          this.deps.logger.warn({ source: this.name, symbol: event.symbol, detail: event.detail }, `${this.name}: sequence gap: ${event.detail}`);
+          this.deps.logger.warn(
+            { source: this.name, symbol: event.symbol, detail: event.detail },
+            `${this.name}: sequence gap: ${event.detail}`,
+          );
           break;
         case 'quote':
         case 'heartbeat':

@@ -43,7 +43,8 @@ export function buildChannel(
   if (id === 'email') {
     const email = notify.email;
     if (email.host === undefined) throw new ChannelConfigError('notify.email.host: must be set to use the email channel (or SMTP_HOST)');
-    if (email.password !== undefined && email.user === undefined) throw new ChannelConfigError('notify.email.user: must be set with SMTP_PASSWORD (or SMTP_USER)');
+    if (email.password !== undefined && email.user === undefined)
+      throw new ChannelConfigError('notify.email.user: must be set with SMTP_PASSWORD (or SMTP_USER)');
     return {
       channel: new EmailChannel({ ...email, host: email.host, timeoutMs }),
       policy: { ratePerMinute: email.ratePerMinute, inDoubt: email.inDoubt, held: true },
@@ -51,8 +52,10 @@ export function buildChannel(
   }
   if (id === 'sms') {
     const sms = notify.sms;
-    if (sms.accountSid === undefined) throw new ChannelConfigError('notify.sms.accountSid: must be set to use the sms channel (or SMS_ACCOUNT_SID)');
-    if (sms.authToken === undefined) throw new ChannelConfigError('notify.sms.authToken: must be set to use the sms channel: set SMS_AUTH_TOKEN or SMS_AUTH_TOKEN_FILE');
+    if (sms.accountSid === undefined)
+      throw new ChannelConfigError('notify.sms.accountSid: must be set to use the sms channel (or SMS_ACCOUNT_SID)');
+    if (sms.authToken === undefined)
+      throw new ChannelConfigError('notify.sms.authToken: must be set to use the sms channel: set SMS_AUTH_TOKEN or SMS_AUTH_TOKEN_FILE');
     if (sms.from === undefined) throw new ChannelConfigError('notify.sms.from: must be set to use the sms channel');
     return {
       channel: new SmsChannel({ baseUrl: sms.baseUrl, accountSid: sms.accountSid, authToken: sms.authToken, from: sms.from }),
@@ -71,12 +74,20 @@ export function buildChannel(
     const headers: Record<string, string> = {};
     try {
       url = resolveEnvReferences(hook.url, `notify.webhooks.${name}.url`, env, readFile);
-      for (const [header, value] of Object.entries(hook.headers)) headers[header] = resolveEnvReferences(value, `notify.webhooks.${name}.headers.${header}`, env, readFile);
+      for (const [header, value] of Object.entries(hook.headers))
+        headers[header] = resolveEnvReferences(value, `notify.webhooks.${name}.headers.${header}`, env, readFile);
     } catch (error) {
       throw new ChannelConfigError((error as Error).message);
     }
     return {
-      channel: new WebhookChannel(id, { url, method: hook.method, headers, contentType: hook.contentType, body: hook.body, escape: hook.escape }),
+      channel: new WebhookChannel(id, {
+        url,
+        method: hook.method,
+        headers,
+        contentType: hook.contentType,
+        body: hook.body,
+        escape: hook.escape,
+      }),
       policy: { ratePerMinute: hook.ratePerMinute, inDoubt: hook.inDoubt, held: true },
     };
   }

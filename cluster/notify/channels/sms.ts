@@ -29,7 +29,11 @@ export class SmsChannel implements Channel {
       this.url,
       {
         method: 'POST',
-        headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', 'i-twilio-idempotency-token': outgoing.messageId },
+        headers: {
+          authorization: this.authorization,
+          'content-type': 'application/x-www-form-urlencoded',
+          'i-twilio-idempotency-token': outgoing.messageId,
+        },
         body: body.toString(),
       },
       signal,

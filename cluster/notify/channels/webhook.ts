@@ -17,7 +17,12 @@ export interface WebhookSettings {
 const ENV_REFERENCE = /\$\{([A-Za-z0-9_]+)\}/g;
 
 /** Fills ${NAME} from the environment (NAME or NAME_FILE's content); only NOTIFY_* names are allowed. */
-export function resolveEnvReferences(text: string, where: string, env: Readonly<Record<string, string | undefined>>, readFile: (path: string) => string): string {
+export function resolveEnvReferences(
+  text: string,
+  where: string,
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string,
+): string {
   return text.replace(ENV_REFERENCE, (_, variable: string) => {
     if (!variable.startsWith('NOTIFY_')) throw new Error(`${where}: \${${variable}}: only variables named NOTIFY_* may be referenced`);
     const direct = env[variable];
@@ -39,7 +44,8 @@ export class WebhookChannel implements Channel {
     const values = outgoing.message.values;
     const url = render(settings.url, values, 'none', 'url');
     const headers: Record<string, string> = { 'idempotency-key': outgoing.messageId };
-    for (const [name, value] of Object.entries(settings.headers)) headers[name.toLowerCase()] = render(value, values, 'none', 'none').replace(/[\r\n]/g, ' ');
+    for (const [name, value] of Object.entries(settings.headers))
+      headers[name.toLowerCase()] = render(value, values, 'none', 'none').replace(/[\r\n]/g, ' ');
     const init: RequestInit = { method: settings.method, headers };
     if (settings.method !== 'GET') {
       headers['content-type'] = settings.contentType;

@@ -57,17 +57,27 @@ async function allDailies(store: AggregateStore): Promise<DailyStats[]> {
 }
 
 async function drained(store: AggregateStore, expected: Record<string, number>, timeoutMs = 120_000): Promise<void> {
-  await eventually(async () => {
-    const offsets = await store.appliedOffsets();
-    for (const [topic, count] of Object.entries(expected)) {
-      const applied = [...offsets].filter(([key]) => key.startsWith(`${topic}:`)).reduce((sum, [, next]) => sum + Number(next), 0);
-      assert.is(applied, count, `${topic}: ${applied} of ${count}`);
-    }
-  }, timeoutMs, 100);
+  await eventually(
+    async () => {
+      const offsets = await store.appliedOffsets();
+      for (const [topic, count] of Object.entries(expected)) {
+        const applied = [...offsets].filter(([key]) => key.startsWith(`${topic}:`)).reduce((sum, [, next]) => sum + Number(next), 0);
+        assert.is(applied, count, `${topic}: ${applied} of ${count}`);
+      }
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** Publishes a backlog, then the rest in small slices while `during` runs (the kills). */
-async function publishWhile(bus: Bus, topic: string, messages: readonly OutgoingMessage[], backlog: number, during: () => Promise<void>): Promise<void> {
+async function publishWhile(
+  bus: Bus,
+  topic: string,
+  messages: readonly OutgoingMessage[],
+  backlog: number,
+  during: () => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < backlog; i += 2000) await bus.publish(topic, messages.slice(i, Math.min(backlog, i + 2000)));
   let published = backlog;
   let done = false;
@@ -107,7 +117,9 @@ test('single node (embedded log, SQLite): healthz, metrics, SIGKILL mid-stream, 
   await bus.publish('stock.signals', signals);
   await bus.publish('stock.indicators', indicators);
   const beforeLast = ticks.length - 500;
-  await publishWhile(bus, 'stock.ticks', ticks.slice(0, beforeLast), Math.floor(ticks.length * 0.6), () => killRepeatedly(() => startRole(env), 4, 5));
+  await publishWhile(bus, 'stock.ticks', ticks.slice(0, beforeLast), Math.floor(ticks.length * 0.6), () =>
+    killRepeatedly(() => startRole(env), 4, 5),
+  );
 
   const role = await startRole(env);
   await bus.publish('stock.ticks', ticks.slice(beforeLast));
@@ -133,7 +145,10 @@ test('single node (embedded log, SQLite): healthz, metrics, SIGKILL mid-stream, 
   assert.is(lines.length, 1 + expected.length);
   const btcFirst = expected.find((d) => d.symbol === 'BTC-USD')!;
   const row = lines.find((line) => line.startsWith(`BTC-USD  ${btcFirst.day}`))!.split(/\s+/);
-  assert.equal(row.slice(2, 6), [btcFirst.open, btcFirst.high, btcFirst.low, btcFirst.close].map((x) => x!.toFixed(2)));
+  assert.equal(
+    row.slice(2, 6),
+    [btcFirst.open, btcFirst.high, btcFirst.low, btcFirst.close].map((x) => x!.toFixed(2)),
+  );
   assert.is(row[8], String(btcFirst.ticks));
   assert.equal(row.slice(10), [String(btcFirst.buys), String(btcFirst.sells)]);
 
@@ -159,13 +174,20 @@ test('cluster (Kafka, Redis): SIGKILL mid-stream, then Redis goes away: healthz 
   const redis = await startRedis(mkdtempSync(join(tmpdir(), 'agg-role-redis-')));
   const id = randomUUID().slice(0, 8);
   const topics = { KAFKA_TOPIC: `aggrole.${id}.ticks` };
-  const env = { KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(','), REDIS_URL: redis.url, ...topics, STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'agg-role-')) };
+  const env = {
+    KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(','),
+    REDIS_URL: redis.url,
+    ...topics,
+    STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'agg-role-')),
+  };
   const bus = await KafkaBus.connect({ brokers: kafka.brokers, clientId: 'agg-role', logger: createLogger('silent'), partitions: 3 });
   await bus.ensureTopics([{ name: topics.KAFKA_TOPIC, partitions: 3 }]);
   const input = aggregateInput({ days: 2, seed: 43 });
   const ticks = tickMessages(input);
   const firstPart = Math.floor(ticks.length * 0.8);
-  await publishWhile(bus, topics.KAFKA_TOPIC, ticks.slice(0, firstPart), Math.floor(firstPart * 0.6), () => killRepeatedly(() => startRole(env), 3, 9));
+  await publishWhile(bus, topics.KAFKA_TOPIC, ticks.slice(0, firstPart), Math.floor(firstPart * 0.6), () =>
+    killRepeatedly(() => startRole(env), 3, 9),
+  );
 
   const role = await startRole(env);
   const store = await RedisStore.connect({ ...SETTINGS, url: redis.url, keyPrefix: 'stock', logger: createLogger('silent') });
@@ -174,11 +196,15 @@ test('cluster (Kafka, Redis): SIGKILL mid-stream, then Redis goes away: healthz 
 
   await shutdownKeepingData(redis);
   await bus.publish(topics.KAFKA_TOPIC, ticks.slice(firstPart));
-  await eventually(async () => {
-    const down = await health(role.port);
-    assert.is(down.status, 503);
-    assert.is(down.body.checks.redis?.ok, false);
-  }, 30_000, 100);
+  await eventually(
+    async () => {
+      const down = await health(role.port);
+      assert.is(down.status, 503);
+      assert.is(down.body.checks.redis?.ok, false);
+    },
+    30_000,
+    100,
+  );
   await redis.start();
   await drained(store, { [topics.KAFKA_TOPIC]: ticks.length });
   await eventually(async () => assert.is((await health(role.port)).status, 200), 30_000, 100);

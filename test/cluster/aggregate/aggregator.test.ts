@@ -39,13 +39,17 @@ async function allDailies(store: AggregateStore) {
 
 /** Waits until the store has applied `expected` messages of each topic (its offsets sum to that). */
 async function drained(store: AggregateStore, expected: Record<string, number>, timeoutMs = 60_000): Promise<void> {
-  await eventually(async () => {
-    const offsets = await store.appliedOffsets();
-    for (const [topic, count] of Object.entries(expected)) {
-      const applied = [...offsets].filter(([key]) => key.startsWith(`${topic}:`)).reduce((sum, [, next]) => sum + Number(next), 0);
-      assert.is(applied, count, `${topic}: ${applied} of ${count}`);
-    }
-  }, timeoutMs, 100);
+  await eventually(
+    async () => {
+      const offsets = await store.appliedOffsets();
+      for (const [topic, count] of Object.entries(expected)) {
+        const applied = [...offsets].filter(([key]) => key.startsWith(`${topic}:`)).reduce((sum, [, next]) => sum + Number(next), 0);
+        assert.is(applied, count, `${topic}: ${applied} of ${count}`);
+      }
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 async function countOf(metrics: AggregatorMetrics, topic: string, result: string): Promise<number> {
@@ -70,7 +74,14 @@ async function hostileRun(bus: Bus, store: AggregateStore) {
   await bus.publish(topics.indicators, [...indicatorMessages(input), ...hostile.indicators]);
 
   const metrics = aggregatorMetrics(new Registry());
-  const aggregator = new Aggregator({ bus, store, logger: createLogger('silent'), topics, group: `agg-${randomUUID().slice(0, 8)}`, metrics });
+  const aggregator = new Aggregator({
+    bus,
+    store,
+    logger: createLogger('silent'),
+    topics,
+    group: `agg-${randomUUID().slice(0, 8)}`,
+    metrics,
+  });
   await aggregator.start();
   await drained(store, {
     [topics.ticks]: ticks.length + hostile.ticks.length,
@@ -89,7 +100,15 @@ async function hostileRun(bus: Bus, store: AggregateStore) {
   assert.ok(duplicates > 0);
   assert.is(await countOf(metrics, topics.signals, 'duplicate'), duplicates, 'replayed signals counted once');
   const latest = await store.latest('BTC-USD');
-  assert.is(latest?.indicators?.ts, Math.max(...indicatorMessages(input).map((m) => JSON.parse(m.value) as { ts: number; symbol: string }).filter((r) => r.symbol === 'BTC-USD').map((r) => r.ts)));
+  assert.is(
+    latest?.indicators?.ts,
+    Math.max(
+      ...indicatorMessages(input)
+        .map((m) => JSON.parse(m.value) as { ts: number; symbol: string })
+        .filter((r) => r.symbol === 'BTC-USD')
+        .map((r) => r.ts),
+    ),
+  );
 }
 
 test('embedded log and SQLite: hostile messages on every topic counted, never fatal; figures equal the direct computation', async () => {
@@ -104,7 +123,12 @@ test('embedded log and SQLite: hostile messages on every topic counted, never fa
 test('Kafka and Redis: hostile messages on every topic counted, never fatal; figures equal the direct computation', async () => {
   const { kafka, redis } = await services();
   const bus = await KafkaBus.connect({ brokers: kafka.brokers, clientId: 'agg-test', logger: createLogger('silent'), partitions: 3 });
-  const store = await RedisStore.connect({ ...SETTINGS, url: redis.url, keyPrefix: `agg-${randomUUID().slice(0, 8)}`, logger: createLogger('silent') });
+  const store = await RedisStore.connect({
+    ...SETTINGS,
+    url: redis.url,
+    keyPrefix: `agg-${randomUUID().slice(0, 8)}`,
+    logger: createLogger('silent'),
+  });
   await hostileRun(bus, store);
   await store.close();
   await bus.close();
@@ -138,10 +162,14 @@ test('Kafka: Redis goes away mid-stream: health fails, nothing is committed, and
   await shutdownKeepingData(redis);
   await bus.publish(topics.ticks, ticks.slice(half));
   await bus.publish(topics.signals, signalMessages(input));
-  await eventually(() => {
-    assert.is(aggregator.health().ok, false);
-    assert.match(aggregator.health().detail, /not committing/);
-  }, 30_000, 50);
+  await eventually(
+    () => {
+      assert.is(aggregator.health().ok, false);
+      assert.match(aggregator.health().detail, /not committing/);
+    },
+    30_000,
+    50,
+  );
   assert.is(store.health().ok, false);
   // More failures than one delivery's window allows: the batch went back to the bus and came again.
   await eventually(async () => assert.ok((await metrics.storeFailures.get()).values[0]!.value >= 8), 30_000, 50);

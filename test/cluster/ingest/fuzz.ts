@@ -22,23 +22,70 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-type Mutation = [what: string, expected: RejectReason, apply: (tick: Record<string, unknown>, now: number, random: () => number) => unknown];
+type Mutation = [
+  what: string,
+  expected: RejectReason,
+  apply: (tick: Record<string, unknown>, now: number, random: () => number) => unknown,
+];
 
-const BAD_NUMBERS: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, -1e-9, '42000', null, true, {}, [], [42000], 1e13];
+const BAD_NUMBERS: unknown[] = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -1,
+  -1e-9,
+  '42000',
+  null,
+  true,
+  {},
+  [],
+  [42000],
+  1e13,
+];
 const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
 
 const MUTATIONS: Mutation[] = [
   ['price missing', 'invalid', (t) => void delete t.price],
   ['price bad', 'invalid', (t, _n, r) => void (t.price = pick(r, [...BAD_NUMBERS, 0]))],
   ['ts missing', 'invalid', (t) => void delete t.ts],
-  ['ts bad', 'invalid', (t, n, r) => void (t.ts = pick(r, [...BAD_NUMBERS.filter((v) => v !== 1e13), 0, n + 0.5, new Date(n).toISOString(), Math.floor(n / 1000)]))],
+  [
+    'ts bad',
+    'invalid',
+    (t, n, r) =>
+      void (t.ts = pick(r, [...BAD_NUMBERS.filter((v) => v !== 1e13), 0, n + 0.5, new Date(n).toISOString(), Math.floor(n / 1000)])),
+  ],
   ['ts future', 'future', (t, n, r) => void (t.ts = n + FUZZ_LIMITS.maxClockSkewMs + 1 + Math.floor(r() * 1e9))],
   ['ts too old', 'too-old', (t, n, r) => void (t.ts = n - FUZZ_LIMITS.maxAgeMs - 1 - Math.floor(r() * 1e10))],
-  ['symbol bad', 'invalid', (t, _n, r) => void (t.symbol = pick(r, ['btc-usd', 'BTCUSD', '', 'B-USD', 'BTC-', `${'X'.repeat(11)}-USD`, 'BTC-USD ', 42, null, ['BTC-USD'], 'BTC/USD']))],
+  [
+    'symbol bad',
+    'invalid',
+    (t, _n, r) =>
+      void (t.symbol = pick(r, [
+        'btc-usd',
+        'BTCUSD',
+        '',
+        'B-USD',
+        'BTC-',
+        `${'X'.repeat(11)}-USD`,
+        'BTC-USD ',
+        42,
+        null,
+        ['BTC-USD'],
+        'BTC/USD',
+      ])),
+  ],
   ['symbol missing', 'invalid', (t) => void delete t.symbol],
   ['symbol unknown', 'unknown-symbol', (t, _n, r) => void (t.symbol = pick(r, ['DOGE-USD', 'BTC-EUR', 'ETH-BTC']))],
   ['source bad', 'invalid', (t, _n, r) => void (t.source = pick(r, [undefined, '', 42, 'x'.repeat(100), 'a b']))],
-  ['volume bad', 'invalid', (t, _n, r) => void (t.volume = pick(r, BAD_NUMBERS.filter((v) => v !== null && v !== 1e13)))],
+  [
+    'volume bad',
+    'invalid',
+    (t, _n, r) =>
+      void (t.volume = pick(
+        r,
+        BAD_NUMBERS.filter((v) => v !== null && v !== 1e13),
+      )),
+  ],
   ['bid bad', 'invalid', (t, _n, r) => void (t.bid = pick(r, [...BAD_NUMBERS.filter((v) => v !== null && v !== 1e13), 0]))],
   ['bid above ask', 'invalid', (t) => void ((t.bid = 2), (t.ask = 1))],
 ];
@@ -56,7 +103,11 @@ export function fuzzCases(count: number, now: number, seed = 1): FuzzCase[] {
       source: 'fuzz',
     };
     if (random() < 0.5) tick.volume = Math.round(random() * 1000) / 100;
-    if (random() < 0.3) Object.assign(tick, { bid: (tick.price as number) - 1 > 0 ? (tick.price as number) - 0.5 : undefined, ask: (tick.price as number) + 0.5 });
+    if (random() < 0.3)
+      Object.assign(tick, {
+        bid: (tick.price as number) - 1 > 0 ? (tick.price as number) - 0.5 : undefined,
+        ask: (tick.price as number) + 0.5,
+      });
     if (random() < 0.2) tick[pick(random, ['extra', 'exchange', '__proto__x', 'nested'])] = pick(random, [1, 'x', { deep: [1, 2] }, null]);
     if (random() < 0.35) {
       cases.push({ candidate: tick, raw: JSON.stringify(tick), expected: 'accept', what: 'good' });

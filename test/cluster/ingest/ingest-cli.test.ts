@@ -28,7 +28,12 @@ function csvFile(): { file: string; good: number } {
 }
 
 async function env(extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  return { STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'ingest-data-')), PORT: String(await freePort()), HOST: '127.0.0.1', ...extra };
+  return {
+    STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'ingest-data-')),
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    ...extra,
+  };
 }
 
 test('replay onto the embedded log: exit 0 when done; tail shows the ticks, the DLQ the bad rows with reasons', async () => {
@@ -38,14 +43,27 @@ test('replay onto the embedded log: exit 0 when done; tail shows the ticks, the 
   assert.is(run.code, 0, run.stderr);
   const ticks = await cli(['tail', 'stock.ticks', '--from-beginning', '--max', String(good), '--value-only'], vars);
   assert.is(ticks.code, 0, ticks.stderr);
-  const values = ticks.stdout.trim().split('\n').map((line) => JSON.parse(line) as { symbol: string; price: number; ts: number; source: string });
+  const values = ticks.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { symbol: string; price: number; ts: number; source: string });
   assert.is(values.length, good);
   assert.equal(values[0], { symbol: 'BTC-USD', price: 60_000, ts: T0, source: 'replay', volume: 0.5 });
-  assert.equal(values.map((v) => v.ts), Array.from({ length: good }, (_, i) => T0 + i * 60_000), 'in file order, each once');
+  assert.equal(
+    values.map((v) => v.ts),
+    Array.from({ length: good }, (_, i) => T0 + i * 60_000),
+    'in file order, each once',
+  );
   const dlq = await cli(['tail', 'dlq', '--from-beginning', '--max', '3', '--value-only'], vars);
   assert.is(dlq.code, 0, dlq.stderr);
-  const letters = dlq.stdout.trim().split('\n').map((line) => JSON.parse(line) as { reason: string; detail: string; source: string });
-  assert.equal(letters.map((l) => l.reason), ['malformed', 'invalid', 'future']);
+  const letters = dlq.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { reason: string; detail: string; source: string });
+  assert.equal(
+    letters.map((l) => l.reason),
+    ['malformed', 'invalid', 'future'],
+  );
   assert.ok(letters.every((l) => l.source === 'replay' && l.detail.length > 0));
   assert.match(letters[1]!.detail, /price/);
 });
@@ -70,7 +88,10 @@ test('a live source as a service: /healthz names the bus, source and outbox; /me
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /^stock_stream_ingest_observations_total\{source="simulator",result="accepted",role="ingest"\} [1-9]\d*$/m);
   });
-  const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
+  const health = (await (await fetch(`${base}/healthz`)).json()) as {
+    status: string;
+    checks: Record<string, { ok: boolean; detail: string }>;
+  };
   assert.is(health.status, 'ok');
   assert.equal(Object.keys(health.checks).sort(), ['embedded-log', 'outbox', 'source']);
   assert.match(health.checks.source!.detail, /SIMULATED data/);

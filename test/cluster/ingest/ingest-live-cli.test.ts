@@ -10,7 +10,13 @@ import * as assert from 'uvu/assert';
 import { freePort } from '../../services/child.js';
 import { cli, startService } from '../../support/cli.js';
 import { AlphaVantageServer, ERROR_MESSAGE_BODY, exchangeRateBody } from '../../support/protocol-servers/alphavantage-http.js';
-import { coinbaseResponder, coinbaseTicker, ExchangeWsServer, krakenResponder, krakenTrade } from '../../support/protocol-servers/exchange-ws.js';
+import {
+  coinbaseResponder,
+  coinbaseTicker,
+  ExchangeWsServer,
+  krakenResponder,
+  krakenTrade,
+} from '../../support/protocol-servers/exchange-ws.js';
 import { services } from '../../support/services.js';
 import { eventually } from '../../support/wait.js';
 
@@ -42,7 +48,10 @@ async function setup(source: string, ingest: string) {
   const read = async (topic: 'ticks' | 'dlq', count: number) => {
     const tail = await cli(['tail', `live.${id}.${topic}`, '--from-beginning', '--max', String(count), '--value-only'], env);
     assert.is(tail.code, 0, tail.stderr);
-    return tail.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    return tail.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   };
   return { config, env, read };
 }
@@ -54,15 +63,23 @@ test('coinbase: tickers become ticks with trade sizes as volume; a malformed fra
   const { config, env, read } = await setup('coinbase', `  coinbase:\n    url: ${server.url}\n`);
   const service = await startService(['ingest', '--config', config], env);
   try {
-    await eventually(() => assert.ok(server.received.some((frames) => frames.some((f) => f.includes('subscribe'))), 'subscribed'));
+    await eventually(() =>
+      assert.ok(
+        server.received.some((frames) => frames.some((f) => f.includes('subscribe'))),
+        'subscribed',
+      ),
+    );
     server.send(coinbaseTicker({ product: 'BTC-USD', price: '61000.50', size: '0.25', sequence: 1, tradeId: 10, time: isoNow(-2000) }));
     server.send('{"type":"ticker", not json');
     server.send(coinbaseTicker({ product: 'BTC-USD', price: '61010.00', size: '0.5', sequence: 2, tradeId: 11, time: isoNow(-1000) }));
     const ticks = (await read('ticks', 2)) as unknown as Tick[];
-    assert.equal(ticks.map((t) => [t.symbol, t.price, t.volume, t.source]), [
-      ['BTC-USD', 61000.5, 0.25, 'coinbase'],
-      ['BTC-USD', 61010, 0.5, 'coinbase'],
-    ]);
+    assert.equal(
+      ticks.map((t) => [t.symbol, t.price, t.volume, t.source]),
+      [
+        ['BTC-USD', 61000.5, 0.25, 'coinbase'],
+        ['BTC-USD', 61010, 0.5, 'coinbase'],
+      ],
+    );
     const [letter] = await read('dlq', 1);
     assert.is(letter!.reason, 'malformed');
     assert.is(letter!.value, '{"type":"ticker", not json');
@@ -78,15 +95,23 @@ test('kraken: trades become ticks (BTC/USD -> BTC-USD); a trade from the future 
   const { config, env, read } = await setup('kraken', `  kraken:\n    url: ${server.url}\n`);
   const service = await startService(['ingest', '--config', config], env);
   try {
-    await eventually(() => assert.ok(server.received.some((frames) => frames.some((f) => f.includes('subscribe'))), 'subscribed'));
+    await eventually(() =>
+      assert.ok(
+        server.received.some((frames) => frames.some((f) => f.includes('subscribe'))),
+        'subscribed',
+      ),
+    );
     server.send(krakenTrade([{ pair: 'BTC/USD', price: 60500.1, qty: 0.1, tradeId: 1, timestamp: isoNow(-1500) }]));
     server.send(krakenTrade([{ pair: 'BTC/USD', price: 60600, qty: 1, tradeId: 2, timestamp: isoNow(3_600_000) }]));
     server.send(krakenTrade([{ pair: 'BTC/USD', price: 60501, qty: 0.2, tradeId: 3, timestamp: isoNow(-500) }]));
     const ticks = (await read('ticks', 2)) as unknown as Tick[];
-    assert.equal(ticks.map((t) => [t.symbol, t.price, t.volume, t.source]), [
-      ['BTC-USD', 60500.1, 0.1, 'kraken'],
-      ['BTC-USD', 60501, 0.2, 'kraken'],
-    ]);
+    assert.equal(
+      ticks.map((t) => [t.symbol, t.price, t.volume, t.source]),
+      [
+        ['BTC-USD', 60500.1, 0.1, 'kraken'],
+        ['BTC-USD', 60501, 0.2, 'kraken'],
+      ],
+    );
     const [letter] = await read('dlq', 1);
     assert.is(letter!.reason, 'future');
   } finally {
@@ -108,13 +133,20 @@ test('alphavantage: each new "Last Refreshed" is one tick; an error body is surf
     { body: exchangeRateBody('61050.00', second, '61049.90', '61050.10') },
   );
   const { config, env, read } = await setup('alphavantage', '  intervalSeconds: 0.2\n');
-  const service = await startService(['ingest', '--config', config], { ...env, ALPHAVANTAGE_URL: server.url, ALPHAVANTAGE_API_KEY: 'test-key-123' });
+  const service = await startService(['ingest', '--config', config], {
+    ...env,
+    ALPHAVANTAGE_URL: server.url,
+    ALPHAVANTAGE_API_KEY: 'test-key-123',
+  });
   try {
     const ticks = (await read('ticks', 2)) as unknown as Array<Tick & { bid: number; ask: number }>;
-    assert.equal(ticks.map((t) => [t.symbol, t.price, t.bid, t.ask, t.source]), [
-      ['BTC-USD', 61000.1, 61000, 61000.2, 'alphavantage'],
-      ['BTC-USD', 61050, 61049.9, 61050.1, 'alphavantage'],
-    ]);
+    assert.equal(
+      ticks.map((t) => [t.symbol, t.price, t.bid, t.ask, t.source]),
+      [
+        ['BTC-USD', 61000.1, 61000, 61000.2, 'alphavantage'],
+        ['BTC-USD', 61050, 61049.9, 61050.1, 'alphavantage'],
+      ],
+    );
     assert.ok(server.requests.length >= 4, 'the error was backed off and polling went on');
     assert.ok(server.requests.every((url) => url.searchParams.get('function') === 'CURRENCY_EXCHANGE_RATE'));
   } finally {

@@ -41,12 +41,18 @@ test('Kafka killed mid-stream: ingest keeps accepting, then every tick arrives o
     outbox: { file: join(mkdtempSync(join(tmpdir(), 'ingest-outbox-')), 'ingest-outbox.sqlite'), maxTicks: 100_000 },
   });
   await ingestor.start();
-  const outboxHealth = async () => ingestor.checks().find((check) => check.name === 'outbox')!.check();
+  const outboxHealth = async () =>
+    ingestor
+      .checks()
+      .find((check) => check.name === 'outbox')!
+      .check();
   const base = Date.now() - 60_000;
   let sent = 0;
   const emit = async (count: number, pauseMs: number) => {
     for (let i = 0; i < count; i++, sent++) {
-      source.push(observe({ symbol: SYMBOLS[sent % SYMBOLS.length]!, price: 60_000 + sent, ts: base + sent, source: 'test', volume: 0.01 }));
+      source.push(
+        observe({ symbol: SYMBOLS[sent % SYMBOLS.length]!, price: 60_000 + sent, ts: base + sent, source: 'test', volume: 0.01 }),
+      );
       if (i % 20 === 19) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
@@ -57,12 +63,16 @@ test('Kafka killed mid-stream: ingest keeps accepting, then every tick arrives o
   await kafka.stop('SIGKILL');
   await emit(300, 10);
   // Accepted while the broker is gone: they wait on disk, and health shows how many.
-  await eventually(async () => {
-    const down = await outboxHealth();
-    assert.is(down.ok, false, 'a publish the bus does not acknowledge turns the check red');
-    const waiting = Number(/(\d+) waiting/.exec(down.detail)?.[1]);
-    assert.ok(waiting >= 250, `the backlog holds the outage's ticks: ${down.detail}`);
-  }, 20_000, 250);
+  await eventually(
+    async () => {
+      const down = await outboxHealth();
+      assert.is(down.ok, false, 'a publish the bus does not acknowledge turns the check red');
+      const waiting = Number(/(\d+) waiting/.exec(down.detail)?.[1]);
+      assert.ok(waiting >= 250, `the backlog holds the outage's ticks: ${down.detail}`);
+    },
+    20_000,
+    250,
+  );
 
   await kafka.start();
   await emit(300, 10);
@@ -80,20 +90,42 @@ test('Kafka killed mid-stream: ingest keeps accepting, then every tick arrives o
   assert.is(ticks.length, 900, 'none lost, none doubled');
   assert.is(new Set(ticks.map((t) => t.ts)).size, 900);
   for (const symbol of SYMBOLS) {
-    const mine = received.filter((m) => m.key === symbol).sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+    const mine = received
+      .filter((m) => m.key === symbol)
+      .sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
     const times = mine.map((m) => (JSON.parse(m.value) as { ts: number }).ts);
     assert.is(times.length, 300);
-    assert.equal(times, [...times].sort((a, b) => a - b), `${symbol} in order`);
+    assert.equal(
+      times,
+      [...times].sort((a, b) => a - b),
+      `${symbol} in order`,
+    );
   }
   await bus.close();
 });
 
 test('stock-stream ingest stopped while Kafka is down keeps the backlog on disk; the next start sends it first', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ingest-data-'));
-  const env = { STOCK_STREAM_DATA_DIR: dataDir, KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(','), KAFKA_TOPIC: 'restart.ticks', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const env = {
+    STOCK_STREAM_DATA_DIR: dataDir,
+    KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(','),
+    KAFKA_TOPIC: 'restart.ticks',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
   const port = String(await freePort());
-  const service = await startService(['ingest', '--source', 'simulator'], { ...env, PORT: port, MESSAGE_INTERVAL: '0.02', LOG_LEVEL: 'info' });
-  await eventually(async () => assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^stock_stream_ingest_published_total\{topic="restart.ticks",role="ingest"\} [1-9]/m));
+  const service = await startService(['ingest', '--source', 'simulator'], {
+    ...env,
+    PORT: port,
+    MESSAGE_INTERVAL: '0.02',
+    LOG_LEVEL: 'info',
+  });
+  await eventually(async () =>
+    assert.match(
+      await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+      /^stock_stream_ingest_published_total\{topic="restart.ticks",role="ingest"\} [1-9]/m,
+    ),
+  );
   await kafka.stop('SIGKILL');
   await new Promise((resolve) => setTimeout(resolve, 1500));
   service.child.kill('SIGTERM');
@@ -114,10 +146,20 @@ test('stock-stream ingest stopped while Kafka is down keeps the backlog on disk;
   const tail = await cli(['tail', 'restart.ticks', '--from-beginning', '--value-only', '--max', '100000'], env, undefined, (child) =>
     setTimeout(() => child.kill('SIGINT'), 4000),
   );
-  const times = tail.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { ts: number }).ts);
+  const times = tail.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { ts: number }).ts);
   const onBus = new Set(times);
-  assert.ok(waiting.every((tick) => onBus.has(tick.ts)), 'every tick left on disk reached the bus');
-  assert.equal(times, [...times].sort((a, b) => a - b), 'in order');
+  assert.ok(
+    waiting.every((tick) => onBus.has(tick.ts)),
+    'every tick left on disk reached the bus',
+  );
+  assert.equal(
+    times,
+    [...times].sort((a, b) => a - b),
+    'in order',
+  );
 });
 
 test.run();

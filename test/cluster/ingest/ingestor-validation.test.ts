@@ -42,7 +42,12 @@ test('5000 generated observations: each good one accepted, each bad one rejected
     if (verdict.kind === 'reject') assert.ok(verdict.detail.length > 0, 'a rejection says why');
     if (verdict.kind === 'accept') {
       // Only the contract's fields travel on: unknown ones are left behind.
-      assert.equal(Object.keys(JSON.parse(verdict.value) as object).filter((k) => !['symbol', 'price', 'ts', 'source', 'volume', 'bid', 'ask'].includes(k)), []);
+      assert.equal(
+        Object.keys(JSON.parse(verdict.value) as object).filter(
+          (k) => !['symbol', 'price', 'ts', 'source', 'volume', 'bid', 'ask'].includes(k),
+        ),
+        [],
+      );
     }
     seen.add(fuzz.expected);
   }
@@ -94,7 +99,9 @@ test('through the ingestor onto the embedded log: ticks keyed by symbol, each re
   for (const message of ticks) assert.is(message.key, (JSON.parse(message.value) as { symbol: string }).symbol);
   assert.equal(
     ticks.map((m) => m.value).sort(),
-    good.map((c) => JSON.stringify(JSON.parse(JSON.stringify(c.candidate)), ['symbol', 'price', 'ts', 'source', 'volume', 'bid', 'ask'])).sort(),
+    good
+      .map((c) => JSON.stringify(JSON.parse(JSON.stringify(c.candidate)), ['symbol', 'price', 'ts', 'source', 'volume', 'bid', 'ask']))
+      .sort(),
     'exactly the good ones, with only the contract fields',
   );
   const letters = dlq.map((m) => JSON.parse(m.value) as IngestDeadLetter);
@@ -108,7 +115,14 @@ test('through the ingestor onto the embedded log: ticks keyed by symbol, each re
       assert.is(letter.value, `${fuzz.raw.slice(0, MAX_DLQ_VALUE_CHARS)}…`);
     } else assert.is(letter.value, fuzz.raw);
   }
-  assert.equal(letters.at(-1), { reason: 'malformed', detail: 'not JSON: Unexpected end of input', source: 'test', key: null, value: '{"type":"ticker","price":', receivedAt: letters.at(-1)!.receivedAt });
+  assert.equal(letters.at(-1), {
+    reason: 'malformed',
+    detail: 'not JSON: Unexpected end of input',
+    source: 'test',
+    key: null,
+    value: '{"type":"ticker","price":',
+    receivedAt: letters.at(-1)!.receivedAt,
+  });
 
   const metrics = await registry.metrics();
   assert.match(metrics, new RegExp(`^stock_stream_ingest_observations_total\\{source="test",result="accepted"\\} ${good.length}$`, 'm'));

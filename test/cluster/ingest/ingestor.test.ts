@@ -56,7 +56,9 @@ test('exact duplicates are dropped and counted; a tick differing in any field is
   const bus = new EmbeddedLog({ file: ':memory:', pollIntervalMs: 20 });
   const registry = new Registry();
   const source = new ScriptedSource({
-    steps: [tick(T0), tick(T0), tick(T0, 101), { ...tick(T0), volume: 1 }, tick(T0, 100, 'ETH-USD'), { ...tick(T0), extra: 'ignored' }].map((t) => observe(t)),
+    steps: [tick(T0), tick(T0), tick(T0, 101), { ...tick(T0), volume: 1 }, tick(T0, 100, 'ETH-USD'), { ...tick(T0), extra: 'ignored' }].map(
+      (t) => observe(t),
+    ),
   });
   const ing = ingestor(bus, source, { metrics: ingestMetrics(registry) });
   await ing.start();
@@ -79,7 +81,12 @@ test('dedupe memory is bounded per symbol: a repeat older than the window is for
   const kinds = (ticks: object[]) => ticks.map((t) => validator.check(t, now).kind);
   assert.equal(kinds([tick(T0), tick(T0 + 1), tick(T0 + 2), tick(T0 + 2)]), ['accept', 'accept', 'accept', 'duplicate']);
   // Another symbol has its own window: it does not push BTC-USD's out.
-  assert.equal(kinds([tick(T0, 1, 'ETH-USD'), tick(T0 + 1, 1, 'ETH-USD'), tick(T0 + 2, 1, 'ETH-USD'), tick(T0)]), ['accept', 'accept', 'accept', 'duplicate']);
+  assert.equal(kinds([tick(T0, 1, 'ETH-USD'), tick(T0 + 1, 1, 'ETH-USD'), tick(T0 + 2, 1, 'ETH-USD'), tick(T0)]), [
+    'accept',
+    'accept',
+    'accept',
+    'duplicate',
+  ]);
   assert.equal(kinds([tick(T0 + 3), tick(T0)]), ['accept', 'accept'], 'T0 fell out of the 3-tick window');
 });
 
@@ -93,8 +100,15 @@ test('out-of-order ticks are forwarded in arrival order and counted', async () =
   await ing.finished();
   await ing.drained();
   const ticks = await readAll(bus, 'stock.ticks', 6);
-  assert.equal(ticks.map((m) => (JSON.parse(m.value) as { ts: number }).ts), order);
-  assert.match(await registry.metrics(), /^stock_stream_ingest_out_of_order_total\{source="test"\} 2$/m, 'older than the newest: 1 s and 2.5 s (an equal time is not older)');
+  assert.equal(
+    ticks.map((m) => (JSON.parse(m.value) as { ts: number }).ts),
+    order,
+  );
+  assert.match(
+    await registry.metrics(),
+    /^stock_stream_ingest_out_of_order_total\{source="test"\} 2$/m,
+    'older than the newest: 1 s and 2.5 s (an equal time is not older)',
+  );
   await ing.stop();
   await bus.close();
 });
@@ -120,8 +134,15 @@ test('outbox bound: past maxTicks the oldest are dropped, counted, and logged at
   outbox.flush();
   assert.is(outbox.size(), 100);
   assert.is(outbox.dropped(), 150);
-  assert.is(drops.reduce((a, b) => a + b, 0), 150);
-  assert.equal(outbox.take(1000).map((e) => e.value), Array.from({ length: 100 }, (_, i) => String(150 + i)), 'the newest 100 kept, in order');
+  assert.is(
+    drops.reduce((a, b) => a + b, 0),
+    150,
+  );
+  assert.equal(
+    outbox.take(1000).map((e) => e.value),
+    Array.from({ length: 100 }, (_, i) => String(150 + i)),
+    'the newest 100 kept, in order',
+  );
   const errors = lines.filter((line) => line.level === 50);
   assert.ok(errors.length >= 1, 'logged at error level');
   assert.match(errors[0]!.msg, /outbox full \(ingest\.outbox\.maxTicks = 100\)/);
@@ -139,8 +160,16 @@ test('outbox bound: entries being published are not the ones dropped', () => {
   outbox.flush();
   assert.is(outbox.size(), 100);
   const kept = outbox.take(1000).map((e) => Number(e.value));
-  assert.equal(kept.slice(0, 20), inFlight.map((e) => Number(e.value)), 'the round in hand survives');
-  assert.equal(kept.slice(20), Array.from({ length: 80 }, (_, i) => 50 + i), '20..49 dropped instead');
+  assert.equal(
+    kept.slice(0, 20),
+    inFlight.map((e) => Number(e.value)),
+    'the round in hand survives',
+  );
+  assert.equal(
+    kept.slice(20),
+    Array.from({ length: 80 }, (_, i) => 50 + i),
+    '20..49 dropped instead',
+  );
   outbox.close();
 });
 
@@ -157,7 +186,10 @@ test('restart: what a previous run left in the outbox is published first, in ord
   await ing.drained();
   const ticks = await readAll(bus, 'stock.ticks', 301);
   assert.is(ticks.length, 301);
-  assert.equal(ticks.map((m) => (JSON.parse(m.value) as { ts: number }).ts), [...Array.from({ length: 300 }, (_, i) => T0 + i), T0 + 1000]);
+  assert.equal(
+    ticks.map((m) => (JSON.parse(m.value) as { ts: number }).ts),
+    [...Array.from({ length: 300 }, (_, i) => T0 + i), T0 + 1000],
+  );
   assert.equal(await ing.checks()[1]!.check(), { ok: true, detail: '0 waiting' });
   await ing.stop();
   const reopened = new Outbox({ file, maxTicks: 1000, logger });
@@ -197,7 +229,11 @@ test('health: the source detail, stale after silence, SIMULATED shown, a failing
   await ing.stop();
 
   const failing = new Ingestor({
-    source: { name: 'broken', run: async () => Promise.reject(new Error('no API key')), status: () => ({ ok: false, detail: 'x', lastMessageAt: 0, simulated: false }) },
+    source: {
+      name: 'broken',
+      run: async () => Promise.reject(new Error('no API key')),
+      status: () => ({ ok: false, detail: 'x', lastMessageAt: 0, simulated: false }),
+    },
     bus,
     logger,
     topics: { ticks: 'stock.ticks', dlq: 'stock.ticks.dlq' },

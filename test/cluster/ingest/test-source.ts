@@ -52,4 +52,5 @@ export class ScriptedSource implements PriceSource {
   }
 }
 
-export const observe = (tick: Readonly<Record<string, unknown>>, raw?: string): Step => (raw === undefined ? { observe: tick } : { observe: tick, raw });
+export const observe = (tick: Readonly<Record<string, unknown>>, raw?: string): Step =>
+  raw === undefined ? { observe: tick } : { observe: tick, raw };

@@ -37,7 +37,9 @@ test('email: STARTTLS on a self-signed certificate, auth, text and HTML bodies i
   const certs = makeCertificates(mkdtempSync(join(tmpdir(), 'smtp-certs-')), 'smtp');
   const smtp = await startSmtp({ cert: certs.serverCert, key: certs.serverKey, user: 'stock', password: 's3cret pass' });
   try {
-    const config = notifyConfig({ email: { host: '127.0.0.1', port: smtp.port, verifyCertificate: false, user: 'stock', from: 'Stock Stream <ss@example.com>' } });
+    const config = notifyConfig({
+      email: { host: '127.0.0.1', port: smtp.port, verifyCertificate: false, user: 'stock', from: 'Stock Stream <ss@example.com>' },
+    });
     const withPassword = { ...config, email: { ...config.email, password: 's3cret pass' } };
     const { channel } = buildChannel('email', withPassword, new InProcessDashboardFeed(), {});
     const receipt = await channel.send(outgoing([notice({ reason: HOSTILE })]), signal());
@@ -58,7 +60,12 @@ test('email: STARTTLS on a self-signed certificate, auth, text and HTML bodies i
     await channel.close?.();
 
     // A wrong password is refused by the server: retried later (the operator can fix it), not lost.
-    const wrong = buildChannel('email', { ...config, email: { ...config.email, password: 'wrong' } }, new InProcessDashboardFeed(), {}).channel;
+    const wrong = buildChannel(
+      'email',
+      { ...config, email: { ...config.email, password: 'wrong' } },
+      new InProcessDashboardFeed(),
+      {},
+    ).channel;
     const error = await wrong.send(outgoing([notice()]), signal()).catch((e: unknown) => e);
     assert.instance(error, DeliveryError);
     assert.is((error as DeliveryError).kind, 'retry');
@@ -66,7 +73,12 @@ test('email: STARTTLS on a self-signed certificate, auth, text and HTML bodies i
     assert.is(smtp.refusedLogins, 1);
 
     // STARTTLS required, certificate verified: the self-signed certificate is refused before any mail.
-    const strict = buildChannel('email', { ...withPassword, email: { ...withPassword.email, verifyCertificate: true } }, new InProcessDashboardFeed(), {}).channel;
+    const strict = buildChannel(
+      'email',
+      { ...withPassword, email: { ...withPassword.email, verifyCertificate: true } },
+      new InProcessDashboardFeed(),
+      {},
+    ).channel;
     const refused = await strict.send(outgoing([notice()]), signal()).catch((e: unknown) => e);
     assert.instance(refused, DeliveryError);
     assert.is((refused as DeliveryError).kind, 'retry');
@@ -137,8 +149,17 @@ test('webhooks: JSON (Discord-like, markdown escaped), form (ntfy-like text), en
   try {
     const config = notifyConfig({
       webhooks: {
-        discord: { url: `${server.url}/api/webhooks/\${NOTIFY_DISCORD_TOKEN}`, body: '{"content":"**{{title}}**\\n{{reason}}","allowed_mentions":{"parse":[]}}', escape: 'markdown' },
-        ntfy: { url: `${server.url}/{{vars.topic}}`, contentType: 'text/plain', body: '{{text}}', headers: { Title: '{{title}}', Authorization: 'Bearer ${NOTIFY_NTFY_TOKEN}' } },
+        discord: {
+          url: `${server.url}/api/webhooks/\${NOTIFY_DISCORD_TOKEN}`,
+          body: '{"content":"**{{title}}**\\n{{reason}}","allowed_mentions":{"parse":[]}}',
+          escape: 'markdown',
+        },
+        ntfy: {
+          url: `${server.url}/{{vars.topic}}`,
+          contentType: 'text/plain',
+          body: '{{text}}',
+          headers: { Title: '{{title}}', Authorization: 'Bearer ${NOTIFY_NTFY_TOKEN}' },
+        },
         slack: { url: `${server.url}/slack`, body: '{"text":"{{title}}: {{reason}}"}', escape: 'slack' },
       },
     });
@@ -155,7 +176,10 @@ test('webhooks: JSON (Discord-like, markdown escaped), form (ntfy-like text), en
     assert.ok(body.content.includes('\\[x\\]\\(http://evil\\)'), 'link syntax escaped');
     assert.equal(body.allowed_mentions, { parse: [] });
 
-    await buildChannel('webhook:ntfy', config, feed, env).channel.send(outgoing([hostile], { vars: { topic: 'btc alerts/../x' } }), signal());
+    await buildChannel('webhook:ntfy', config, feed, env).channel.send(
+      outgoing([hostile], { vars: { topic: 'btc alerts/../x' } }),
+      signal(),
+    );
     const ntfy = server.requests[1]!;
     assert.is(ntfy.path, '/btc%20alerts%2F..%2Fx', 'vars are URL-encoded in the URL');
     assert.is(ntfy.headers.authorization, 'Bearer tk_secret');
@@ -175,10 +199,16 @@ test('webhooks: JSON (Discord-like, markdown escaped), form (ntfy-like text), en
 });
 
 test('config: unknown template placeholders, secrets in the file, webhook names and subscriber addresses are one-line errors', () => {
-  assert.throws(() => notifyConfig({ webhooks: { a: { url: 'http://x/', body: '{{price}} {{password}}' } } }), /unknown placeholder \{\{password\}\}/);
+  assert.throws(
+    () => notifyConfig({ webhooks: { a: { url: 'http://x/', body: '{{price}} {{password}}' } } }),
+    /unknown placeholder \{\{password\}\}/,
+  );
   assert.throws(() => notifyConfig({ subscribers: [{ name: 'a', channels: ['webhook:none'] }] }), /no webhook named none/);
   assert.throws(() => notifyConfig({ subscribers: [{ name: 'a', channels: ['email'] }] }), /needs an email address/);
-  assert.throws(() => notifyConfig({ subscribers: [{ name: 'a', channels: ['sms'], phone: '+49151', timeZone: 'Mars/Olympus' }] }), /IANA time zone/);
+  assert.throws(
+    () => notifyConfig({ subscribers: [{ name: 'a', channels: ['sms'], phone: '+49151', timeZone: 'Mars/Olympus' }] }),
+    /IANA time zone/,
+  );
 });
 
 test.run();

@@ -38,7 +38,9 @@ async function openLedger(kind: LedgerKind, name = randomUUID()): Promise<Ledger
 }
 
 function subscribers(raw: unknown[]): SubscriberSettings[] {
-  return ConfigSchema.parse({ notify: { subscribers: raw, webhooks: { hook: { url: 'http://127.0.0.1:9/' }, other: { url: 'http://127.0.0.1:9/' } } } }).notify.subscribers;
+  return ConfigSchema.parse({
+    notify: { subscribers: raw, webhooks: { hook: { url: 'http://127.0.0.1:9/' }, other: { url: 'http://127.0.0.1:9/' } } },
+  }).notify.subscribers;
 }
 
 function channels(server: HttpReceiver, feed = new InProcessDashboardFeed()): Map<string, ConfiguredChannel> {
@@ -56,7 +58,17 @@ function channels(server: HttpReceiver, feed = new InProcessDashboardFeed()): Ma
 }
 
 function entry(n: Notice, subscriber: string, channel: string, now: number): Delivery {
-  return { key: deliveryKey(n.id, subscriber, channel), subscriber, channel, notice: n, state: 'pending', attempts: 0, createdAt: now, updatedAt: now, nextAttemptAt: now };
+  return {
+    key: deliveryKey(n.id, subscriber, channel),
+    subscriber,
+    channel,
+    notice: n,
+    state: 'pending',
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+    nextAttemptAt: now,
+  };
 }
 
 for (const kind of ['sqlite', 'redis'] as const) {
@@ -70,9 +82,19 @@ for (const kind of ['sqlite', 'redis'] as const) {
     const feed = new InProcessDashboardFeed();
     const subs = subscribers([
       { name: 'alice', channels: ['webhook:hook', 'dashboard'], minIntervalSeconds: 0, coalesceSeconds: 0 },
-      { name: 'bob', channels: ['sms'], phone: '+4915112345678', sides: ['sell'], symbols: ['BTC-USD'], minIntervalSeconds: 0, coalesceSeconds: 0 },
+      {
+        name: 'bob',
+        channels: ['sms'],
+        phone: '+4915112345678',
+        sides: ['sell'],
+        symbols: ['BTC-USD'],
+        minIntervalSeconds: 0,
+        coalesceSeconds: 0,
+      },
     ]);
-    const signals = Array.from({ length: 6 }, (_, i) => notice({ id: `BTC-USD:${1000 + i}:rsi`, ts: Date.UTC(2026, 0, 1) + i * 60_000, side: i % 2 ? 'sell' : 'buy' }));
+    const signals = Array.from({ length: 6 }, (_, i) =>
+      notice({ id: `BTC-USD:${1000 + i}:rsi`, ts: Date.UTC(2026, 0, 1) + i * 60_000, side: i % 2 ? 'sell' : 'buy' }),
+    );
     const other = notice({ id: 'ETH-USD:1:rsi', symbol: 'ETH-USD', side: 'sell' });
     const hostile = [
       'not json',
@@ -84,13 +106,37 @@ for (const kind of ['sqlite', 'redis'] as const) {
       '[]',
       'null',
     ];
-    await bus.publish('stock.signals', [...signals, other].map((n) => ({ key: n.symbol, value: JSON.stringify({ type: 'signal', ...n }) })));
-    await bus.publish('stock.signals', hostile.map((value) => ({ key: 'BTC-USD', value })));
+    await bus.publish(
+      'stock.signals',
+      [...signals, other].map((n) => ({ key: n.symbol, value: JSON.stringify({ type: 'signal', ...n }) })),
+    );
+    await bus.publish(
+      'stock.signals',
+      hostile.map((value) => ({ key: 'BTC-USD', value })),
+    );
     const registry = new Registry();
     const metrics = notifierMetrics(registry);
     const run = async (group: string) => {
-      const dispatcher = new Dispatcher({ ledger, channels: channels(server, feed), subscribers: subs, settings: SETTINGS, logger, metrics, pollMs: 20 });
-      const notifier = new Notifier({ bus, ledger, logger, metrics, topic: 'stock.signals', group, subscribers: subs, maxQueued: 1000, onQueued: () => dispatcher.wake() });
+      const dispatcher = new Dispatcher({
+        ledger,
+        channels: channels(server, feed),
+        subscribers: subs,
+        settings: SETTINGS,
+        logger,
+        metrics,
+        pollMs: 20,
+      });
+      const notifier = new Notifier({
+        bus,
+        ledger,
+        logger,
+        metrics,
+        topic: 'stock.signals',
+        group,
+        subscribers: subs,
+        maxQueued: 1000,
+        onQueued: () => dispatcher.wake(),
+      });
       dispatcher.start();
       await notifier.start();
       return { dispatcher, notifier };
@@ -98,14 +144,22 @@ for (const kind of ['sqlite', 'redis'] as const) {
     try {
       const first = await run('notify-a');
       // What is queued together goes together: count signals, not requests.
-      const hookIds = () => server.requests.filter((r) => r.path === '/hook/alice').flatMap((r) => [...(JSON.parse(r.body) as { text: string }).text.matchAll(/signal id: (\S+)/g)].map((m) => m[1]!));
-      const smsSignals = () => server.requests.filter((r) => r.path.endsWith('/Messages.json')).reduce((sum, r) => sum + Number(/(\d+) signals/.exec(new URLSearchParams(r.body).get('Body')!)?.[1] ?? 1), 0);
+      const hookIds = () =>
+        server.requests
+          .filter((r) => r.path === '/hook/alice')
+          .flatMap((r) => [...(JSON.parse(r.body) as { text: string }).text.matchAll(/signal id: (\S+)/g)].map((m) => m[1]!));
+      const smsSignals = () =>
+        server.requests
+          .filter((r) => r.path.endsWith('/Messages.json'))
+          .reduce((sum, r) => sum + Number(/(\d+) signals/.exec(new URLSearchParams(r.body).get('Body')!)?.[1] ?? 1), 0);
       await eventually(() => assert.is(hookIds().length, 7));
       await eventually(() => assert.is(smsSignals(), 3));
       await eventually(() => assert.is(feed.recent().length, 7, 'the dashboard gets each signal on its own'));
       await first.notifier.stop();
       await first.dispatcher.stop();
-      const malformed = (await registry.getSingleMetricAsString('stock_stream_notify_signals_total')).match(/result="malformed"} (\d+)/)?.[1];
+      const malformed = (await registry.getSingleMetricAsString('stock_stream_notify_signals_total')).match(
+        /result="malformed"} (\d+)/,
+      )?.[1];
       assert.is(malformed, String(hostile.length), 'every malformed message counted');
       const requests = server.requests.length;
 
@@ -135,10 +189,21 @@ for (const kind of ['sqlite', 'redis'] as const) {
     const ledger = await openLedger(kind);
     let now = Date.UTC(2026, 10, 27, 12, 0, 0);
     const subs = subscribers([{ name: 'alice', channels: ['webhook:hook'], minIntervalSeconds: 60, coalesceSeconds: 5 }]);
-    const dispatcher = new Dispatcher({ ledger, channels: channels(server), subscribers: subs, settings: SETTINGS, logger, now: () => now });
+    const dispatcher = new Dispatcher({
+      ledger,
+      channels: channels(server),
+      subscribers: subs,
+      settings: SETTINGS,
+      logger,
+      now: () => now,
+    });
     try {
       const burst = Array.from({ length: 10 }, (_, i) => notice({ id: `BTC-USD:${i}:rsi`, ts: now + i * 1000 }));
-      await ledger.enqueue(burst.map((n) => entry(n, 'alice', 'webhook:hook', now)), 1000, now);
+      await ledger.enqueue(
+        burst.map((n) => entry(n, 'alice', 'webhook:hook', now)),
+        1000,
+        now,
+      );
       await dispatcher.round();
       await dispatcher.settled();
       assert.is(server.requests.length, 0, 'the first signal waits for others to join');
@@ -148,7 +213,11 @@ for (const kind of ['sqlite', 'redis'] as const) {
       assert.is(server.requests.length, 1, 'one message');
       assert.is((JSON.parse(server.requests[0]!.body) as { count: string }).count, '10');
       // Two more within the minute: held until a minute after the digest, then one message for both.
-      await ledger.enqueue([notice({ id: 'BTC-USD:a:rsi' }), notice({ id: 'BTC-USD:b:rsi' })].map((n) => entry(n, 'alice', 'webhook:hook', now)), 1000, now);
+      await ledger.enqueue(
+        [notice({ id: 'BTC-USD:a:rsi' }), notice({ id: 'BTC-USD:b:rsi' })].map((n) => entry(n, 'alice', 'webhook:hook', now)),
+        1000,
+        now,
+      );
       now += 30_000;
       await dispatcher.round();
       await dispatcher.settled();
@@ -171,17 +240,50 @@ for (const kind of ['sqlite', 'redis'] as const) {
     // 03:30 UTC is 22:30 in New York (EST, UTC-5): inside 22:00-07:00 there; the UTC subscriber's 00:00-03:30 just ended.
     let now = Date.UTC(2026, 10, 27, 3, 30);
     const subs = subscribers([
-      { name: 'ny', channels: ['webhook:hook', 'dashboard'], timeZone: 'America/New_York', quietHours: { start: '22:00', end: '07:00' }, minIntervalSeconds: 0, coalesceSeconds: 0 },
-      { name: 'drop', channels: ['webhook:other'], timeZone: 'America/New_York', quietHours: { start: '22:00', end: '07:00', action: 'drop' }, minIntervalSeconds: 0, coalesceSeconds: 0 },
+      {
+        name: 'ny',
+        channels: ['webhook:hook', 'dashboard'],
+        timeZone: 'America/New_York',
+        quietHours: { start: '22:00', end: '07:00' },
+        minIntervalSeconds: 0,
+        coalesceSeconds: 0,
+      },
+      {
+        name: 'drop',
+        channels: ['webhook:other'],
+        timeZone: 'America/New_York',
+        quietHours: { start: '22:00', end: '07:00', action: 'drop' },
+        minIntervalSeconds: 0,
+        coalesceSeconds: 0,
+      },
       { name: 'utc', channels: ['webhook:hook'], quietHours: { start: '00:00', end: '03:30' }, minIntervalSeconds: 0, coalesceSeconds: 0 },
     ]);
-    const dispatcher = new Dispatcher({ ledger, channels: channels(server, feed), subscribers: subs, settings: SETTINGS, logger, now: () => now });
+    const dispatcher = new Dispatcher({
+      ledger,
+      channels: channels(server, feed),
+      subscribers: subs,
+      settings: SETTINGS,
+      logger,
+      now: () => now,
+    });
     try {
       const n = notice();
-      await ledger.enqueue([entry(n, 'ny', 'webhook:hook', now), entry(n, 'ny', 'dashboard', now), entry(n, 'drop', 'webhook:other', now), entry(n, 'utc', 'webhook:hook', now)], 1000, now);
+      await ledger.enqueue(
+        [
+          entry(n, 'ny', 'webhook:hook', now),
+          entry(n, 'ny', 'dashboard', now),
+          entry(n, 'drop', 'webhook:other', now),
+          entry(n, 'utc', 'webhook:hook', now),
+        ],
+        1000,
+        now,
+      );
       await dispatcher.round();
       await dispatcher.settled();
-      assert.equal(server.requests.map((r) => r.path), ['/hook/utc']);
+      assert.equal(
+        server.requests.map((r) => r.path),
+        ['/hook/utc'],
+      );
       assert.is(feed.recent().length, 1, 'the dashboard is not held');
       now = Date.UTC(2026, 10, 27, 11, 59); // 06:59 in New York
       await dispatcher.round();
@@ -190,7 +292,10 @@ for (const kind of ['sqlite', 'redis'] as const) {
       now = Date.UTC(2026, 10, 27, 12, 0); // 07:00 in New York
       await dispatcher.round();
       await dispatcher.settled();
-      assert.equal(server.requests.map((r) => r.path), ['/hook/utc', '/hook/ny']);
+      assert.equal(
+        server.requests.map((r) => r.path),
+        ['/hook/utc', '/hook/ny'],
+      );
       const dropped = (await ledger.recent(10)).find((d) => d.subscriber === 'drop')!;
       assert.is(dropped.state, 'skipped');
     } finally {
@@ -213,7 +318,15 @@ for (const kind of ['sqlite', 'redis'] as const) {
       response.end('ok');
     };
     const subs = subscribers([{ name: 'alice', channels: ['webhook:hook', 'webhook:other'], minIntervalSeconds: 0, coalesceSeconds: 0 }]);
-    const dispatcher = new Dispatcher({ ledger, channels: channels(server), subscribers: subs, settings: SETTINGS, logger, now: () => now, random: () => 0.5 });
+    const dispatcher = new Dispatcher({
+      ledger,
+      channels: channels(server),
+      subscribers: subs,
+      settings: SETTINGS,
+      logger,
+      now: () => now,
+      random: () => 0.5,
+    });
     try {
       await ledger.enqueue([entry(notice(), 'alice', 'webhook:hook', now), entry(notice(), 'alice', 'webhook:other', now)], 1000, now);
       await dispatcher.round();
@@ -252,15 +365,29 @@ for (const kind of ['sqlite', 'redis'] as const) {
     const server = await startHttpReceiver();
     const ledger = await openLedger(kind);
     let now = Date.UTC(2026, 10, 27, 12, 0, 0);
-    const subs = subscribers([{ name: 'alice', channels: ['webhook:hook', 'sms'], phone: '+4915112345678', minIntervalSeconds: 0, coalesceSeconds: 0 }]);
+    const subs = subscribers([
+      { name: 'alice', channels: ['webhook:hook', 'sms'], phone: '+4915112345678', minIntervalSeconds: 0, coalesceSeconds: 0 },
+    ]);
     try {
       const n = notice();
       await ledger.enqueue([entry(n, 'alice', 'webhook:hook', now), entry(n, 'alice', 'sms', now)], 1000, now);
       // A notifier that claimed both and died before sending or recording.
       for (const d of await ledger.due(now, 10)) {
-        assert.ok(await ledger.transition({ ...d, state: 'sending', attempts: 1, claimedAt: now, updatedAt: now, messageId: `ss-dead-${d.channel}` }, ['pending']));
+        assert.ok(
+          await ledger.transition(
+            { ...d, state: 'sending', attempts: 1, claimedAt: now, updatedAt: now, messageId: `ss-dead-${d.channel}` },
+            ['pending'],
+          ),
+        );
       }
-      const dispatcher = new Dispatcher({ ledger, channels: channels(server), subscribers: subs, settings: SETTINGS, logger, now: () => now });
+      const dispatcher = new Dispatcher({
+        ledger,
+        channels: channels(server),
+        subscribers: subs,
+        settings: SETTINGS,
+        logger,
+        now: () => now,
+      });
       await dispatcher.round();
       await dispatcher.settled();
       assert.is(server.requests.length, 0, 'a claim younger than the timeout may still be in flight elsewhere');
@@ -271,7 +398,11 @@ for (const kind of ['sqlite', 'redis'] as const) {
       const states = new Map((await ledger.recent(10)).map((d) => [d.channel, d]));
       assert.is(states.get('webhook:hook')!.state, 'sent');
       assert.is(states.get('sms')!.state, 'in-doubt');
-      assert.equal(server.requests.map((r) => r.headers['idempotency-key']), ['ss-dead-webhook:hook'], 'resent under its first id');
+      assert.equal(
+        server.requests.map((r) => r.headers['idempotency-key']),
+        ['ss-dead-webhook:hook'],
+        'resent under its first id',
+      );
     } finally {
       await ledger.close();
       await server.close();
@@ -285,7 +416,10 @@ for (const kind of ['sqlite', 'redis'] as const) {
       const entries = Array.from({ length: 15 }, (_, i) => entry(notice({ id: `BTC-USD:${i}:rsi` }), 'alice', 'sms', now + i));
       assert.equal(await ledger.enqueue(entries.slice(0, 10), 12, now), { added: 10, dropped: 0 });
       assert.equal(await ledger.enqueue(entries, 12, now), { added: 5, dropped: 3 });
-      const dropped = (await ledger.recent(20)).filter((d) => d.state === 'dropped').map((d) => d.notice.id).sort();
+      const dropped = (await ledger.recent(20))
+        .filter((d) => d.state === 'dropped')
+        .map((d) => d.notice.id)
+        .sort();
       assert.equal(dropped, ['BTC-USD:0:rsi', 'BTC-USD:1:rsi', 'BTC-USD:2:rsi']);
       assert.is((await ledger.due(now + 100, 100)).length, 12);
     } finally {

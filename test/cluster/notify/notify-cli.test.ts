@@ -25,7 +25,8 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const idsIn = (request: ReceivedRequest) => [...(JSON.parse(request.body) as { text: string }).text.matchAll(/signal id: (\S+)/g)].map((m) => m[1]!);
+const idsIn = (request: ReceivedRequest) =>
+  [...(JSON.parse(request.body) as { text: string }).text.matchAll(/signal id: (\S+)/g)].map((m) => m[1]!);
 
 async function killAndRestart(seed: number): Promise<void> {
   const server = await startHttpReceiver();
@@ -50,7 +51,9 @@ async function killAndRestart(seed: number): Promise<void> {
       '',
     ].join('\n'),
   );
-  const signals = expectedSignals(tickPath(2000, ['BTC-USD', 'ETH-USD'])).map((value) => JSON.parse(value) as { id: string; side: string; symbol: string });
+  const signals = expectedSignals(tickPath(2000, ['BTC-USD', 'ETH-USD'])).map(
+    (value) => JSON.parse(value) as { id: string; side: string; symbol: string },
+  );
   assert.ok(signals.length >= 40, `${signals.length} signals in the path`);
   const bus = new EmbeddedLog({ file: join(dataDir, 'bus.sqlite') });
   const env = { STOCK_STREAM_DATA_DIR: dataDir, SMS_AUTH_TOKEN: 'sms-secret-token' };
@@ -60,7 +63,11 @@ async function killAndRestart(seed: number): Promise<void> {
   const publishSome = async (count: number) => {
     const slice = signals.slice(published, published + count);
     published += slice.length;
-    if (slice.length > 0) await bus.publish('stock.signals', slice.map((s) => ({ key: s.symbol, value: JSON.stringify(s) })));
+    if (slice.length > 0)
+      await bus.publish(
+        'stock.signals',
+        slice.map((s) => ({ key: s.symbol, value: JSON.stringify(s) })),
+      );
   };
   let logs = '';
   try {
@@ -80,22 +87,41 @@ async function killAndRestart(seed: number): Promise<void> {
     last.child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
     await publishSome(signals.length);
     const hookIds = (who: string) => server.requests.filter((r) => r.path === `/hook/${who}`).flatMap(idsIn);
-    const wanted = { alice: signals.map((s) => s.id).sort(), bob: signals.filter((s) => s.side === 'sell').map((s) => s.id).sort() };
+    const wanted = {
+      alice: signals.map((s) => s.id).sort(),
+      bob: signals
+        .filter((s) => s.side === 'sell')
+        .map((s) => s.id)
+        .sort(),
+    };
     // Claims cut short by a kill are resent once their timeout and grace (6 s) have passed.
-    await eventually(() => {
-      assert.equal([...new Set(hookIds('alice'))].sort(), wanted.alice);
-      assert.equal([...new Set(hookIds('bob'))].sort(), wanted.bob);
-    }, 40_000, 200).catch(async (error: unknown) => {
+    await eventually(
+      () => {
+        assert.equal([...new Set(hookIds('alice'))].sort(), wanted.alice);
+        assert.equal([...new Set(hookIds('bob'))].sort(), wanted.bob);
+      },
+      40_000,
+      200,
+    ).catch(async (error: unknown) => {
       const dump = await cli(['notifications', '--config', configFile, '--limit', '30'], env);
       throw new Error(`${(error as Error).message}\n${dump.stdout}`);
     });
     const list = await cli(['notifications', '--config', configFile, '--json', '--limit', '10000'], env);
     assert.is(list.code, 0, list.stderr);
     const entries = JSON.parse(list.stdout) as Delivery[];
-    await eventually(async () => {
-      const states = (JSON.parse((await cli(['notifications', '--config', configFile, '--json', '--limit', '10000'], env)).stdout) as Delivery[]).map((e) => e.state);
-      assert.ok(states.every((s) => s === 'sent' || s === 'in-doubt'), `settled: ${[...new Set(states)].join(', ')}`);
-    }, 20_000, 250);
+    await eventually(
+      async () => {
+        const states = (
+          JSON.parse((await cli(['notifications', '--config', configFile, '--json', '--limit', '10000'], env)).stdout) as Delivery[]
+        ).map((e) => e.state);
+        assert.ok(
+          states.every((s) => s === 'sent' || s === 'in-doubt'),
+          `settled: ${[...new Set(states)].join(', ')}`,
+        );
+      },
+      20_000,
+      250,
+    );
     last.child.kill('SIGTERM');
     assert.is(await last.exit, 0, 'stops cleanly on SIGTERM');
 
@@ -118,7 +144,8 @@ async function killAndRestart(seed: number): Promise<void> {
     const tokens = sms.map((r) => String(r.headers['i-twilio-idempotency-token']));
     assert.is(new Set(tokens).size, tokens.length, 'no SMS sent twice');
     const smsEntries = entries.filter((e) => e.channel === 'sms');
-    for (const entry of smsEntries.filter((e) => e.state === 'sent')) assert.ok(tokens.includes(entry.messageId!), 'each SMS recorded as sent was received');
+    for (const entry of smsEntries.filter((e) => e.state === 'sent'))
+      assert.ok(tokens.includes(entry.messageId!), 'each SMS recorded as sent was received');
     assert.ok(!logs.includes('sms-secret-token'), 'the SMS token is never logged');
 
     const table = await cli(['notifications', '--config', configFile, '--limit', '3'], env);
@@ -155,7 +182,10 @@ test('bad notify configuration is a one-line error naming the key; secrets in th
   writeFileSync(file, 'notify:\n  email:\n    password: hunter2\n');
   const secret = await cli(['config', '--config', file], {});
   assert.is(secret.code, 78);
-  assert.match(secret.stderr, /notify\.email\.password: secrets are not accepted in the config file; set SMTP_PASSWORD or SMTP_PASSWORD_FILE/);
+  assert.match(
+    secret.stderr,
+    /notify\.email\.password: secrets are not accepted in the config file; set SMTP_PASSWORD or SMTP_PASSWORD_FILE/,
+  );
   const shown = await cli(['config'], { SMTP_PASSWORD: 'hunter2' });
   assert.ok(!shown.stdout.includes('hunter2'), 'redacted in stock-stream config');
 });

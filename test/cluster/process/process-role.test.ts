@@ -24,7 +24,9 @@ async function startRole(env: Record<string, string>): Promise<Role> {
   return { ...(await startService(['process'], { PORT: String(port), HOST: '127.0.0.1', ...env })), port };
 }
 
-async function health(port: number): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; detail: string }> } }> {
+async function health(
+  port: number,
+): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; detail: string }> } }> {
   const response = await fetch(`http://127.0.0.1:${port}/healthz`);
   return { status: response.status, body: (await response.json()) as never };
 }
@@ -62,7 +64,10 @@ test('embedded: healthz and metrics while running, exit 0 on SIGTERM', async () 
 test('Kafka dies mid-stream: healthz turns 503, the processor recovers by itself, nothing lost or doubled', async () => {
   const kafka = await startKafka(mkdtempSync(join(tmpdir(), 'role-kafka-')));
   const bus = await KafkaBus.connect({ brokers: kafka.brokers, clientId: 'role-test', logger: createLogger('silent'), partitions: 3 });
-  await bus.ensureTopics([{ name: 'stock.ticks', partitions: 3 }, { name: 'stock.indicators', partitions: 3 }]);
+  await bus.ensureTopics([
+    { name: 'stock.ticks', partitions: 3 },
+    { name: 'stock.indicators', partitions: 3 },
+  ]);
   const role = await startRole({ KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(',') });
   const ticks = tickPath(400, ['BTC-USD', 'ETH-USD']);
   await bus.publish('stock.ticks', asMessages(ticks.slice(0, 200)));
@@ -72,11 +77,15 @@ test('Kafka dies mid-stream: healthz turns 503, the processor recovers by itself
   assert.is((await health(role.port)).status, 200);
 
   await kafka.stop('SIGKILL');
-  await eventually(async () => {
-    const down = await health(role.port);
-    assert.is(down.status, 503);
-    assert.is(down.body.checks.kafka?.ok, false);
-  }, 60_000, 250);
+  await eventually(
+    async () => {
+      const down = await health(role.port);
+      assert.is(down.status, 503);
+      assert.is(down.body.checks.kafka?.ok, false);
+    },
+    60_000,
+    250,
+  );
 
   await kafka.start();
   await bus.publish('stock.ticks', asMessages(ticks.slice(200)));

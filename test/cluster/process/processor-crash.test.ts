@@ -52,7 +52,9 @@ async function crashAndCompare(seed: number, kills: number): Promise<void> {
   const ticks = tickPath(60_000, ['BTC-USD', 'ETH-USD', 'SOL-USD']);
   const expected = expectedSignals(ticks);
   // Malformed messages among the ticks: each must reach the dead-letter topic exactly once too.
-  const messages = asMessages(ticks).flatMap((message, i) => (i % 500 === 250 ? [message, { key: 'BTC-USD', value: `not a tick #${i}` }] : [message]));
+  const messages = asMessages(ticks).flatMap((message, i) =>
+    i % 500 === 250 ? [message, { key: 'BTC-USD', value: `not a tick #${i}` }] : [message],
+  );
   const malformed = messages.filter((message) => message.value.startsWith('not a tick')).map((message) => message.value);
   const backlog = 6000;
   for (let i = 0; i < backlog; i += 2000) await bus.publish(topics.ticks, messages.slice(i, i + 2000));
@@ -91,7 +93,10 @@ async function crashAndCompare(seed: number, kills: number): Promise<void> {
   assert.ok(landed >= kills - 1, `${landed} of ${kills} kills landed while ticks were still being processed`);
 
   const last = await startProcessor();
-  await eventually(() => assert.ok(indicators.length >= ticks.length, `${indicators.length} of ${ticks.length} indicator records`), 120_000);
+  await eventually(
+    () => assert.ok(indicators.length >= ticks.length, `${indicators.length} of ${ticks.length} indicator records`),
+    120_000,
+  );
   await eventually(() => assert.ok(signals.length >= expected.length, `${signals.length} of ${expected.length} signals`), 30_000);
   await eventually(() => assert.ok(dead.length >= malformed.length, `${dead.length} of ${malformed.length} dead letters`), 30_000);
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -101,12 +106,17 @@ async function crashAndCompare(seed: number, kills: number): Promise<void> {
 
   assert.is(indicators.length, ticks.length, 'exactly one indicator record per tick');
   assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the same signals, none lost, none duplicated');
-  assert.equal(dead.map((m) => (JSON.parse(m.value) as { value: string }).value).sort(), [...malformed].sort(), 'each malformed message dead-lettered once');
+  assert.equal(
+    dead.map((m) => (JSON.parse(m.value) as { value: string }).value).sort(),
+    [...malformed].sort(),
+    'each malformed message dead-lettered once',
+  );
 }
 
 // Several seeds: the kills land at other moments in each.
 for (const seed of [20261127, 4242]) {
-  test(`SIGKILL at random points while ticks flow (seed ${seed}): signals, indicators and dead letters equal an uninterrupted run`, () => crashAndCompare(seed, 3));
+  test(`SIGKILL at random points while ticks flow (seed ${seed}): signals, indicators and dead letters equal an uninterrupted run`, () =>
+    crashAndCompare(seed, 3));
 }
 
 test.run();

@@ -19,7 +19,11 @@ import { eventually } from '../../support/wait.js';
 const logger = createLogger('silent');
 
 const adapters: Array<{ name: string; open: () => Promise<Bus> }> = [
-  { name: 'embedded log', open: async () => new EmbeddedLog({ file: join(mkdtempSync(join(tmpdir(), 'proc-')), 'bus.sqlite'), pollIntervalMs: 20, defaultPartitions: 3 }) },
+  {
+    name: 'embedded log',
+    open: async () =>
+      new EmbeddedLog({ file: join(mkdtempSync(join(tmpdir(), 'proc-')), 'bus.sqlite'), pollIntervalMs: 20, defaultPartitions: 3 }),
+  },
   {
     name: 'kafka',
     open: async () => KafkaBus.connect({ brokers: (await services()).kafka.brokers, clientId: 'processor-test', logger, partitions: 3 }),
@@ -27,7 +31,13 @@ const adapters: Array<{ name: string; open: () => Promise<Bus> }> = [
 ];
 
 function topicsFor(prefix: string): ProcessorTopics {
-  return { ticks: `${prefix}.ticks`, indicators: `${prefix}.indicators`, signals: `${prefix}.signals`, dlq: `${prefix}.dlq`, state: `${prefix}.state` };
+  return {
+    ticks: `${prefix}.ticks`,
+    indicators: `${prefix}.indicators`,
+    signals: `${prefix}.signals`,
+    dlq: `${prefix}.dlq`,
+    state: `${prefix}.state`,
+  };
 }
 
 async function readAll(bus: Bus, topic: string, expected: number, settleMs = 300): Promise<BusMessage[]> {
@@ -46,7 +56,8 @@ for (const adapter of adapters) {
   let bus: Bus;
   let topics: ProcessorTopics;
   let group: string;
-  const processor = (name = group) => new Processor({ bus, logger, topics, group: name, pipelines: pipelineFactory(), restoreTimeoutMs: 20_000 });
+  const processor = (name = group) =>
+    new Processor({ bus, logger, topics, group: name, pipelines: pipelineFactory(), restoreTimeoutMs: 20_000 });
 
   test.before(async () => {
     bus = await adapter.open();
@@ -73,9 +84,27 @@ for (const adapter of adapters) {
     assert.is(indicators.length, ticks.length, 'one indicator record per tick');
     assert.equal(sortedValues(signals), [...expected].sort());
     const btcSignals = signals.filter((m) => m.key === 'BTC-USD').map((m) => JSON.parse(m.value) as { ts: number });
-    assert.equal(btcSignals.map((s) => s.ts), [...btcSignals.map((s) => s.ts)].sort((a, b) => a - b), 'in order per symbol');
+    assert.equal(
+      btcSignals.map((s) => s.ts),
+      [...btcSignals.map((s) => s.ts)].sort((a, b) => a - b),
+      'in order per symbol',
+    );
     const last = JSON.parse(indicators.filter((m) => m.key === 'BTC-USD').at(-1)!.value) as Record<string, unknown>;
-    assert.equal(Object.keys(last).sort(), ['bbLower', 'bbMiddle', 'bbUpper', 'ema', 'macd', 'macdHist', 'macdSignal', 'price', 'rsi', 'sma', 'symbol', 'ts', 'type']);
+    assert.equal(Object.keys(last).sort(), [
+      'bbLower',
+      'bbMiddle',
+      'bbUpper',
+      'ema',
+      'macd',
+      'macdHist',
+      'macdSignal',
+      'price',
+      'rsi',
+      'sma',
+      'symbol',
+      'ts',
+      'type',
+    ]);
   });
 
   test('malformed, hostile and mis-keyed ticks go to the DLQ with a reason; stale ones are left out', async () => {
@@ -101,17 +130,20 @@ for (const adapter of adapters) {
     assert.is(indicators.length, good.length, 'every good tick processed, the stale repeat left out');
     // The mis-keyed one travels on its key's partition, so compare without order across partitions.
     const reasons = dlq.map((m) => (JSON.parse(m.value) as { reason: string }).reason).sort();
-    assert.equal(reasons, [
-      'not JSON',
-      'price: must be a finite number above 0',
-      'price: must be a finite number above 0',
-      'ts: before 2009-01-03 (seconds instead of milliseconds?)',
-      'ts: in the future',
-      'price: must be a finite number above 0',
-      'not an object',
-      'price: must be a finite number above 0',
-      'key ETH-USD does not match symbol BTC-USD',
-    ].sort());
+    assert.equal(
+      reasons,
+      [
+        'not JSON',
+        'price: must be a finite number above 0',
+        'price: must be a finite number above 0',
+        'ts: before 2009-01-03 (seconds instead of milliseconds?)',
+        'ts: in the future',
+        'price: must be a finite number above 0',
+        'not an object',
+        'price: must be a finite number above 0',
+        'key ETH-USD does not match symbol BTC-USD',
+      ].sort(),
+    );
     const oversized = JSON.parse(dlq.find((m) => m.value.includes('xxxxxxxx'))!.value) as { value: string; topic: string };
     assert.ok(oversized.value.length <= 10_001, 'the DLQ keeps a bounded copy of the input');
     assert.is(oversized.topic, topics.ticks);

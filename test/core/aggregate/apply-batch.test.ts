@@ -2,7 +2,13 @@
 // candle roll-ups and retention.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyBatch, type AggregateItem, type AggregateSettings, type StoredView, type SymbolLatest } from '../../../core/aggregate/apply-batch.js';
+import {
+  applyBatch,
+  type AggregateItem,
+  type AggregateSettings,
+  type StoredView,
+  type SymbolLatest,
+} from '../../../core/aggregate/apply-batch.js';
 import { DAY_MS, bucketStart, dayStart, utcDay, type Timeframe } from '../../../core/aggregate/calendar.js';
 import type { Candle } from '../../../core/aggregate/candle.js';
 import { dailyStats, type DayRecord } from '../../../core/aggregate/daily.js';
@@ -30,9 +36,11 @@ class MemoryStore {
     for (const day of changes.days) this.days.set(`${day.symbol}|${day.day}`, structuredClone(day));
     for (const candle of changes.candles) this.candles.set(`${candle.symbol}|${candle.timeframe}|${candle.start}`, structuredClone(candle));
     for (const { symbol, timeframe, before } of changes.prune) {
-      for (const [key, candle] of this.candles) if (candle.symbol === symbol && candle.timeframe === timeframe && candle.start < before) this.candles.delete(key);
+      for (const [key, candle] of this.candles)
+        if (candle.symbol === symbol && candle.timeframe === timeframe && candle.start < before) this.candles.delete(key);
     }
-    for (const { symbol, tick, indicators } of changes.latest) this.latest.set(symbol, { ...this.latest.get(symbol), ...(tick ? { tick } : {}), ...(indicators ? { indicators } : {}) });
+    for (const { symbol, tick, indicators } of changes.latest)
+      this.latest.set(symbol, { ...this.latest.get(symbol), ...(tick ? { tick } : {}), ...(indicators ? { indicators } : {}) });
     for (const signal of changes.newSignals) this.signals.add(`${signal.symbol}|${utcDay(signal.ts)}|${signal.id}`);
   }
 
@@ -51,7 +59,7 @@ function items(input: ReturnType<typeof aggregateInput>, seed = 1): AggregateIte
 
 function applyInBatches(store: MemoryStore, all: readonly AggregateItem[], seed: number): void {
   const random = seededRandom(seed);
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const size = 1 + Math.floor(random() * 300);
     store.apply(all.slice(i, i + size));
     i += size;
@@ -133,7 +141,10 @@ test('retention: candles older than the window behind the newest tick are pruned
     store.apply([{ kind: 'tick', tick: { symbol: 'BTC-USD', price: 100 + d, ts: start + d * DAY_MS, source: 't' } }], settings);
   }
   const newest = start + 4 * DAY_MS;
-  assert.equal(store.candlesOf('BTC-USD', '1m').map((c) => c.start), [newest - 2 * DAY_MS, newest - DAY_MS, newest]);
+  assert.equal(
+    store.candlesOf('BTC-USD', '1m').map((c) => c.start),
+    [newest - 2 * DAY_MS, newest - DAY_MS, newest],
+  );
   assert.is(store.candlesOf('BTC-USD', '5m').length, 4);
   assert.is(store.candlesOf('BTC-USD', '1h').length, 5);
   assert.is(store.days.size, 5);

@@ -1,10 +1,22 @@
 // The LED and buzzer state machine: distinct patterns, cool-down, quiet hours, the button, duplicates.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { alertLevels, alertStep, DEFAULT_ALERT_SETTINGS, INITIAL_ALERT_STATE, type AlertSettings, type AlertState } from '../../../core/edge/alerts.js';
+import {
+  alertLevels,
+  alertStep,
+  DEFAULT_ALERT_SETTINGS,
+  INITIAL_ALERT_STATE,
+  type AlertSettings,
+  type AlertState,
+} from '../../../core/edge/alerts.js';
 
 const T0 = 1_736_942_400_000;
-const settings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, blinkMs: 2_000, cooldownMs: 10_000, quietHours: { start: 22 * 60, end: 7 * 60 } };
+const settings: AlertSettings = {
+  ...DEFAULT_ALERT_SETTINGS,
+  blinkMs: 2_000,
+  cooldownMs: 10_000,
+  quietHours: { start: 22 * 60, end: 7 * 60 },
+};
 const noon = 720;
 
 function signal(state: AlertState, side: 'buy' | 'sell', now: number, id = `${side}-${now}`) {

@@ -38,7 +38,10 @@ test('changed pages and their runs', () => {
   assert.equal(changedPages(a, b), [1, 2, 7]);
   assert.equal(changedPages(undefined, b), [0, 1, 2, 3, 4, 5, 6, 7]);
   assert.equal(changedPages(a, a), []);
-  assert.equal(pageRuns([1, 2, 7]), [{ first: 1, last: 2 }, { first: 7, last: 7 }]);
+  assert.equal(pageRuns([1, 2, 7]), [
+    { first: 1, last: 2 },
+    { first: 7, last: 7 },
+  ]);
 });
 
 test('day open resets on the first tick of a new UTC day, not on a late tick of the day before', () => {
@@ -55,7 +58,13 @@ test('day open resets on the first tick of a new UTC day, not on a late tick of 
 test('sparkline keeps one price per bucket (the last), at most sparkPoints, and ignores other symbols', () => {
   let state = initialDisplayState(['BTC-USD']);
   const settings = { sparkBucketMs: 1000, sparkPoints: 3 };
-  for (const [ts, price] of [[1000, 1], [1500, 2], [2000, 3], [3000, 4], [4000, 5]] as const) {
+  for (const [ts, price] of [
+    [1000, 1],
+    [1500, 2],
+    [2000, 3],
+    [3000, 4],
+    [4000, 5],
+  ] as const) {
     state = applyTick(state, { symbol: 'BTC-USD', price, ts: NOW + ts, source: 'simulator' }, 0, settings);
   }
   assert.equal(state.symbols[0]!.spark, [3, 4, 5]);

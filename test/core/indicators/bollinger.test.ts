@@ -33,13 +33,32 @@ function exactStdDev(series: readonly number[], period: number): Series {
 
 const width = (b: Bollinger): number | null => (b.upper === null ? null : (b.upper - b.middle!) / 2);
 
-for (const [period, stdDev] of [[20, 2], [5, 1.5], [100, 2.5]] as const) {
+for (const [period, stdDev] of [
+  [20, 2],
+  [5, 1.5],
+  [100, 2.5],
+] as const) {
   test(`matches TA-Lib BBANDS(${period}, ${stdDev}) to 1e-9 of the price over 25,000 prices`, () => {
     const reference = talibBands(prices, period, stdDev);
     const scale = (i: number): number => prices[i]!;
-    assertClose(run(new Bollinger(period, stdDev), prices, (b) => b.middle), reference['outRealMiddleBand']!, 1e-9, scale);
-    assertClose(run(new Bollinger(period, stdDev), prices, (b) => b.upper), reference['outRealUpperBand']!, 1e-9, scale);
-    assertClose(run(new Bollinger(period, stdDev), prices, (b) => b.lower), reference['outRealLowerBand']!, 1e-9, scale);
+    assertClose(
+      run(new Bollinger(period, stdDev), prices, (b) => b.middle),
+      reference['outRealMiddleBand']!,
+      1e-9,
+      scale,
+    );
+    assertClose(
+      run(new Bollinger(period, stdDev), prices, (b) => b.upper),
+      reference['outRealUpperBand']!,
+      1e-9,
+      scale,
+    );
+    assertClose(
+      run(new Bollinger(period, stdDev), prices, (b) => b.lower),
+      reference['outRealLowerBand']!,
+      1e-9,
+      scale,
+    );
   });
 }
 
@@ -55,7 +74,9 @@ test('standard deviation is exact to 1e-12 where TA-Lib loses digits (quiet mark
     const talibError = maxError(theirs, exact, scale);
     assert.ok(ourError < 1e-14, `our error ${ourError}`);
     if (series === quiet) {
-      console.log(`    σ error vs exact on a quiet walk, relative to price: TA-Lib ${talibError.toExponential(2)}, ours ${ourError.toExponential(2)}`);
+      console.log(
+        `    σ error vs exact on a quiet walk, relative to price: TA-Lib ${talibError.toExponential(2)}, ours ${ourError.toExponential(2)}`,
+      );
       assert.ok(talibError > 1000 * ourError, `TA-Lib ${talibError} vs ours ${ourError}`);
     }
   }
@@ -98,7 +119,13 @@ test('a flat price gives upper = middle = lower exactly, also right after a vola
 });
 
 test('period 1 and stdDev 0 are allowed; bad settings are rejected', () => {
-  assert.equal(run(new Bollinger(1, 2), [5, 6], (b) => [b.upper, b.lower]), [[5, 5], [6, 6]]);
+  assert.equal(
+    run(new Bollinger(1, 2), [5, 6], (b) => [b.upper, b.lower]),
+    [
+      [5, 5],
+      [6, 6],
+    ],
+  );
   const zero = new Bollinger(3, 0);
   for (const p of [1, 5, 9]) zero.update(p);
   assert.is(zero.upper, zero.middle);

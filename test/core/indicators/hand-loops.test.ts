@@ -36,12 +36,47 @@ test('every hand loop returns bit for bit the sum of the outputs of our class', 
   const macd = new Macd(12, 26, 9);
   const bb = new Bollinger(20, 2);
   const cases: Array<[string, number, number]> = [
-    ['SMA', smaLoop(prices, 20), checksum((p) => sma.updateRaw(p), () => [sma.value!])],
-    ['EMA', emaLoop(prices, 20), checksum((p) => ema.updateRaw(p), () => [ema.value!])],
+    [
+      'SMA',
+      smaLoop(prices, 20),
+      checksum(
+        (p) => sma.updateRaw(p),
+        () => [sma.value!],
+      ),
+    ],
+    [
+      'EMA',
+      emaLoop(prices, 20),
+      checksum(
+        (p) => ema.updateRaw(p),
+        () => [ema.value!],
+      ),
+    ],
     ['EMA, state in memory', emaLoopStateInMemory(prices, 20), emaLoop(prices, 20)],
-    ['RSI', rsiLoop(prices, 14), checksum((p) => rsi.updateRaw(p), () => [rsi.value!])],
-    ['MACD', macdLoop(prices, 12, 26, 9), checksum((p) => macd.updateRaw(p), () => [...macd.raw])],
-    ['Bollinger', bollingerLoop(prices, 20, 2), checksum((p) => bb.updateRaw(p), () => [...bb.raw])],
+    [
+      'RSI',
+      rsiLoop(prices, 14),
+      checksum(
+        (p) => rsi.updateRaw(p),
+        () => [rsi.value!],
+      ),
+    ],
+    [
+      'MACD',
+      macdLoop(prices, 12, 26, 9),
+      checksum(
+        (p) => macd.updateRaw(p),
+        () => [...macd.raw],
+      ),
+    ],
+    [
+      'Bollinger',
+      bollingerLoop(prices, 20, 2),
+      checksum(
+        (p) => bb.updateRaw(p),
+        () => [...bb.raw],
+      ),
+    ],
   ];
   for (const [name, hand, ours] of cases) assert.ok(Object.is(hand, ours), `${name}: hand loop ${hand}, ours ${ours}`);
   assert.is(rsi.value, 50, 'the flat stretch reached the RSI flush');

@@ -132,7 +132,8 @@ for (const c of cases) {
       const restoredInPlace = c.make();
       restoredInPlace.restore(viaJson);
       const copies = [original, c.fromSnapshot(viaJson), restoredInPlace];
-      for (const copy of copies) assert.ok(same(c.outputs(copy), at === 0 ? c.outputs(c.make()) : expected[at - 1]!), `outputs right after restore at ${at}`);
+      for (const copy of copies)
+        assert.ok(same(c.outputs(copy), at === 0 ? c.outputs(c.make()) : expected[at - 1]!), `outputs right after restore at ${at}`);
       for (let i = at; i < prices.length; i++) {
         for (const copy of copies) {
           copy.update(prices[i]!);

@@ -12,7 +12,11 @@ const prices = btcWalk(25_000, 3);
 for (const period of [2, 14, 50]) {
   test(`matches TA-Lib RSI(${period}) to 1e-9 over 25,000 prices`, () => {
     const reference = talibSeries('RSI', prices, { optInTimePeriod: period })['outReal']!;
-    assertClose(run(new Rsi(period), prices, (r) => r.value), reference, 1e-9);
+    assertClose(
+      run(new Rsi(period), prices, (r) => r.value),
+      reference,
+      1e-9,
+    );
   });
 }
 
@@ -21,13 +25,12 @@ for (const period of [2, 14, 50]) {
 // the closes rounded to cents; the spreadsheet uses these four-decimal closes, which give its
 // published first value of 70.53 (the cents-rounded closes would give 70.46).
 const chartSchoolCloses = [
-  44.3389, 44.0902, 44.1497, 43.6124, 44.3278, 44.8264, 45.0955, 45.4245, 45.8433, 46.0826, 45.8931, 46.0328,
-  45.614, 46.282, 46.282, 46.0028, 46.0328, 46.4116, 46.2222, 45.6439, 46.2122, 46.2521, 45.7137, 46.4515,
-  45.7835, 45.3548, 44.0288, 44.1783, 44.2181, 44.5672, 43.4205, 42.6628, 43.1314,
+  44.3389, 44.0902, 44.1497, 43.6124, 44.3278, 44.8264, 45.0955, 45.4245, 45.8433, 46.0826, 45.8931, 46.0328, 45.614, 46.282, 46.282,
+  46.0028, 46.0328, 46.4116, 46.2222, 45.6439, 46.2122, 46.2521, 45.7137, 46.4515, 45.7835, 45.3548, 44.0288, 44.1783, 44.2181, 44.5672,
+  43.4205, 42.6628, 43.1314,
 ];
 const chartSchoolRsi14 = [
-  70.53, 66.32, 66.55, 69.41, 66.36, 57.97, 62.93, 63.26, 56.06, 62.38, 54.71, 50.42, 39.99, 41.46, 41.87,
-  45.46, 37.3, 33.08, 37.77,
+  70.53, 66.32, 66.55, 69.41, 66.36, 57.97, 62.93, 63.26, 56.06, 62.38, 54.71, 50.42, 39.99, 41.46, 41.87, 45.46, 37.3, 33.08, 37.77,
 ];
 
 test('reproduces the StockCharts ChartSchool 14-day RSI example', () => {

@@ -16,11 +16,7 @@ const talib = createRequire(import.meta.url)('talib') as Talib;
  * Runs a TA-Lib function over the whole series and returns each output aligned with the input:
  * index i holds the value after price i, or null during TA-Lib's lookback.
  */
-export function talibSeries(
-  name: string,
-  prices: readonly number[],
-  options: Record<string, number>,
-): Record<string, (number | null)[]> {
+export function talibSeries(name: string, prices: readonly number[], options: Record<string, number>): Record<string, (number | null)[]> {
   const run = talib.execute({ name, startIdx: 0, endIdx: prices.length - 1, inReal: prices, ...options });
   const aligned: Record<string, (number | null)[]> = {};
   for (const [key, values] of Object.entries(run.result)) {

@@ -18,10 +18,23 @@ test('the four commands', () => {
 });
 
 test('malformed, unknown and oversized payloads', () => {
-  for (const text of ['', 'mute', '{', 'null', '[]', '"mute"', '42', '{"command":7}', '{"cmd":"mute"}', '{"command":"mute","extra":1}', '{"command":"mute","value":5}']) {
+  for (const text of [
+    '',
+    'mute',
+    '{',
+    'null',
+    '[]',
+    '"mute"',
+    '42',
+    '{"command":7}',
+    '{"cmd":"mute"}',
+    '{"command":"mute","extra":1}',
+    '{"command":"mute","value":5}',
+  ]) {
     assert.is(code(text), 'malformed', text);
   }
-  for (const value of ['-1', '101', '"50"', 'null', '1e400', '[50]', '{}']) assert.is(code(`{"command":"brightness","value":${value}}`), 'malformed', value);
+  for (const value of ['-1', '101', '"50"', 'null', '1e400', '[50]', '{}'])
+    assert.is(code(`{"command":"brightness","value":${value}}`), 'malformed', value);
   assert.is(code('{"command":"brightness"}'), 'malformed');
   assert.is(code('{"command":"reboot"}'), 'unknown');
   assert.is(code('{"command":"__proto__"}'), 'unknown');

@@ -23,12 +23,21 @@ test('every discovery payload follows the documented rules of its component', ()
     assert.equal(discoveryProblems(message.component, message.payload as Record<string, unknown>), [], message.topic);
   }
   // The rules are not vacuous: a monetary price with state_class measurement is refused, as HA does.
-  assert.equal(discoveryProblems('sensor', { state_topic: 't', device_class: 'monetary', state_class: 'measurement' }), ['device_class monetary forbids state_class measurement']);
-  assert.equal(discoveryProblems('event', { state_topic: 't', event_types: [] }), ['event_types must be a non-empty list of strings']);
-  assert.equal(discoveryProblems('device_automation', { automation_type: 'action', topic: 't', type: 'x', subtype: 'y', device: { identifiers: ['d'] }, unique_id: 'u' }), [
-    'unique_id is not a device_automation key',
-    'automation_type must be trigger',
+  assert.equal(discoveryProblems('sensor', { state_topic: 't', device_class: 'monetary', state_class: 'measurement' }), [
+    'device_class monetary forbids state_class measurement',
   ]);
+  assert.equal(discoveryProblems('event', { state_topic: 't', event_types: [] }), ['event_types must be a non-empty list of strings']);
+  assert.equal(
+    discoveryProblems('device_automation', {
+      automation_type: 'action',
+      topic: 't',
+      type: 'x',
+      subtype: 'y',
+      device: { identifiers: ['d'] },
+      unique_id: 'u',
+    }),
+    ['unique_id is not a device_automation key', 'automation_type must be trigger'],
+  );
 });
 
 test('the entities: one device, per symbol five sensors, last signal, an event and two triggers, plus the feed', () => {
@@ -40,11 +49,19 @@ test('the entities: one device, per symbol five sensors, last signal, an event a
   assert.is(new Set(uniqueIds).size, uniqueIds.length, 'unique_ids are unique');
   assert.ok(uniqueIds.every((id) => String(id).startsWith('pi-kitchen_')));
   assert.is(new Set(messages.map((message) => message.topic)).size, messages.length, 'one config per topic');
-  const triggers = messages.filter((message) => message.component === 'device_automation').map((message) => `${String(message.payload.type)}/${String(message.payload.subtype)}`);
+  const triggers = messages
+    .filter((message) => message.component === 'device_automation')
+    .map((message) => `${String(message.payload.type)}/${String(message.payload.subtype)}`);
   assert.equal(triggers, ['buy/BTC-USD', 'sell/BTC-USD', 'buy/ETH-EUR', 'sell/ETH-EUR'], 'type + subtype unique per device');
   for (const message of messages) {
     const device = message.payload.device as Record<string, unknown>;
-    assert.equal(device, { identifiers: ['pi-kitchen'], name: 'Kitchen ticker', manufacturer: 'Stock Stream', model: 'Stock Stream edge appliance', sw_version: '1.2.3' });
+    assert.equal(device, {
+      identifiers: ['pi-kitchen'],
+      name: 'Kitchen ticker',
+      manufacturer: 'Stock Stream',
+      model: 'Stock Stream edge appliance',
+      sw_version: '1.2.3',
+    });
     if (message.component !== 'device_automation') assert.is(message.payload.availability_topic, 'stock-stream/status');
   }
 });
@@ -62,7 +79,10 @@ test('the price: the quote currency as unit, state_class measurement, no monetar
   assert.equal(event.payload.event_types, ['buy', 'sell']);
   assert.is(event.payload.state_topic, 'stock-stream/ETH-EUR/event');
   const last = messages.find((message) => message.topic.endsWith('eth_eur_signal/config'))!;
-  assert.equal([last.payload.device_class, last.payload.options, last.payload.json_attributes_topic], ['enum', ['buy', 'sell'], 'stock-stream/ETH-EUR/signal']);
+  assert.equal(
+    [last.payload.device_class, last.payload.options, last.payload.json_attributes_topic],
+    ['enum', ['buy', 'sell'], 'stock-stream/ETH-EUR/signal'],
+  );
 });
 
 test('own discovery topics are recognised by device id, others are not', () => {
@@ -75,7 +95,10 @@ test('own discovery topics are recognised by device id, others are not', () => {
 });
 
 test('state payloads: numbers as decimal strings, change since the day open, nothing while warming up', () => {
-  assert.equal(symbolStateMessages(layout, { symbol: 'BTC-USD', price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null }), []);
+  assert.equal(
+    symbolStateMessages(layout, { symbol: 'BTC-USD', price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null }),
+    [],
+  );
   const messages = symbolStateMessages(layout, {
     symbol: 'BTC-USD',
     price: 101_000.5,
@@ -92,7 +115,15 @@ test('state payloads: numbers as decimal strings, change since the day open, not
   assert.is(byLeaf.change!.payload, '1.0005');
   assert.is(byLeaf.rsi!.payload, '71.23');
   assert.is(byLeaf.sma!.payload, '100500.123457');
-  assert.equal(JSON.parse(byLeaf.signal!.payload), { side: 'sell', price: 101_000.5, ts: 1_764_200_000_000, time: '2025-11-26T23:33:20.000Z', id: 's1', rule: 'rsi', reason: 'RSI above 70' });
+  assert.equal(JSON.parse(byLeaf.signal!.payload), {
+    side: 'sell',
+    price: 101_000.5,
+    ts: 1_764_200_000_000,
+    time: '2025-11-26T23:33:20.000Z',
+    id: 's1',
+    rule: 'rsi',
+    reason: 'RSI above 70',
+  });
   const event = signalEventMessage(layout, 'BTC-USD', { id: 's1', side: 'sell', ts: 1_764_200_000_000, price: 1 });
   assert.is(event.retain, false);
   assert.is(event.topic, 'stock-stream/BTC-USD/event');

@@ -128,12 +128,18 @@ test('the indicator set on a flat feed, and on a feed of tiny noise, emits no si
     assert.equal(flat.step(tick), []);
   }
   // A cent of noise: the MA, MACD and Bollinger hysteresis (fractions of the price) swallow it.
-  const quiet = new RuleEngine('BTC-USD', DEFAULT_RULES.filter((r) => r.type !== 'rsi'));
+  const quiet = new RuleEngine(
+    'BTC-USD',
+    DEFAULT_RULES.filter((r) => r.type !== 'rsi'),
+  );
   assert.equal(all(quiet, ticks(3_000, 5, 0.01)), []);
 });
 
 test('configuration errors name the key', () => {
-  const bad = (rule: Record<string, unknown>): (() => RuleEngine) => () => new RuleEngine('BTC-USD', [rule as unknown as RuleConfig]);
+  const bad =
+    (rule: Record<string, unknown>): (() => RuleEngine) =>
+    () =>
+      new RuleEngine('BTC-USD', [rule as unknown as RuleConfig]);
   assert.throws(bad({ ...RULE_DEFAULTS.rsi, oversold: 80 }), /rules\[0\].oversold: must be below overbought/);
   assert.throws(bad({ ...RULE_DEFAULTS.rsi, confirmTicks: 0 }), /rules\[0\].confirmTicks: must be an integer >= 1/);
   assert.throws(bad({ ...RULE_DEFAULTS['ma-crossover'], slow: 'vwap' }), /rules\[0\].slow: must be one of/);

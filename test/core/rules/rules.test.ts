@@ -62,7 +62,13 @@ test('MACD: line crossing its signal line', () => {
   assert.equal(sides(signals), ['buy@3', 'sell@7', 'buy@9']);
   assert.is(signals[0]!.reason, 'MACD line crossed above its signal line (MACD 53.00, signal 50.00)');
   const shallow = [-5, 3, -6, 4, -7, 2];
-  assert.equal(run(rule, path(shallow.length, (i) => ({ macd: 0, macdSignal: 0, macdHist: shallow[i]! }))), []);
+  assert.equal(
+    run(
+      rule,
+      path(shallow.length, (i) => ({ macd: 0, macdSignal: 0, macdHist: shallow[i]! })),
+    ),
+    [],
+  );
 });
 
 test('Bollinger reversion: back inside from below buys, from above sells', () => {
@@ -95,7 +101,10 @@ test('a flat price (bands collapsed onto it, RSI 50, no gap) never signals', () 
     bbLower: 70_000,
   }));
   const engine = new RuleEngine('BTC-USD');
-  assert.equal(flat.flatMap((t) => engine.step(t)), []);
+  assert.equal(
+    flat.flatMap((t) => engine.step(t)),
+    [],
+  );
 });
 
 test.run();

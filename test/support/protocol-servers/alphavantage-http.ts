@@ -81,5 +81,6 @@ export function informationBody(key: string): string {
 }
 
 export const ERROR_MESSAGE_BODY = JSON.stringify({
-  'Error Message': 'Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for CURRENCY_EXCHANGE_RATE.',
+  'Error Message':
+    'Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for CURRENCY_EXCHANGE_RATE.',
 });

@@ -91,12 +91,24 @@ export function coinbaseResponder(unknown: readonly string[] = []): Responder {
       reply({ type: 'error', message: 'Failed to subscribe', reason: `${bad} is not a valid product` });
       return;
     }
-    const channels = (Array.isArray(request.channels) ? (request.channels as string[]) : []).map((name) => ({ name, product_ids: products }));
+    const channels = (Array.isArray(request.channels) ? (request.channels as string[]) : []).map((name) => ({
+      name,
+      product_ids: products,
+    }));
     reply({ type: 'subscriptions', channels });
   };
 }
 
-export function coinbaseTicker(fields: { product: string; price: string; size: string; sequence: number; tradeId: number; time: string; bid?: string; ask?: string }) {
+export function coinbaseTicker(fields: {
+  product: string;
+  price: string;
+  size: string;
+  sequence: number;
+  tradeId: number;
+  time: string;
+  bid?: string;
+  ask?: string;
+}) {
   return {
     type: 'ticker',
     sequence: fields.sequence,
@@ -132,19 +144,38 @@ export function krakenResponder(unknown: readonly string[] = []): Responder {
     for (const symbol of params.symbol ?? []) {
       const times = { time_in: '2024-05-01T10:00:00.000000Z', time_out: '2024-05-01T10:00:00.000100Z' };
       if (unknown.includes(symbol)) {
-        reply({ error: `Currency pair not supported ${symbol}`, method: 'subscribe', success: false, symbol, ...times, req_id: request.req_id });
+        reply({
+          error: `Currency pair not supported ${symbol}`,
+          method: 'subscribe',
+          success: false,
+          symbol,
+          ...times,
+          req_id: request.req_id,
+        });
       } else {
-        reply({ method: 'subscribe', result: { channel: params.channel, snapshot: false, symbol }, success: true, ...times, req_id: request.req_id });
+        reply({
+          method: 'subscribe',
+          result: { channel: params.channel, snapshot: false, symbol },
+          success: true,
+          ...times,
+          req_id: request.req_id,
+        });
       }
     }
   };
 }
 
 export function krakenStatus(system: 'online' | 'maintenance' | 'cancel_only' | 'post_only') {
-  return { channel: 'status', type: 'update', data: [{ api_version: 'v2', connection_id: 12393906104898154000, system, version: '2.0.0' }] };
+  return {
+    channel: 'status',
+    type: 'update',
+    data: [{ api_version: 'v2', connection_id: 12393906104898154000, system, version: '2.0.0' }],
+  };
 }
 
-export function krakenTrade(trades: Array<{ pair: string; price: number; qty: number; tradeId: number; timestamp: string; side?: 'buy' | 'sell' }>) {
+export function krakenTrade(
+  trades: Array<{ pair: string; price: number; qty: number; tradeId: number; timestamp: string; side?: 'buy' | 'sell' }>,
+) {
   return {
     channel: 'trade',
     type: 'update',
@@ -165,7 +196,20 @@ export function krakenTicker(pair: string, bid: number, ask: number, last: numbe
     channel: 'ticker',
     type: 'update',
     data: [
-      { symbol: pair, bid, bid_qty: 0.5, ask, ask_qty: 1.2, last, volume: 1520.3, vwap: (bid + ask) / 2, low: last * 0.98, high: last * 1.02, change: 120.5, change_pct: 0.2 },
+      {
+        symbol: pair,
+        bid,
+        bid_qty: 0.5,
+        ask,
+        ask_qty: 1.2,
+        last,
+        volume: 1520.3,
+        vwap: (bid + ask) / 2,
+        low: last * 0.98,
+        high: last * 1.02,
+        change: 120.5,
+        change_pct: 0.2,
+      },
     ],
   };
 }

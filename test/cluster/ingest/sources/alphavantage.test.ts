@@ -22,7 +22,15 @@ const KEY = 'SECRET-KEY-4242';
 async function start(server: AlphaVantageServer, options: Partial<AlphaVantageSourceOptions> = {}, symbols = ['BTC-USD']) {
   const log = capturedLogger();
   const source = new AlphaVantageSource(
-    { url: server.url, apiKey: KEY, intervalSeconds: 0.01, timeoutMs: 2000, backoff: { initialMs: 10, maxMs: 40 }, random: () => 1, ...options },
+    {
+      url: server.url,
+      apiKey: KEY,
+      intervalSeconds: 0.01,
+      timeoutMs: 2000,
+      backoff: { initialMs: 10, maxMs: 40 },
+      random: () => 1,
+      ...options,
+    },
     { logger: log.logger, symbols },
   );
   const sink = new RecordingSink();
@@ -71,7 +79,10 @@ test('several symbols: one request each per round', async () => {
   const run = await start(server, {}, ['BTC-USD', 'ETH-USD']);
   try {
     await eventually(() => assert.ok(server.requests.length >= 2));
-    assert.equal(server.requests.slice(0, 2).map((url) => url.searchParams.get('from_currency')), ['BTC', 'ETH']);
+    assert.equal(
+      server.requests.slice(0, 2).map((url) => url.searchParams.get('from_currency')),
+      ['BTC', 'ETH'],
+    );
     // The server answers BTC for ETH too: that is not ETH's rate, so it is refused, not mislabelled.
     await eventually(() => assert.ok(run.sink.rejected.some((r) => /not the rate of ETH-USD/.test(r.detail))));
     assert.ok(run.sink.ticks.every((t) => t.symbol === 'BTC-USD'));
@@ -82,7 +93,11 @@ test('several symbols: one request each per round', async () => {
 
 for (const [name, response, status] of [
   ['Note (rate limit)', { body: NOTE_BODY }, /^BTC-USD: rate limited \(Note: Thank you for using Alpha Vantage!/],
-  ['Information (daily limit, quoting the key)', { body: informationBody(KEY) }, /^BTC-USD: rate limited \(Information: We have detected your API key as \[redacted\]/],
+  [
+    'Information (daily limit, quoting the key)',
+    { body: informationBody(KEY) },
+    /^BTC-USD: rate limited \(Information: We have detected your API key as \[redacted\]/,
+  ],
   ['Error Message', { body: ERROR_MESSAGE_BODY }, /^BTC-USD: refused \(Error Message: Invalid API call/],
   ['HTTP 500', { status: 500, body: '{"error":"internal"}' }, /^BTC-USD: HTTP 500/],
   ['HTTP 503 with HTML', { status: 503, body: '<html>Service Unavailable</html>' }, /^BTC-USD: HTTP 503/],
@@ -98,7 +113,13 @@ for (const [name, response, status] of [
       assert.is(failing.ok, false);
       assert.match(failing.detail, status);
       assert.match(failing.detail, /; retrying in \d+ s$/);
-      assert.equal(run.log.records().filter((r) => r.failures !== undefined).map((r) => r.failures), [1, 2, 3]);
+      assert.equal(
+        run.log
+          .records()
+          .filter((r) => r.failures !== undefined)
+          .map((r) => r.failures),
+        [1, 2, 3],
+      );
       await eventually(() => assert.is(run.sink.ticks.length, 1));
       assert.is(run.sink.ticks[0]!.price, 64000);
       await eventually(() => assert.ok(run.source.status().ok));
@@ -120,7 +141,10 @@ test('garbage, wrong shapes and huge bodies: rejected as malformed or oversized,
   const run = await start(server, { maxBodyChars: 1000 });
   try {
     await eventually(() => assert.is(run.sink.ticks.length, 1));
-    assert.equal(run.sink.rejected.map((r) => r.reason), ['malformed', 'malformed', 'oversized']);
+    assert.equal(
+      run.sink.rejected.map((r) => r.reason),
+      ['malformed', 'malformed', 'oversized'],
+    );
     assert.match(run.sink.rejected[0]!.detail, /^alphavantage BTC-USD: not JSON$/);
     assert.is(run.sink.rejected[2]!.raw.length, 1000, 'a huge body is cut to the bound');
   } finally {
@@ -133,7 +157,10 @@ test('an unreachable server: a network error in status, no crash', async () => {
   const url = server.url;
   await server.close();
   const log = capturedLogger();
-  const source = new AlphaVantageSource({ url, apiKey: KEY, intervalSeconds: 0.01, backoff: { initialMs: 10, maxMs: 20 } }, { logger: log.logger, symbols: ['BTC-USD'] });
+  const source = new AlphaVantageSource(
+    { url, apiKey: KEY, intervalSeconds: 0.01, backoff: { initialMs: 10, maxMs: 20 } },
+    { logger: log.logger, symbols: ['BTC-USD'] },
+  );
   const controller = new AbortController();
   const running = source.run(new RecordingSink(), controller.signal);
   await eventually(() => assert.match(source.status().detail, /^BTC-USD: request failed: fetch failed/));
@@ -158,7 +185,9 @@ test('the warning is logged when polling starts', async () => {
   server.serve({ body: exchangeRateBody('64000', '2024-05-01 10:00:00') });
   const run = await start(server, { intervalSeconds: 0.01, requestsPerMinute: 75 });
   try {
-    await eventually(() => assert.ok(run.log.records().some((r) => r.level === 40 && /MESSAGE_INTERVAL 0.01 s asks for more/.test(String(r.msg)))));
+    await eventually(() =>
+      assert.ok(run.log.records().some((r) => r.level === 40 && /MESSAGE_INTERVAL 0.01 s asks for more/.test(String(r.msg)))),
+    );
   } finally {
     await run.stop();
   }
@@ -166,7 +195,10 @@ test('the warning is logged when polling starts', async () => {
 
 test('no API key: a clear error when the source is made', () => {
   const config = loadConfig({ env: { STOCK_STREAM_SOURCE: 'alphavantage' } });
-  assert.throws(() => createSource(config.ingest, { logger: capturedLogger().logger, symbols: config.symbols }), /no API key; set ALPHAVANTAGE_API_KEY/);
+  assert.throws(
+    () => createSource(config.ingest, { logger: capturedLogger().logger, symbols: config.symbols }),
+    /no API key; set ALPHAVANTAGE_API_KEY/,
+  );
 });
 
 test.run();

@@ -30,7 +30,10 @@ interface Running {
 
 function start(factory: Factory, server: ExchangeWsServer, symbols: string[], options: Partial<WebSocketFeedOptions> = {}): Running {
   const log = capturedLogger();
-  const source = factory({ url: server.url, staleAfterSeconds: 30, backoff: { initialMs: 10, maxMs: 50 }, maxFrameChars: 4096, ...options }, { logger: log.logger, symbols });
+  const source = factory(
+    { url: server.url, staleAfterSeconds: 30, backoff: { initialMs: 10, maxMs: 50 }, maxFrameChars: 4096, ...options },
+    { logger: log.logger, symbols },
+  );
   const sink = new RecordingSink();
   const controller = new AbortController();
   const running = source.run(sink, controller.signal);
@@ -54,11 +57,26 @@ coinbase('subscribes to every product, turns tickers into ticks, rejects bad fra
   const run = start(createCoinbaseSource, server, ['BTC-USD', 'ETH-USD']);
   try {
     await eventually(() => assert.is(server.received[0]?.length, 1));
-    assert.equal(JSON.parse(server.received[0]![0]!), { type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['ticker', 'heartbeat'] });
+    assert.equal(JSON.parse(server.received[0]![0]!), {
+      type: 'subscribe',
+      product_ids: ['BTC-USD', 'ETH-USD'],
+      channels: ['ticker', 'heartbeat'],
+    });
     await eventually(() => assert.ok(run.source.status().ok));
 
     server.send(coinbaseHeartbeat('BTC-USD', 100, 20, `${T}0.000000Z`));
-    server.send(coinbaseTicker({ product: 'BTC-USD', price: '64000.10', size: '0.5', sequence: 110, tradeId: 21, time: `${T}1.250000Z`, bid: '64000.00', ask: '64000.10' }));
+    server.send(
+      coinbaseTicker({
+        product: 'BTC-USD',
+        price: '64000.10',
+        size: '0.5',
+        sequence: 110,
+        tradeId: 21,
+        time: `${T}1.250000Z`,
+        bid: '64000.00',
+        ask: '64000.10',
+      }),
+    );
     server.send(coinbaseTicker({ product: 'ETH-USD', price: '3100.25', size: '2', sequence: 7, tradeId: 3, time: `${T}1.500000Z` }));
     server.send('not json at all');
     server.send({ type: 'ticker', product_id: 'BTC-USD', price: 'NaN', time: `${T}2Z` });
@@ -70,11 +88,14 @@ coinbase('subscribes to every product, turns tickers into ticks, rejects bad fra
       { symbol: 'BTC-USD', price: 64000.1, ts: Date.parse(`${T}1.250Z`), source: 'coinbase', volume: 0.5, bid: 64000, ask: 64000.1 },
       { symbol: 'ETH-USD', price: 3100.25, ts: Date.parse(`${T}1.500Z`), source: 'coinbase', volume: 2, bid: 3100.25, ask: 3100.25 },
     ]);
-    assert.equal(run.sink.rejected.map((r) => [r.reason, r.raw.slice(0, 15)]), [
-      ['malformed', 'not json at all'],
-      ['malformed', '{"type":"ticker'],
-      ['oversized', '{"type":"ticker'],
-    ]);
+    assert.equal(
+      run.sink.rejected.map((r) => [r.reason, r.raw.slice(0, 15)]),
+      [
+        ['malformed', 'not json at all'],
+        ['malformed', '{"type":"ticker'],
+        ['oversized', '{"type":"ticker'],
+      ],
+    );
     assert.match(run.sink.rejected[1]!.detail, /price is not a decimal/);
     await eventually(() => assert.is(run.source.gaps, 1));
     assert.match(run.source.status().detail, /1 sequence gap/);
@@ -110,7 +131,9 @@ coinbase('a refused subscription shows in status', async () => {
   const server = await ExchangeWsServer.start({ respond: coinbaseResponder(['FOO-USD']) });
   const run = start(createCoinbaseSource, server, ['FOO-USD']);
   try {
-    await eventually(() => assert.match(run.source.status().detail, /^subscription refused: Failed to subscribe: FOO-USD is not a valid product$/));
+    await eventually(() =>
+      assert.match(run.source.status().detail, /^subscription refused: Failed to subscribe: FOO-USD is not a valid product$/),
+    );
     assert.is(run.source.status().ok, false);
     assert.is(run.sink.rejected.length, 0, 'the exchange refusing is not bad input');
   } finally {
@@ -138,7 +161,11 @@ coinbase('refused connections: exponential backoff up to the cap, reset once dat
   server.refuseConnections = true;
   // random() = 1 takes the top of each jitter range, so the delays are exact.
   const run = start(createCoinbaseSource, server, ['BTC-USD'], { backoff: { initialMs: 10, maxMs: 80 }, random: () => 1 });
-  const delays = () => run.log.records().filter((r) => r.msg === 'coinbase: connection lost, reconnecting').map((r) => r.delayMs);
+  const delays = () =>
+    run.log
+      .records()
+      .filter((r) => r.msg === 'coinbase: connection lost, reconnecting')
+      .map((r) => r.delayMs);
   try {
     await eventually(() => assert.ok(delays().length >= 5));
     assert.equal(delays().slice(0, 5), [10, 20, 40, 80, 80]);
@@ -164,10 +191,13 @@ kraken('subscribes to trade and ticker with BTC/USD names; trades become ticks w
   const run = start(createKrakenSource, server, ['BTC-USD', 'ETH-USD']);
   try {
     await eventually(() => assert.is(server.received[0]?.length, 2));
-    assert.equal(server.received[0]!.map((text) => JSON.parse(text) as unknown), [
-      { method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD', 'ETH/USD'], snapshot: false }, req_id: 1 },
-      { method: 'subscribe', params: { channel: 'ticker', symbol: ['BTC/USD', 'ETH/USD'] }, req_id: 2 },
-    ]);
+    assert.equal(
+      server.received[0]!.map((text) => JSON.parse(text) as unknown),
+      [
+        { method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD', 'ETH/USD'], snapshot: false }, req_id: 1 },
+        { method: 'subscribe', params: { channel: 'ticker', symbol: ['BTC/USD', 'ETH/USD'] }, req_id: 2 },
+      ],
+    );
     await eventually(() => assert.ok(run.source.status().ok));
     server.send(krakenTrade([{ pair: 'BTC/USD', price: 64000.5, qty: 0.01, tradeId: 1, timestamp: `${T}1.000001Z` }]));
     server.send(krakenTicker('BTC/USD', 64000.4, 64000.6, 64000.5));
@@ -205,7 +235,9 @@ kraken('a refused pair shows in status; the others still tick', async () => {
   const server = await ExchangeWsServer.start({ respond: krakenResponder(['FOO/USD']), greeting: () => [krakenStatus('online')] });
   const run = start(createKrakenSource, server, ['BTC-USD', 'FOO-USD']);
   try {
-    await eventually(() => assert.match(run.source.status().detail, /^subscription refused: subscribe: Currency pair not supported FOO\/USD$/));
+    await eventually(() =>
+      assert.match(run.source.status().detail, /^subscription refused: subscribe: Currency pair not supported FOO\/USD$/),
+    );
     server.send(krakenTrade([{ pair: 'BTC/USD', price: 64000, qty: 1, tradeId: 1, timestamp: `${T}1Z` }]));
     await eventually(() => assert.is(run.sink.ticks.length, 1));
   } finally {

@@ -6,25 +6,51 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAlphaVantageBody, pollPlan } from '../../../../core/ingest/alphavantage.js';
-import { coinbaseSubscribe, parseCoinbaseFrame, trackCoinbaseSequence, type CoinbaseSequenceState } from '../../../../core/ingest/coinbase.js';
+import {
+  coinbaseSubscribe,
+  parseCoinbaseFrame,
+  trackCoinbaseSequence,
+  type CoinbaseSequenceState,
+} from '../../../../core/ingest/coinbase.js';
 import { krakenPair, krakenSubscribes, parseKrakenFrame, symbolFromKrakenPair } from '../../../../core/ingest/kraken.js';
 import { checkTick } from '../../../../core/contracts/index.js';
+import { ERROR_MESSAGE_BODY, exchangeRateBody, informationBody, NOTE_BODY } from '../../../support/protocol-servers/alphavantage-http.js';
 import {
-  ERROR_MESSAGE_BODY,
-  exchangeRateBody,
-  informationBody,
-  NOTE_BODY,
-} from '../../../support/protocol-servers/alphavantage-http.js';
-import { coinbaseHeartbeat, coinbaseTicker, krakenStatus, krakenTicker, krakenTrade } from '../../../support/protocol-servers/exchange-ws.js';
+  coinbaseHeartbeat,
+  coinbaseTicker,
+  krakenStatus,
+  krakenTicker,
+  krakenTrade,
+} from '../../../support/protocol-servers/exchange-ws.js';
 
 const RECEIVED = Date.UTC(2024, 4, 1, 10, 0, 5);
 const coinbase = suite('Coinbase frames');
 
 coinbase('a ticker becomes a tick: last_size is the volume, best bid/ask kept, microseconds cut', () => {
-  const frame = coinbaseTicker({ product: 'BTC-USD', price: '64000.01', size: '0.00026100', sequence: 93525999403, tradeId: 734680334, time: '2024-05-01T10:00:00.542551Z', bid: '63999.50', ask: '64000.01' });
+  const frame = coinbaseTicker({
+    product: 'BTC-USD',
+    price: '64000.01',
+    size: '0.00026100',
+    sequence: 93525999403,
+    tradeId: 734680334,
+    time: '2024-05-01T10:00:00.542551Z',
+    bid: '63999.50',
+    ask: '64000.01',
+  });
   const parsed = parseCoinbaseFrame(JSON.stringify(frame), RECEIVED);
   assert.equal(parsed.events, [
-    { kind: 'tick', tick: { symbol: 'BTC-USD', price: 64000.01, ts: Date.UTC(2024, 4, 1, 10, 0, 0, 542), source: 'coinbase', volume: 0.000261, bid: 63999.5, ask: 64000.01 } },
+    {
+      kind: 'tick',
+      tick: {
+        symbol: 'BTC-USD',
+        price: 64000.01,
+        ts: Date.UTC(2024, 4, 1, 10, 0, 0, 542),
+        source: 'coinbase',
+        volume: 0.000261,
+        bid: 63999.5,
+        ask: 64000.01,
+      },
+    },
   ]);
   assert.equal(parsed.sequence, { product: 'BTC-USD', sequence: 93525999403, tradeId: 734680334, heartbeat: false });
   const tick = parsed.events[0]!.kind === 'tick' ? parsed.events[0]!.tick : undefined;
@@ -35,15 +61,32 @@ coinbase('heartbeat, subscriptions, error and other types', () => {
   const heartbeat = parseCoinbaseFrame(JSON.stringify(coinbaseHeartbeat('BTC-USD', 90, 20, '2014-11-07T08:19:28.464459Z')), RECEIVED);
   assert.equal(heartbeat.events, [{ kind: 'heartbeat', symbol: 'BTC-USD' }]);
   assert.equal(heartbeat.sequence, { product: 'BTC-USD', sequence: 90, tradeId: 20, heartbeat: true });
-  const subscriptions = { type: 'subscriptions', channels: [{ name: 'ticker', product_ids: ['BTC-USD'] }, { name: 'heartbeat', product_ids: ['BTC-USD'] }] };
-  assert.equal(parseCoinbaseFrame(JSON.stringify(subscriptions), RECEIVED).events, [{ kind: 'subscribed', detail: 'subscribed to ticker, heartbeat' }]);
+  const subscriptions = {
+    type: 'subscriptions',
+    channels: [
+      { name: 'ticker', product_ids: ['BTC-USD'] },
+      { name: 'heartbeat', product_ids: ['BTC-USD'] },
+    ],
+  };
+  assert.equal(parseCoinbaseFrame(JSON.stringify(subscriptions), RECEIVED).events, [
+    { kind: 'subscribed', detail: 'subscribed to ticker, heartbeat' },
+  ]);
   const error = { type: 'error', message: 'Failed to subscribe', reason: 'FOO-USD is not a valid product' };
-  assert.equal(parseCoinbaseFrame(JSON.stringify(error), RECEIVED).events, [{ kind: 'error', detail: 'Failed to subscribe: FOO-USD is not a valid product' }]);
+  assert.equal(parseCoinbaseFrame(JSON.stringify(error), RECEIVED).events, [
+    { kind: 'error', detail: 'Failed to subscribe: FOO-USD is not a valid product' },
+  ]);
   assert.equal(parseCoinbaseFrame('{"type":"l2update","product_id":"BTC-USD"}', RECEIVED).events, [{ kind: 'ignored' }]);
 });
 
 coinbase('malformed frames say why, and never become ticks', () => {
-  const good = coinbaseTicker({ product: 'BTC-USD', price: '64000.01', size: '0.1', sequence: 1, tradeId: 1, time: '2024-05-01T10:00:00Z' });
+  const good = coinbaseTicker({
+    product: 'BTC-USD',
+    price: '64000.01',
+    size: '0.1',
+    sequence: 1,
+    tradeId: 1,
+    time: '2024-05-01T10:00:00Z',
+  });
   const cases: Array<[string, RegExp]> = [
     ['not json', /not JSON/],
     ['[1,2]', /not a JSON object/],
@@ -77,7 +120,11 @@ coinbase('a negative price is passed on for the ingestor to refuse (sources tran
 });
 
 coinbase('the subscribe request names every product and both channels', () => {
-  assert.equal(JSON.parse(coinbaseSubscribe(['BTC-USD', 'ETH-USD'])), { type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['ticker', 'heartbeat'] });
+  assert.equal(JSON.parse(coinbaseSubscribe(['BTC-USD', 'ETH-USD'])), {
+    type: 'subscribe',
+    product_ids: ['BTC-USD', 'ETH-USD'],
+    channels: ['ticker', 'heartbeat'],
+  });
 });
 
 coinbase('sequence tracking: missed tickers, a sequence going back, and nothing for normal jumps', () => {
@@ -88,11 +135,25 @@ coinbase('sequence tracking: missed tickers, a sequence going back, and nothing 
     return result.gap;
   };
   assert.is(step({ product: 'BTC-USD', sequence: 100, tradeId: 20, heartbeat: true }), undefined, 'the first frame sets the baseline');
-  assert.is(step({ product: 'BTC-USD', sequence: 180, tradeId: 21, heartbeat: false }), undefined, 'sequences jump between tickers: other messages use them');
-  assert.is(step({ product: 'BTC-USD', sequence: 190, tradeId: 21, heartbeat: true }), undefined, 'the heartbeat agrees with the last ticker');
-  assert.equal(step({ product: 'BTC-USD', sequence: 200, tradeId: 24, heartbeat: true }), { product: 'BTC-USD', detail: '3 trade(s) up to id 24 arrived without a ticker' });
+  assert.is(
+    step({ product: 'BTC-USD', sequence: 180, tradeId: 21, heartbeat: false }),
+    undefined,
+    'sequences jump between tickers: other messages use them',
+  );
+  assert.is(
+    step({ product: 'BTC-USD', sequence: 190, tradeId: 21, heartbeat: true }),
+    undefined,
+    'the heartbeat agrees with the last ticker',
+  );
+  assert.equal(step({ product: 'BTC-USD', sequence: 200, tradeId: 24, heartbeat: true }), {
+    product: 'BTC-USD',
+    detail: '3 trade(s) up to id 24 arrived without a ticker',
+  });
   assert.is(step({ product: 'BTC-USD', sequence: 210, tradeId: 24, heartbeat: true }), undefined, 'a gap is reported once');
-  assert.equal(step({ product: 'BTC-USD', sequence: 150, tradeId: 24, heartbeat: false }), { product: 'BTC-USD', detail: 'sequence went back from 210 to 150' });
+  assert.equal(step({ product: 'BTC-USD', sequence: 150, tradeId: 24, heartbeat: false }), {
+    product: 'BTC-USD',
+    detail: 'sequence went back from 210 to 150',
+  });
   assert.is(step({ product: 'ETH-USD', sequence: 5, tradeId: 1, heartbeat: true }), undefined, 'products are tracked apart');
   assert.equal(JSON.parse(JSON.stringify(state)), state, 'the state is plain JSON');
 });
@@ -115,7 +176,10 @@ kraken('each trade becomes a tick with its qty as volume; ticker updates are quo
   ]);
   assert.equal(parseKrakenFrame(JSON.stringify(trades), RECEIVED), [
     { kind: 'tick', tick: { symbol: 'BTC-USD', price: 64000.1, ts: Date.UTC(2024, 4, 1, 10, 0, 1, 123), source: 'kraken', volume: 0.25 } },
-    { kind: 'tick', tick: { symbol: 'BTC-USD', price: 64000.2, ts: Date.UTC(2024, 4, 1, 10, 0, 1, 200), source: 'kraken', volume: 0.0001 } },
+    {
+      kind: 'tick',
+      tick: { symbol: 'BTC-USD', price: 64000.2, ts: Date.UTC(2024, 4, 1, 10, 0, 1, 200), source: 'kraken', volume: 0.0001 },
+    },
   ]);
   assert.equal(parseKrakenFrame(JSON.stringify(krakenTicker('BTC/USD', 63999.9, 64000.3, 64000.2)), RECEIVED), [
     { kind: 'quote', symbol: 'BTC-USD', bid: 63999.9, ask: 64000.3 },
@@ -124,12 +188,31 @@ kraken('each trade becomes a tick with its qty as volume; ticker updates are quo
 
 kraken('heartbeat, status, acknowledgements and refusals', () => {
   assert.equal(parseKrakenFrame('{"channel":"heartbeat"}', RECEIVED), [{ kind: 'heartbeat' }]);
-  assert.equal(parseKrakenFrame(JSON.stringify(krakenStatus('online')), RECEIVED), [{ kind: 'status', ok: true, detail: 'kraken: online' }]);
-  assert.equal(parseKrakenFrame(JSON.stringify(krakenStatus('maintenance')), RECEIVED), [{ kind: 'status', ok: false, detail: 'kraken: maintenance' }]);
-  const ack = { method: 'subscribe', result: { channel: 'trade', snapshot: false, symbol: 'BTC/USD' }, success: true, time_in: '2024-05-01T10:00:00.000000Z', time_out: '2024-05-01T10:00:00.000100Z' };
+  assert.equal(parseKrakenFrame(JSON.stringify(krakenStatus('online')), RECEIVED), [
+    { kind: 'status', ok: true, detail: 'kraken: online' },
+  ]);
+  assert.equal(parseKrakenFrame(JSON.stringify(krakenStatus('maintenance')), RECEIVED), [
+    { kind: 'status', ok: false, detail: 'kraken: maintenance' },
+  ]);
+  const ack = {
+    method: 'subscribe',
+    result: { channel: 'trade', snapshot: false, symbol: 'BTC/USD' },
+    success: true,
+    time_in: '2024-05-01T10:00:00.000000Z',
+    time_out: '2024-05-01T10:00:00.000100Z',
+  };
   assert.equal(parseKrakenFrame(JSON.stringify(ack), RECEIVED), [{ kind: 'subscribed', detail: 'subscribe trade BTC/USD' }]);
-  const refused = { error: 'Currency pair not supported FOO/USD', method: 'subscribe', success: false, symbol: 'FOO/USD', time_in: 'x', time_out: 'y' };
-  assert.equal(parseKrakenFrame(JSON.stringify(refused), RECEIVED), [{ kind: 'error', detail: 'subscribe: Currency pair not supported FOO/USD' }]);
+  const refused = {
+    error: 'Currency pair not supported FOO/USD',
+    method: 'subscribe',
+    success: false,
+    symbol: 'FOO/USD',
+    time_in: 'x',
+    time_out: 'y',
+  };
+  assert.equal(parseKrakenFrame(JSON.stringify(refused), RECEIVED), [
+    { kind: 'error', detail: 'subscribe: Currency pair not supported FOO/USD' },
+  ]);
   assert.equal(parseKrakenFrame('{"method":"pong","req_id":3}', RECEIVED), [{ kind: 'ignored' }]);
   assert.equal(parseKrakenFrame('{"channel":"book","type":"update","data":[]}', RECEIVED), [{ kind: 'ignored' }]);
 });
@@ -164,7 +247,10 @@ kraken('malformed frames say why', () => {
 const alpha = suite('Alpha Vantage bodies');
 
 alpha('a rate: price, bid, ask, and Last Refreshed read as UTC', () => {
-  const result = parseAlphaVantageBody(exchangeRateBody('64012.34000000', '2024-05-01 10:00:02', '64010.00000000', '64015.50000000'), 'BTC-USD');
+  const result = parseAlphaVantageBody(
+    exchangeRateBody('64012.34000000', '2024-05-01 10:00:02', '64010.00000000', '64015.50000000'),
+    'BTC-USD',
+  );
   assert.equal(result, {
     kind: 'rate',
     lastRefreshed: '2024-05-01 10:00:02',
@@ -181,7 +267,9 @@ alpha('each error form is typed, never a rate', () => {
 });
 
 alpha('malformed bodies', () => {
-  const rate = JSON.parse(exchangeRateBody('64012.34', '2024-05-01 10:00:02')) as { 'Realtime Currency Exchange Rate': Record<string, unknown> };
+  const rate = JSON.parse(exchangeRateBody('64012.34', '2024-05-01 10:00:02')) as {
+    'Realtime Currency Exchange Rate': Record<string, unknown>;
+  };
   const fields = rate['Realtime Currency Exchange Rate'];
   const variant = (changes: Record<string, unknown>) => JSON.stringify({ 'Realtime Currency Exchange Rate': { ...fields, ...changes } });
   const cases: Array<[string, RegExp]> = [

@@ -21,7 +21,14 @@ function csv(name: string, lines: string[]): string {
 }
 
 test('rows become ticks of the first symbol; bad rows are rejected with their line number', async () => {
-  const file = csv('mixed.csv', ['ts,price,volume', `${T0},64000,0.5`, 'oops,1,1', `${T0 + 1000},64001.5,`, `2024-05-01T00:00:02Z,64002,0.25`, `${T0 + 3000},-5,1`]);
+  const file = csv('mixed.csv', [
+    'ts,price,volume',
+    `${T0},64000,0.5`,
+    'oops,1,1',
+    `${T0 + 1000},64001.5,`,
+    `2024-05-01T00:00:02Z,64002,0.25`,
+    `${T0 + 3000},-5,1`,
+  ]);
   const { logger, records } = capturedLogger();
   const source = new ReplaySource({ file, speed: 0 }, { logger, symbols: ['BTC-USD', 'ETH-USD'] });
   const sink = new RecordingSink();
@@ -38,21 +45,36 @@ test('rows become ticks of the first symbol; bad rows are rejected with their li
   assert.equal([sink.rejected[0]!.raw, sink.rejected[0]!.reason], [`${file}:3`, 'malformed']);
   assert.match(sink.rejected[0]!.detail, /^line 3: ts: "oops"/);
   assert.match(source.status().detail, /^finished .*: 4 rows, 1 rejected$/);
-  assert.ok(records().some((r) => /no symbol column/.test(String(r.msg))), 'several symbols configured: says which one the file feeds');
+  assert.ok(
+    records().some((r) => /no symbol column/.test(String(r.msg))),
+    'several symbols configured: says which one the file feeds',
+  );
 });
 
 test('hostile files: no header, an overlong line, binary junk — rejected, no crash', async () => {
   const noHeader = csv('no-header.csv', [`${T0},64000`]);
   const sink = new RecordingSink();
-  await new ReplaySource({ file: noHeader, speed: 0 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(sink, new AbortController().signal);
+  await new ReplaySource({ file: noHeader, speed: 0 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(
+    sink,
+    new AbortController().signal,
+  );
   assert.ok(sink.rejected.length >= 1 && sink.rejected.every((r) => r.reason === 'malformed'));
   assert.is(sink.ticks.length, 0);
 
   const junk = csv('junk.csv', ['ts,price', 'x'.repeat(10_000), '\u0000\u0001\u00ff,NaN', `${T0},64000`, `${T0 + 1},Infinity`]);
   const sink2 = new RecordingSink();
-  await new ReplaySource({ file: junk, speed: 0 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(sink2, new AbortController().signal);
-  assert.equal(sink2.ticks.map((t) => t.price), [64000]);
-  assert.equal(sink2.rejected.map((r) => r.detail.slice(0, 7)), ['line 2:', 'line 3:', 'line 5:']);
+  await new ReplaySource({ file: junk, speed: 0 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(
+    sink2,
+    new AbortController().signal,
+  );
+  assert.equal(
+    sink2.ticks.map((t) => t.price),
+    [64000],
+  );
+  assert.equal(
+    sink2.rejected.map((r) => r.detail.slice(0, 7)),
+    ['line 2:', 'line 3:', 'line 5:'],
+  );
 });
 
 test('back-pressure: the next row waits until the sink has taken the previous one', async () => {
@@ -73,22 +95,37 @@ test('back-pressure: the next row waits until the sink has taken the previous on
       throw new Error(`unexpected reject: ${reason}`);
     },
   };
-  await new ReplaySource({ file, speed: 0 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(slowSink, new AbortController().signal);
+  await new ReplaySource({ file, speed: 0 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(
+    slowSink,
+    new AbortController().signal,
+  );
   assert.is(maxInFlight, 1);
-  assert.equal(prices, rows.map((_, i) => 64000 + i));
+  assert.equal(
+    prices,
+    rows.map((_, i) => 64000 + i),
+  );
 });
 
 test('speed N: paced by the file times, all rows delivered in order; abort stops it', async () => {
   const file = csv('paced.csv', ['ts,price', ...Array.from({ length: 5 }, (_, i) => `${T0 + i * 1000},${64000 + i}`)]);
   const sink = new RecordingSink();
   // 1000x: a second of file time is a millisecond.
-  await new ReplaySource({ file, speed: 1000 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(sink, new AbortController().signal);
-  assert.equal(sink.ticks.map((t) => t.price), [64000, 64001, 64002, 64003, 64004]);
+  await new ReplaySource({ file, speed: 1000 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(
+    sink,
+    new AbortController().signal,
+  );
+  assert.equal(
+    sink.ticks.map((t) => t.price),
+    [64000, 64001, 64002, 64003, 64004],
+  );
 
   const slow = csv('slow.csv', ['ts,price', `${T0},1`, `${T0 + 3_600_000},2`]);
   const sink2 = new RecordingSink();
   const controller = new AbortController();
-  const running = new ReplaySource({ file: slow, speed: 1 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(sink2, controller.signal);
+  const running = new ReplaySource({ file: slow, speed: 1 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(
+    sink2,
+    controller.signal,
+  );
   while (sink2.ticks.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
   controller.abort();
   await running;

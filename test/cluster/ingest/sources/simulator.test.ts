@@ -2,7 +2,13 @@
 // numbers look like a market (log-returns' spread matches the volatility; stormy regimes move more).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initialSimulatorState, stepSimulator, type SimulatedTick, type SimulatorOptions, type SimulatorState } from '../../../../core/ingest/simulator.js';
+import {
+  initialSimulatorState,
+  stepSimulator,
+  type SimulatedTick,
+  type SimulatorOptions,
+  type SimulatorState,
+} from '../../../../core/ingest/simulator.js';
 import { createSource } from '../../../../cluster/ingest/sources/index.js';
 import { SimulatorSource } from '../../../../cluster/ingest/sources/simulator.js';
 import { loadConfig } from '../../../../platform/config/load.js';
@@ -11,7 +17,11 @@ import { capturedLogger, RecordingSink } from '../../../support/protocol-servers
 const T0 = Date.UTC(2024, 4, 1);
 const options: SimulatorOptions = { seed: 42, startPrice: 60_000, symbols: ['BTC-USD', 'ETH-USD'], stepSeconds: 1 };
 
-function series(opts: SimulatorOptions, steps: number, from: SimulatorState = initialSimulatorState(opts)): { ticks: SimulatedTick[]; state: SimulatorState } {
+function series(
+  opts: SimulatorOptions,
+  steps: number,
+  from: SimulatorState = initialSimulatorState(opts),
+): { ticks: SimulatedTick[]; state: SimulatorState } {
   let state = from;
   const ticks: SimulatedTick[] = [];
   for (let i = 0; i < steps; i++) {
@@ -30,7 +40,10 @@ function std(values: readonly number[]): number {
 test('same seed, same series; another seed, another series', () => {
   assert.equal(series(options, 2000).ticks, series(options, 2000).ticks);
   const other = series({ ...options, seed: 43 }, 2000).ticks;
-  assert.not.equal(other.map((t) => t.price), series(options, 2000).ticks.map((t) => t.price));
+  assert.not.equal(
+    other.map((t) => t.price),
+    series(options, 2000).ticks.map((t) => t.price),
+  );
 });
 
 test('a state saved as JSON resumes the series exactly', () => {
@@ -100,7 +113,10 @@ test('bad options are refused with a reason', () => {
 
 test('the simulator source: ticks for every symbol at the interval, flagged simulated', async () => {
   const { logger } = capturedLogger();
-  const source = new SimulatorSource({ seed: 7, startPrice: 60_000, intervalSeconds: 0.005, maxSteps: 20 }, { logger, symbols: ['BTC-USD', 'ETH-USD'] });
+  const source = new SimulatorSource(
+    { seed: 7, startPrice: 60_000, intervalSeconds: 0.005, maxSteps: 20 },
+    { logger, symbols: ['BTC-USD', 'ETH-USD'] },
+  );
   const sink = new RecordingSink();
   await source.run(sink, new AbortController().signal);
   assert.is(sink.ticks.length, 40);
