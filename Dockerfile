@@ -16,6 +16,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild esbuild
 COPY tsconfig.json tsconfig.build.json ./
 COPY core ./core
 COPY platform ./platform
+COPY cli ./cli
 COPY cluster ./cluster
 COPY edge ./edge
 COPY web ./web
