@@ -13,6 +13,7 @@ import {
   type TopicSpec,
 } from './bus.js';
 import { checkConsumeOptions, checkMessageSizes, collectingContext, type BatchOutputs } from './limits.js';
+import { sleep } from '../retry.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;
 
@@ -108,25 +109,48 @@ export class KafkaBus implements Bus {
     this.assertOpen();
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic.name));
-    if (missing.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic: topic.name,
-        numPartitions: topic.partitions ?? this.options.partitions ?? 3,
-        replicationFactor: this.options.replicationFactor ?? 1,
-        ...(topic.compact
-          ? {
-              configEntries: [
-                { name: 'cleanup.policy', value: 'compact' },
-                // Roll and clean often: a restoring processor reads what compaction has not yet removed.
-                { name: 'segment.ms', value: String(10 * 60_000) },
-                { name: 'min.cleanable.dirty.ratio', value: '0.1' },
-              ],
-            }
-          : {}),
-      })),
-    });
+    if (missing.length > 0) await this.createTopics(missing);
+    // Another process may have created a topic a moment ago: it is listed before its partitions
+    // have leaders, and a caller that counts them then would see none.
+    await this.untilLed(topics.map((topic) => topic.name));
+  }
+
+  private async createTopics(missing: readonly TopicSpec[]): Promise<void> {
+    await this.admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions ?? this.options.partitions ?? 3,
+          replicationFactor: this.options.replicationFactor ?? 1,
+          ...(topic.compact
+            ? {
+                configEntries: [
+                  { name: 'cleanup.policy', value: 'compact' },
+                  // Roll and clean often: a restoring processor reads what compaction has not yet removed.
+                  { name: 'segment.ms', value: String(10 * 60_000) },
+                  { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+                ],
+              }
+            : {}),
+        })),
+      })
+      .catch((error: unknown) => {
+        // Created by another process between the listing and now: what we wanted exists.
+        if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      });
+  }
+
+  private async untilLed(names: readonly string[], timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [...names] });
+      const led = topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      if (led) return;
+      if (Date.now() > deadline)
+        throw new BusError('ERR_BUS_UNREACHABLE', `topics ${names.join(', ')} have no partition leaders after ${timeoutMs / 1000} s`);
+      await sleep(100);
+    }
   }
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {

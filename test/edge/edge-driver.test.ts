@@ -99,11 +99,12 @@ test('hostile messages are counted as rejected and skipped; the role keeps going
       message({ rsi: 5 }),
     ]);
     await bus.publish(topics.signals, [
-      message({ id: 's', symbol: 'BTC-USD', side: 'hold', ts, price: 1 }),
+      message({ id: 's', symbol: 'BTC-USD', side: 'hold', ts, price: 1, rule: 'r' }),
+      message({ id: 'no-rule', symbol: 'BTC-USD', side: 'buy', ts, price: 1 }),
       message({ id: 7, symbol: 'BTC-USD', side: 'buy', ts, price: 1 }),
       message({ id: 's', symbol: 'BTC-USD', side: 'buy', ts: 12, price: 1 }),
       message({ id: 's', symbol: 'BTC-USD', side: 'sell', ts, price: Infinity }),
-      message({ id: 'ok', symbol: 'ETH-USD', side: 'sell', ts, price: 1, extra: { unknown: true } }),
+      message({ id: 'ok', symbol: 'ETH-USD', side: 'sell', ts, price: 1, rule: 'r', extra: { unknown: true } }),
     ]);
     await bus.publish(topics.ticks, [message({ symbol: 'BTC-USD', price: 96_500, ts, source: 'kraken', unknownField: 1 })]);
     await eventually(() => assert.is(role.state().symbols[0]!.price, 96_500));
@@ -111,7 +112,7 @@ test('hostile messages are counted as rejected and skipped; the role keeps going
       const metrics = await registry.getSingleMetricAsString('stock_stream_edge_messages_total');
       assert.match(metrics, /topic="ticks",result="rejected"} 9/);
       assert.match(metrics, /topic="indicators",result="rejected"} 3/);
-      assert.match(metrics, /topic="signals",result="rejected"} 4/);
+      assert.match(metrics, /topic="signals",result="rejected"} 5/);
       assert.match(metrics, /topic="signals",result="ignored"} 1/);
     });
     assert.is(role.state().symbols[0]!.signal, null);
