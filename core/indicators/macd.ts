@@ -195,9 +195,9 @@ export class Macd implements Indicator<MacdSnapshot> {
     if (this.count === this.slowPeriod) {
       line = (price - s[0]!) * s[3]! + s[0]! - ((price - s[1]!) * s[4]! + s[1]!);
     } else {
-      // This price completes both EMA seeds: the SMAs of the last fast and of the slow prices.
-      const fastSum = this.count >= this.slowPeriod - this.fastPeriod ? s[0]! + price : s[0]!;
-      line = fastSum / this.fastPeriod - (s[1]! + price) / this.slowPeriod;
+      // This price completes both EMA seeds, the SMAs of the last fast and of the slow prices (it is
+      // the slow-th price, so warm would add it to the fast sum as well).
+      line = (s[0]! + price) / this.fastPeriod - (s[1]! + price) / this.slowPeriod;
     }
     // And this MACD value completes the signal's seed: the SMA of the first signalPeriod values.
     const signalEma = (s[2]! + line) / this.signalPeriod;
