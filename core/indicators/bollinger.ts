@@ -191,6 +191,54 @@ export class Bollinger implements Indicator<BollingerSnapshot> {
     raw[2] = middle - width;
   }
 
+  /**
+   * What updateInto(price, out, at) would write to out[at..at+2], without changing anything (see
+   * Indicator): the mean and m2 that advance would leave (Welford's add or slide, or the resync
+   * from the cycle's deviation sums when this price completes the ring), the flat run, publish.
+   */
+  previewInto(price: number, out: Float64Array, at: number): void {
+    checkPrice('Bollinger', price);
+    const period = this.period;
+    const filled = this.filled;
+    if (filled < period - 1) {
+      out[at] = Number.NaN;
+      out[at + 1] = Number.NaN;
+      out[at + 2] = Number.NaN;
+      return;
+    }
+    const s = this.state;
+    const head = this.head;
+    let mean: number;
+    let m2: number;
+    if (head + 1 === period) {
+      // record's resync replaces whatever add or slide computed, so only the resync is needed.
+      const first = head === 0;
+      const reference = first ? price : s[2]!;
+      const deviation = price - reference;
+      const cycleSum = (first ? 0 : s[3]!) + deviation;
+      const cycleSquares = (first ? 0 : s[4]!) + deviation * deviation;
+      mean = reference + cycleSum / period;
+      m2 = Math.max(0, cycleSquares - (cycleSum * cycleSum) / period);
+    } else if (filled < period) {
+      const delta = price - s[0]!;
+      mean = s[0]! + delta / (filled + 1);
+      m2 = s[1]! + delta * (price - mean);
+    } else {
+      const old = this.window[head]!;
+      mean = s[0]! + (price - old) / period;
+      m2 = s[1]! + (price - old) * (price - mean + (old - s[0]!));
+    }
+    const previous = this.window[head === 0 ? period - 1 : head - 1]!;
+    // record's flat run, with filled as it is after add (which counts this price during warm-up).
+    const run = (filled < period ? filled + 1 : period) > 1 && price === previous ? Math.min(this.flatRun + 1, period) : 1;
+    const flat = run === period;
+    const middle = flat ? price : mean;
+    const width = flat || m2 <= 0 ? 0 : this.stdDev * Math.sqrt(m2 / period);
+    out[at] = middle + width;
+    out[at + 1] = middle;
+    out[at + 2] = middle - width;
+  }
+
   snapshot(): BollingerSnapshot {
     return {
       kind: 'bollinger',

@@ -65,6 +65,17 @@ export class Ema implements Indicator<EmaSnapshot> {
     out[at] = this.ema;
   }
 
+  /** What updateInto(price, out, at) would write, without changing anything (see Indicator). */
+  previewInto(price: number, out: Float64Array, at: number): void {
+    checkPrice('EMA', price);
+    if (this.count === this.period) {
+      out[at] = (price - this.ema) * this.k + this.ema;
+      return;
+    }
+    // Still seeding: the first value is the SMA of the seed prices with this one as the last.
+    out[at] = this.count + 1 < this.period ? Number.NaN : (this.seedSum + price) / this.period;
+  }
+
   snapshot(): EmaSnapshot {
     return { kind: 'ema', period: this.period, count: this.count, seedSum: this.seedSum, ema: this.ema };
   }

@@ -78,6 +78,8 @@ export class IndicatorSet {
   // also hold null is boxed, one heap number per field per tick, and most ticks nobody looks.
   private readonly output: IndicatorValues = emptyIndicatorValues();
   private outputStale = false;
+  // previewValues' scratch, so it allocates only the object it returns.
+  private readonly previewRaw = new Float64Array(RAW_FIELDS.length);
   private sma: Sma;
   private ema: Ema;
   private rsi: Rsi;
@@ -131,6 +133,36 @@ export class IndicatorSet {
     this.macd.updateInto(price, raw, 3);
     this.bollinger.updateInto(price, raw, 6);
     this.outputStale = true;
+  }
+
+  /**
+   * What `advance(price)` would write to `raw`, written to out[0..8] in RAW_FIELDS order, changing
+   * nothing (not raw, not values): the forming candle's values, see Indicator.previewInto.
+   */
+  previewInto(price: number, out: Float64Array): void {
+    checkPrice('IndicatorSet', price);
+    this.sma.previewInto(price, out, 0);
+    this.ema.previewInto(price, out, 1);
+    this.rsi.previewInto(price, out, 2);
+    this.macd.previewInto(price, out, 3);
+    this.bollinger.previewInto(price, out, 6);
+  }
+
+  /** previewInto as a fresh IndicatorValues object (null for NaN), for callers off the hot path. */
+  previewValues(price: number): IndicatorValues {
+    const raw = this.previewRaw;
+    this.previewInto(price, raw);
+    return {
+      sma: orNull(raw[0]!),
+      ema: orNull(raw[1]!),
+      rsi: orNull(raw[2]!),
+      macd: orNull(raw[3]!),
+      macdSignal: orNull(raw[4]!),
+      macdHist: orNull(raw[5]!),
+      bbUpper: orNull(raw[6]!),
+      bbMiddle: orNull(raw[7]!),
+      bbLower: orNull(raw[8]!),
+    };
   }
 
   /** Copies the MACD and Bollinger outputs into raw (the single values are already there). */

@@ -20,6 +20,16 @@ export interface Indicator<Snapshot> {
   update(price: number): number | null;
   updateRaw(price: number): number;
   updateInto(price: number, out: Float64Array, at: number): void;
+  /**
+   * Writes exactly what `updateInto(price, out, at)` would write now (the same slots, NaN while
+   * warming up, the same doubles), but changes nothing: `value`, `isStable`, `snapshot()` and the
+   * next update are as if it had never been called. It exists for the forming candle of a
+   * timeframe: the indicator holds the closed candles (each committed once with its close through
+   * `update`), and every tick of the candle still forming is shown as "the closed closes plus the
+   * current price" (TA-Lib over that series at its last index), in O(1) and without allocating,
+   * until the candle closes and its close is committed. The price is checked as `updateInto` does.
+   */
+  previewInto(price: number, out: Float64Array, at: number): void;
   snapshot(): Snapshot;
   restore(snapshot: Snapshot): void;
 }

@@ -164,6 +164,48 @@ export class Macd implements Indicator<MacdSnapshot> {
     this.raw[2] = stable ? line - this.signalEma : Number.NaN;
   }
 
+  /**
+   * What updateInto(price, out, at) would write to out[at..at+2], without changing anything (see
+   * Indicator): advance's arithmetic in the same order, into locals instead of the state.
+   */
+  previewInto(price: number, out: Float64Array, at: number): void {
+    checkPrice('MACD', price);
+    const s = this.state;
+    if (this.signalCount === this.signalPeriod) {
+      const line = (price - s[0]!) * s[3]! + s[0]! - ((price - s[1]!) * s[4]! + s[1]!);
+      const signalEma = (line - s[2]!) * s[5]! + s[2]!;
+      out[at] = line;
+      out[at + 1] = signalEma;
+      out[at + 2] = line - signalEma;
+      return;
+    }
+    this.previewWarm(price, out, at);
+  }
+
+  // Off the hot path, as warm is. NaN unless this price completes the signal line's seed.
+  private previewWarm(price: number, out: Float64Array, at: number): void {
+    if (this.count + 1 < this.slowPeriod || this.signalCount + 1 < this.signalPeriod) {
+      out[at] = Number.NaN;
+      out[at + 1] = Number.NaN;
+      out[at + 2] = Number.NaN;
+      return;
+    }
+    const s = this.state;
+    let line: number;
+    if (this.count === this.slowPeriod) {
+      line = (price - s[0]!) * s[3]! + s[0]! - ((price - s[1]!) * s[4]! + s[1]!);
+    } else {
+      // This price completes both EMA seeds, the SMAs of the last fast and of the slow prices (it is
+      // the slow-th price, so warm would add it to the fast sum as well).
+      line = (s[0]! + price) / this.fastPeriod - (s[1]! + price) / this.slowPeriod;
+    }
+    // And this MACD value completes the signal's seed: the SMA of the first signalPeriod values.
+    const signalEma = (s[2]! + line) / this.signalPeriod;
+    out[at] = line;
+    out[at + 1] = signalEma;
+    out[at + 2] = line - signalEma;
+  }
+
   snapshot(): MacdSnapshot {
     return {
       kind: 'macd',

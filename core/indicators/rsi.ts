@@ -106,6 +106,41 @@ export class Rsi implements Indicator<RsiSnapshot> {
     out[at] = total === 0 ? 50 : 100 * (gain / total);
   }
 
+  /**
+   * What updateInto(price, out, at) would write, without changing anything (see Indicator): the
+   * averages that update would store, in its operation order, then publish's flush and ratio.
+   */
+  previewInto(price: number, out: Float64Array, at: number): void {
+    checkPrice('RSI', price);
+    const n = this.period;
+    if (this.count < n) {
+      out[at] = Number.NaN;
+      return;
+    }
+    const change = price - this.previous;
+    let gain: number;
+    let loss: number;
+    if (this.count === n) {
+      // The first value: the warm-up sums (count > 0 here, so this change is in them) over n.
+      gain = this.gain;
+      loss = this.loss;
+      if (change < 0) loss -= change;
+      else gain += change;
+      gain /= n;
+      loss /= n;
+    } else {
+      loss = this.loss * (n - 1);
+      gain = this.gain * (n - 1);
+      if (change < 0) loss -= change;
+      else gain += change;
+      gain /= n;
+      loss /= n;
+    }
+    const total = gain + loss;
+    // publish's flush: a total below one ulp of the price is zero, and no movement is 50.
+    out[at] = total === 0 || total < Math.abs(price) * Number.EPSILON ? 50 : 100 * (gain / total);
+  }
+
   snapshot(): RsiSnapshot {
     return {
       kind: 'rsi',

@@ -84,6 +84,20 @@ export class Sma implements Indicator<SmaSnapshot> {
     out[at] = this.sum / this.period;
   }
 
+  /** What updateInto(price, out, at) would write, without changing anything (see Indicator). */
+  previewInto(price: number, out: Float64Array, at: number): void {
+    checkPrice('SMA', price);
+    if (this.filled < this.period - 1) {
+      out[at] = Number.NaN;
+      return;
+    }
+    const head = this.head;
+    // The sum updateInto would divide: the rebased one (cycleSum plus this price) when this price
+    // completes the ring's cycle, else the running sum slid by one price, in updateInto's order.
+    const sum = head + 1 === this.period ? this.cycleSum + price : this.sum + (price - this.window[head]!);
+    out[at] = sum / this.period;
+  }
+
   snapshot(): SmaSnapshot {
     return {
       kind: 'sma',
