@@ -1,68 +1,130 @@
-// One symbol's path through the core: tick -> indicators -> rules -> signals, with JSON state.
-// The processor, single-node mode and replay all run this, so they produce the same signals.
-import type { IndicatorRecord, Signal, Tick } from './contracts/index.js';
-import {
-  DEFAULT_INDICATOR_PERIODS,
-  IndicatorSet,
-  type IndicatorPeriods,
-  type IndicatorSetSnapshot,
-  type IndicatorValues,
-} from './indicators/indicator-set.js';
-import { DEFAULT_RULES, type RuleConfig } from './rules/rule-config.js';
-import { RuleEngine, type RuleEngineSnapshot } from './rules/rule-engine.js';
+// One symbol's path through the core: tick -> candles of each timeframe -> indicators on them ->
+// the strategy's conditions -> crossings and recommendations, with JSON state. The processor,
+// single-node mode and replay all run this, so they produce the same signals.
+import { CANDLE_TIMEFRAMES, type CandleTimeframe } from './candles/timeframe.js';
+import type { CandleFigures } from './candles/candle-builder.js';
+import type { IndicatorRecord, Signal, StanceView, Tick } from './contracts/index.js';
+import { DEFAULT_INDICATOR_PERIODS, type IndicatorPeriods, type IndicatorValues } from './indicators/indicator-set.js';
+import { Strategy, type StrategySnapshot } from './strategy/strategy.js';
+import { DEFAULT_STRATEGY, strategyTimeframes, validateStrategy, type StrategyConfig } from './strategy/strategy-config.js';
+import { TimeframeSeries, type TimeframeSeriesSnapshot } from './strategy/timeframe-series.js';
 
 export interface PipelineSettings {
   readonly periods: IndicatorPeriods;
-  readonly rules: readonly RuleConfig[];
+  /** Timeframes to follow besides the strategy's own (shown, published, replayed). */
+  readonly timeframes: readonly CandleTimeframe[];
+  readonly strategy: StrategyConfig;
 }
 
-export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { periods: DEFAULT_INDICATOR_PERIODS, rules: DEFAULT_RULES };
+export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
+  periods: DEFAULT_INDICATOR_PERIODS,
+  timeframes: [],
+  strategy: DEFAULT_STRATEGY,
+};
+
+/** A closed candle of one timeframe with its indicators: replay's `candle` line. */
+export interface CandleRecord extends Omit<CandleFigures, 'gapBefore'> {
+  readonly type: 'candle';
+  readonly symbol: string;
+  readonly timeframe: CandleTimeframe;
+  readonly indicators: IndicatorValues;
+  /** Present when whole candles without a tick came before this one (a quiet market, not filled). */
+  readonly gapBefore?: number;
+}
 
 export interface PipelineSnapshot {
   readonly kind: 'pipeline';
   readonly symbol: string;
   readonly lastTs: number | null;
-  readonly indicators: IndicatorSetSnapshot;
-  readonly rules: RuleEngineSnapshot;
+  readonly series: readonly TimeframeSeriesSnapshot[];
+  readonly strategy: StrategySnapshot;
 }
 
+const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
+
 export class SymbolPipeline {
-  private readonly indicators: IndicatorSet;
-  private readonly engine: RuleEngine;
+  /** Every followed timeframe, shortest first. */
+  readonly series: readonly TimeframeSeries[];
+  private readonly strategy: Strategy;
+  /** The strategy's timeframe: what the live indicator record shows. */
+  private readonly main: TimeframeSeries;
   // -Infinity until the first tick, so every ts is later; not null, which would make V8 box each ts stored.
   private lastTs = Number.NEGATIVE_INFINITY;
+  private closedNow = 0;
 
   constructor(
     readonly symbol: string,
-    settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS,
+    readonly settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS,
   ) {
-    this.indicators = new IndicatorSet(settings.periods);
-    this.engine = new RuleEngine(symbol, settings.rules);
+    validateStrategy(settings.strategy);
+    const wanted = new Set<CandleTimeframe>([...settings.timeframes, ...strategyTimeframes(settings.strategy)]);
+    this.series = CANDLE_TIMEFRAMES.filter((tf) => wanted.has(tf)).map((tf) => new TimeframeSeries(tf, settings.periods));
+    const byTimeframe = new Map(this.series.map((series) => [series.timeframe as string, series]));
+    this.strategy = new Strategy(symbol, settings.strategy, byTimeframe);
+    this.main = byTimeframe.get(settings.strategy.timeframe)!;
   }
 
   /**
    * Feeds one validated tick of this symbol. Returns its signals (usually none), or undefined when
-   * the tick is not newer than the last one: indicators are a sequence, so a late or repeated price
-   * is left out rather than let in out of order. Signal ids stay unique because ts strictly rises.
+   * the tick is not newer than the last one: candles are a sequence, so a late or repeated price is
+   * left out rather than let in out of order. Signal ids stay unique because ts strictly rises.
    */
   step(tick: Tick): readonly Signal[] | undefined {
     if (tick.symbol !== this.symbol) throw new RangeError(`pipeline ${this.symbol}: got a tick for ${tick.symbol}`);
     if (tick.ts <= this.lastTs) return undefined;
-    // The rules read the set's raw numbers; its values object is filled only if a signal or record needs it.
-    this.indicators.advance(tick.price);
-    const signals = this.engine.stepIndicators(tick, this.indicators);
-    this.lastTs = tick.ts;
-    return signals;
+    const { ts, price } = tick;
+    const volume = tick.volume ?? 0;
+    let closed = 0;
+    for (let i = 0; i < this.series.length; i++) if (this.series[i]!.add(ts, price, volume)) closed |= 1 << i;
+    this.closedNow = closed;
+    this.lastTs = ts;
+    const signals = this.strategy.step(ts, price, []);
+    return signals.length === 0 ? NO_SIGNALS : signals;
   }
 
-  /** The indicator values after the last accepted tick (one reused object). */
-  get values(): Readonly<IndicatorValues> {
-    return this.indicators.values;
+  /** Whether the last accepted tick closed a candle of any timeframe (cheap: most ticks close none). */
+  get closedOnLastTick(): boolean {
+    return this.closedNow !== 0;
   }
 
-  /** A new record of the last accepted tick's indicators, for publishing. */
+  /** The candles the last accepted tick closed, one per timeframe that closed, shortest first. */
+  closedCandles(): CandleRecord[] {
+    const records: CandleRecord[] = [];
+    this.series.forEach((series, i) => {
+      if ((this.closedNow & (1 << i)) === 0) return;
+      const { gapBefore, ...candle } = series.candles.closed;
+      records.push({
+        type: 'candle',
+        symbol: this.symbol,
+        timeframe: series.timeframe,
+        ...candle,
+        indicators: series.closedValues(),
+        ...(gapBefore > 0 ? { gapBefore } : {}),
+      });
+    });
+    return records;
+  }
+
+  /** The stance the strategy holds now. */
+  stance(): StanceView {
+    return this.strategy.view();
+  }
+
+  /**
+   * A new `stock.indicators` record after the last accepted tick: the strategy timeframe's
+   * indicators on the forming candle (the live figures) and on the last closed one.
+   */
   record(tick: Tick): IndicatorRecord {
-    return { type: 'indicators', ts: tick.ts, symbol: tick.symbol, price: tick.price, ...this.indicators.values };
+    return {
+      type: 'indicators',
+      ts: tick.ts,
+      symbol: tick.symbol,
+      price: tick.price,
+      timeframe: this.main.timeframe,
+      ...this.main.formingValues(),
+      closed: this.main.closedValues(),
+      stance: this.strategy.view(),
+    };
   }
 
   snapshot(): PipelineSnapshot {
@@ -70,8 +132,8 @@ export class SymbolPipeline {
       kind: 'pipeline',
       symbol: this.symbol,
       lastTs: this.lastTs === Number.NEGATIVE_INFINITY ? null : this.lastTs,
-      indicators: this.indicators.snapshot(),
-      rules: this.engine.snapshot(),
+      series: this.series.map((series) => series.snapshot()),
+      strategy: this.strategy.snapshot(),
     };
   }
 
@@ -83,8 +145,11 @@ export class SymbolPipeline {
     }
     if (saved.lastTs !== null && !Number.isSafeInteger(saved.lastTs)) throw new RangeError(`pipeline ${symbol}: lastTs is not epoch ms`);
     const pipeline = new SymbolPipeline(symbol, settings);
-    pipeline.indicators.restore(saved.indicators as IndicatorSetSnapshot);
-    pipeline.engine.restore(saved.rules as RuleEngineSnapshot);
+    if (!Array.isArray(saved.series) || saved.series.length !== pipeline.series.length) {
+      throw new RangeError(`pipeline ${symbol}: the snapshot follows other timeframes than the configuration`);
+    }
+    pipeline.series.forEach((series, i) => series.restore(saved.series![i]!));
+    pipeline.strategy.restore(saved.strategy as StrategySnapshot);
     pipeline.lastTs = saved.lastTs ?? Number.NEGATIVE_INFINITY;
     return pipeline;
   }

@@ -193,8 +193,9 @@ export class EdgeDriver implements Role, EdgeControls {
     }
     const check = checkSignal(value, now + 60_000);
     if (!check.ok) throw new Error(check.reason);
-    const { id, symbol, side, ts, price, rule, reason } = check.value;
-    if (!followed(symbol)) return 'ignored';
+    const { id, symbol, side, ts, price, rule, reason, kind: signalKind } = check.value;
+    // LEDs, the buzzer and MQTT events are for what people act on; a crossing changed no stance.
+    if (!followed(symbol) || signalKind === 'crossing') return 'ignored';
     const signal = { id, symbol, side, ts, price };
     this.display = applySignal(this.display, signal, now);
     const step = alertStep(this.alerts, { type: 'signal', id, side, ts, now }, this.options.alerts);

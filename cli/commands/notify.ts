@@ -65,6 +65,8 @@ async function sendTest(context: CommandContext, channelId: string): Promise<num
     rule: 'test',
     price: 12345.67,
     reason: 'a test message from stock-stream notify --test; no signal was produced',
+    kind: 'recommendation',
+    timeframe: config.strategy.timeframe,
     indicators: {
       sma: null,
       ema: null,

@@ -17,20 +17,23 @@ export const replayCommand: Command = {
   name: 'replay',
   description:
     'The CSV has a header naming ts (or timestamp, time) and price (or close), optionally volume;\n' +
-    'ts is epoch milliseconds or ISO 8601 (UTC unless it has a zone). For each row it prints one JSON line\n' +
-    '  {"type":"indicators","ts","symbol","price","sma","ema","rsi","macd","macdSignal","macdHist",\n' +
-    '   "bbUpper","bbMiddle","bbLower"}   (null while an indicator warms up)\n' +
-    'followed by a {"type":"signal",...} line for each signal that row produced. The same core runs\n' +
-    'in the processor, so the signals are the ones the live system would give. Indicator periods\n' +
-    'and rules come from the configuration (indicators:, rules:).\n' +
+    'ts is epoch milliseconds or ISO 8601 (UTC unless it has a zone). The ticks are built into candles of\n' +
+    "the strategy's timeframe (and of timeframes:), and for each closed candle it prints one JSON line\n" +
+    '  {"type":"candle","symbol","timeframe","start","open","high","low","close","volume","ticks",\n' +
+    '   "indicators":{"sma","ema","rsi","macd","macdSignal","macdHist","bbUpper","bbMiddle","bbLower"}}\n' +
+    '(indicators on that closed candle, null while warming up), and a {"type":"signal",...,"kind",\n' +
+    '"timeframe"} line for each signal: "recommendation" when the strategy\'s stance changes (they\n' +
+    'alternate buy, sell), "crossing" when a condition fired without changing it. --signals-only prints\n' +
+    'only the recommendations. The same core runs in the processor, so the signals are the ones the live\n' +
+    'system would give. Periods and the strategy come from the configuration (indicators:, strategy:).\n' +
     'Malformed rows, and rows not later than the one before, are reported on stderr with their line\n' +
     `numbers and skipped; the run goes on and exits ${EXIT_ROWS_SKIPPED}. At the end stderr gets a summary and a\n` +
-    'HYPOTHETICAL backtest: all in on each buy, all out on each sell, against buying and holding.',
+    'HYPOTHETICAL backtest: all in on each recommended buy, all out on each sell, against buying and holding.',
   positionals: [],
   options: {
     input: { type: 'string', short: 'i', value: 'FILE', description: 'the CSV file, or - for standard input (required)' },
     symbol: { type: 'string', value: 'SYMBOL', description: 'the symbol of the prices (default: the first configured, BTC-USD)' },
-    'signals-only': { type: 'boolean', description: 'print only the signal lines' },
+    'signals-only': { type: 'boolean', description: 'print only the recommendations (no candles, no crossings)' },
     fee: { type: 'string', value: 'PERCENT', description: 'backtest fee per trade in percent (default: 0.1)' },
   },
   examples: ['stock-stream replay --input examples/simulated-btc-usd-1w.csv --signals-only'],
@@ -45,7 +48,9 @@ export const replayCommand: Command = {
       throw new UsageError(`--fee must be a percentage from 0 to below 100, got "${String(context.options.fee)}"`);
     }
     const signalsOnly = context.options['signals-only'] === true;
-    const pipeline = new SymbolPipeline(symbol, { periods: config.indicators, rules: config.rules });
+    const pipeline = new SymbolPipeline(symbol, { periods: config.indicators, timeframes: config.timeframes, strategy: config.strategy });
+    let candles = 0;
+    let crossings = 0;
     const backtest = startBacktest(feePercent / 100);
     const out = new BufferedLines(context.stdout);
     const problems: string[] = [];
@@ -71,8 +76,18 @@ export const replayCommand: Command = {
         if (signals === undefined) return report(row.line, 'ts: not later than the previous row');
         ticks++;
         observePrice(backtest, row.price);
-        if (!signalsOnly) out.push(JSON.stringify(pipeline.record(tick)));
+        if (!signalsOnly && pipeline.closedOnLastTick) {
+          for (const candle of pipeline.closedCandles()) {
+            candles++;
+            out.push(JSON.stringify(candle));
+          }
+        }
         for (const signal of signals) {
+          if (signal.kind === 'crossing') {
+            crossings++;
+            if (!signalsOnly) out.push(JSON.stringify(signalRecord(signal)));
+            continue;
+          }
           if (signal.side === 'buy') buys++;
           else sells++;
           followSignal(backtest, signal.side, signal.price);
@@ -123,7 +138,8 @@ export const replayCommand: Command = {
     if (problemCount > problems.length) context.stderr.write(`… and ${problemCount - problems.length} more skipped rows\n`);
     const rate = seconds > 0 ? Math.round(ticks / seconds) : ticks;
     context.stderr.write(
-      `replay: ${ticks} ticks of ${symbol}, ${buys + sells} signals (${buys} buy, ${sells} sell), ` +
+      `replay: ${ticks} ticks of ${symbol}, ${buys + sells} recommendations (${buys} buy, ${sells} sell) by ${config.strategy.name} ` +
+        `on ${config.strategy.timeframe} candles, ${crossings} crossings, ${candles} candles closed, ` +
         `${problemCount} rows skipped, ${seconds.toFixed(2)} s, ${rate} ticks/s\n`,
     );
     const result = summarize(backtest);

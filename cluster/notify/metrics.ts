@@ -12,7 +12,7 @@ export function notifierMetrics(registry: Registry): NotifierMetrics {
   return {
     signals: new Counter({
       name: 'stock_stream_notify_signals_total',
-      help: 'Signal messages read by the notifier, by result: queued (new entries), duplicate (already in the ledger), unrouted (no subscriber wants it), malformed',
+      help: 'Signal messages read by the notifier, by result: queued (new entries), duplicate (already in the ledger), unrouted (no subscriber wants it), not-notified (a crossing: no change of stance), malformed',
       labelNames: ['result'],
       registers: [registry],
     }),

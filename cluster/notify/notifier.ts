@@ -3,7 +3,7 @@
 // subscriber, channel) before the batch is committed. The entry's key is the dedupe record: a
 // replayed or redelivered signal finds its entries there and queues nothing. The dispatcher sends.
 import type { Role } from '../../platform/role.js';
-import { checkNotice, type Notice } from '../../core/notify/notice.js';
+import { checkNotice, isNotified, type Notice } from '../../core/notify/notice.js';
 import { route } from '../../core/notify/routing.js';
 import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
@@ -113,7 +113,9 @@ export class Notifier implements Role {
         check = { ok: false, reason: 'not JSON' };
       }
       if (check.ok) {
-        notices.push(check.value);
+        // A crossing changed no stance: it stays a quiet marker on the chart, people are not told.
+        if (isNotified(check.value)) notices.push(check.value);
+        else metrics?.signals.inc({ result: 'not-notified' });
         continue;
       }
       rejected.push({ message, reason: check.reason });

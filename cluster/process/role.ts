@@ -12,7 +12,7 @@ export const processRole: RoleSpec = {
       logger,
       group: config.process.group,
       topics: { ...config.topics, state: config.topics.processorState },
-      pipelines: pipelineFactory({ periods: config.indicators, rules: config.rules }),
+      pipelines: pipelineFactory({ periods: config.indicators, timeframes: config.timeframes, strategy: config.strategy }),
       metrics: processorMetrics(registry),
     });
     await processor.start();

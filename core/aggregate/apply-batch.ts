@@ -182,9 +182,12 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
         continue;
       }
       counted.add(key);
-      const record = dayRecord(signal.symbol, day);
-      if (signal.side === 'buy') record.buys++;
-      else record.sells++;
+      // The day's buys and sells count what people were told; crossings are kept only as markers.
+      if (signal.kind !== 'crossing') {
+        const record = dayRecord(signal.symbol, day);
+        if (signal.side === 'buy') record.buys++;
+        else record.sells++;
+      }
       newSignals.push(signal);
     } else {
       const indicators = item.indicators;

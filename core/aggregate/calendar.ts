@@ -1,9 +1,11 @@
 // UTC days and candle buckets: which day and which bucket a timestamp belongs to. Pure arithmetic.
+import { CANDLE_MS, candleStart, type CandleTimeframe } from '../candles/timeframe.js';
 
-export const TIMEFRAMES = ['1m', '5m', '1h'] as const;
+/** The timeframes the aggregate store keeps candles of (the strategies may read others). */
+export const TIMEFRAMES = ['1m', '5m', '1h'] as const satisfies readonly CandleTimeframe[];
 export type Timeframe = (typeof TIMEFRAMES)[number];
 
-export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000 };
+export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = CANDLE_MS;
 
 export const DAY_MS = 86_400_000;
 
@@ -26,8 +28,7 @@ export function addDays(day: string, days: number): string {
 
 /** Start (epoch ms) of the timeframe's bucket holding `ts`; buckets align to the UTC epoch. */
 export function bucketStart(ts: number, timeframe: Timeframe): number {
-  const size = TIMEFRAME_MS[timeframe];
-  return ts - (((ts % size) + size) % size);
+  return candleStart(ts, TIMEFRAME_MS[timeframe]);
 }
 
 export function isTimeframe(value: string): value is Timeframe {

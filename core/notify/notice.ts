@@ -22,3 +22,8 @@ export function checkNotice(value: unknown, latestTs: number = Number.POSITIVE_I
   }
   return { ok: true, value: { ...check.value, indicators: indicators as unknown as IndicatorValues } };
 }
+
+/** Recommendations and alerts reach people; crossings (a condition that changed no stance) do not. */
+export function isNotified(notice: Pick<Notice, 'kind'>): boolean {
+  return notice.kind !== 'crossing';
+}

@@ -106,13 +106,15 @@ export class RuleEngine {
 
   private signal(ts: number, price: number, side: Side, rule: GatedRule, indicators: Readonly<IndicatorValues>): Signal {
     return {
-      id: signalId(this.symbol, ts, rule.name),
+      id: signalId(this.symbol, ts, rule.name, 'crossing'),
       symbol: this.symbol,
       ts,
       side,
       rule: rule.name,
       price,
       reason: rule.reason,
+      kind: 'crossing',
+      timeframe: 'tick',
       indicators: { ...indicators },
     };
   }

@@ -1,4 +1,4 @@
-// Deterministic signal ids: FNV-1a 64-bit over (symbol, ts, rule), as 16 hex digits.
+// Deterministic signal ids: FNV-1a 64-bit over (symbol, ts, rule or strategy, kind), as 16 hex digits.
 
 // The 64-bit basis and prime as 32-bit halves. The prime is 2^40 + 0x1b3, so multiplying by it is
 // a multiply by 0x1b3 plus a shift by 40: plain doubles and Math.imul, no BigInt per byte.
@@ -59,7 +59,7 @@ function encodeUtf8(text: string): number {
   return n;
 }
 
-// NUL separators: no symbol or number contains one, so two different triples never share an input.
-export function signalId(symbol: string, ts: number, rule: string): string {
-  return fnv1a64(`${symbol}\u0000${ts}\u0000${rule}`);
+// NUL separators: no symbol, number, name or kind contains one, so two different inputs never share one.
+export function signalId(symbol: string, ts: number, rule: string, kind: string): string {
+  return fnv1a64(`${symbol}\u0000${ts}\u0000${rule}\u0000${kind}`);
 }

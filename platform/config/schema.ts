@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
 import { DEFAULT_INDICATOR_PERIODS as PERIODS } from '../../core/indicators/indicator-set.js';
-import { DEFAULT_RULES, validateRules, type RuleConfig } from '../../core/rules/rule-config.js';
+import { CANDLE_TIMEFRAMES } from '../../core/candles/timeframe.js';
+import { DEFAULT_STRATEGY, validateStrategy, type StrategyConfig } from '../../core/strategy/strategy-config.js';
 import { mqttSchema } from './mqtt-schema.js';
 import { notifySchema } from './notify-schema.js';
 
@@ -145,17 +146,27 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** Signal rules; see docs/signals.md. The default runs one rule of each kind. */
-    rules: z
-      .array(z.record(z.string(), z.unknown()))
-      .min(1, 'must list at least one rule')
-      .default(DEFAULT_RULES.map((rule) => ({ ...rule })))
-      .superRefine((rules, context) => {
+    /** Candle timeframes to follow besides the strategy's own (shown on the dashboard, replayed). */
+    timeframes: z.array(z.enum(CANDLE_TIMEFRAMES)).max(CANDLE_TIMEFRAMES.length).default([]),
+    /** The strategy: entry and exit conditions on candles, one stance per symbol; see docs/signals.md. */
+    strategy: z
+      .object({
+        name: z.string().default(DEFAULT_STRATEGY.name),
+        timeframe: z.enum(CANDLE_TIMEFRAMES).default(DEFAULT_STRATEGY.timeframe),
+        entry: z.array(z.record(z.string(), z.unknown())).default(DEFAULT_STRATEGY.entry.map((rule) => ({ ...rule }))),
+        exit: z.array(z.record(z.string(), z.unknown())).default(DEFAULT_STRATEGY.exit.map((rule) => ({ ...rule }))),
+        stopLossPercent: z.number().nullable().default(DEFAULT_STRATEGY.stopLossPercent),
+        takeProfitPercent: z.number().nullable().default(DEFAULT_STRATEGY.takeProfitPercent),
+        minHoldMinutes: z.number().default(DEFAULT_STRATEGY.minHoldMinutes),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((strategy, context) => {
         try {
-          validateRules(rules as unknown as RuleConfig[]);
+          validateStrategy(strategy as unknown as StrategyConfig);
         } catch (error) {
-          // "rules[0].rules[1].oversold: must be ..." -> path rules.0.rules.1.oversold, message after it.
-          const [where = 'rules', ...rest] = String((error as Error).message).split(': ');
+          // "strategy.entry[0].oversold: must be ..." -> path entry.0.oversold, message after it.
+          const [where = 'strategy', ...rest] = String((error as Error).message).split(': ');
           const path = where
             .replace(/\[(\d+)\]/g, '.$1')
             .split('.')
@@ -164,7 +175,7 @@ export const ConfigSchema = z
           context.addIssue({ code: 'custom', message: rest.join(': '), path });
         }
       })
-      .transform((rules) => rules as unknown as RuleConfig[]),
+      .transform((strategy) => strategy as unknown as StrategyConfig),
     process: z
       .object({
         /** Consumer group of the processors; instances in one group split the partitions. */

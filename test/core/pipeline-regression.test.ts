@@ -1,6 +1,7 @@
-// The pipeline's whole output over a long price path, pinned to what it produced before the hot
-// path was reworked (raw indicator slots, lazy reasons, BigInt-free ids): same signals, same ids,
-// same reasons, same records and same snapshots, for the default rules and for one of every kind.
+// The pipeline's whole output over a long price path, pinned: same signals, same ids, same reasons,
+// same records and same snapshots, for the default strategy and for one using a rule of every kind
+// on several timeframes, on the forming candle, with stop-loss and take-profit. A change of any of
+// them is a change of what people are told: update the fingerprints only on purpose.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { btcPrices } from '../../bench/bench.js';
@@ -8,6 +9,7 @@ import { DEFAULT_INDICATOR_PERIODS } from '../../core/indicators/indicator-set.j
 import { signalRecord } from '../../core/contracts/index.js';
 import { SymbolPipeline, type PipelineSettings } from '../../core/pipeline.js';
 import { DEFAULT_RULES, RULE_DEFAULTS, type RuleConfig } from '../../core/rules/rule-config.js';
+import { DEFAULT_STRATEGY, type StrategyConfig } from '../../core/strategy/strategy-config.js';
 import { fnv1a64 } from '../../core/rules/signal-id.js';
 
 const test = suite('pipeline output over a long path');
@@ -68,16 +70,32 @@ function fingerprint(settings: PipelineSettings, length: number, seed: number): 
   return `${signals} ${fnv1a64(lines.join('\n'))} ${fnv1a64(snapshots.join('\n'))}`;
 }
 
-// Recorded with the code as it was before the rework (commit 0cbcfba).
-test('the default rules: the same output as before', () => {
+const everyKindStrategy: StrategyConfig = {
+  name: 'every-kind',
+  timeframe: '1m',
+  entry: everyKind.map((rule) => ({ ...rule, name: `${rule.name}-in`, ...(rule.type === 'rsi' ? { timeframe: '5m' as const } : {}) })),
+  exit: [
+    ...everyKind.slice(0, 4).map((rule) => ({ ...rule, name: `${rule.name}-out` })),
+    { ...RULE_DEFAULTS['ma-crossover'], name: 'price-ema-forming', fast: 'price' as const, slow: 'ema' as const, on: 'forming' as const },
+  ],
+  stopLossPercent: 1.5,
+  takeProfitPercent: 3,
+  minHoldMinutes: 10,
+};
+
+// Recorded when the strategies on candles arrived (issue 15).
+test('the default strategy: the same output as when recorded', () => {
   assert.is(
-    fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, rules: DEFAULT_RULES }, 200_000, 77),
-    '2429 6f14af3e75a82de6 0086ed34deb7297f',
+    fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, timeframes: ['1m', '5m'], strategy: DEFAULT_STRATEGY }, 200_000, 77),
+    '3 45d4e94a4b5d133c dc670d000149198f',
   );
 });
 
-test('a rule of every kind: the same output as before', () => {
-  assert.is(fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, rules: everyKind }, 200_000, 78), '59720 191715abda5c97e9 8649902bd0804790');
+test('a rule of every kind, several timeframes, forming, stops: the same output as when recorded', () => {
+  assert.is(
+    fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, timeframes: ['15m'], strategy: everyKindStrategy }, 200_000, 78),
+    '2929 e79647383e747090 527014eef8de217a',
+  );
 });
 
 test.run();

@@ -122,11 +122,16 @@ function contract(name: string, place: () => Opener) {
           rule: 'r',
           price: 100,
           reason: `because ${i}`,
+          kind: 'recommendation',
+          timeframe: '1h',
         },
       });
     }
     const indicators = {
       symbol: 'BTC-USD',
+      timeframe: '1h',
+      closed: null,
+      stance: null,
       ts: t0 + 599 * 10_000,
       price: 103,
       sma: 101.5,

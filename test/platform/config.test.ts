@@ -41,7 +41,9 @@ test('defaults: Bitcoin, embedded log and SQLite, dashboard on 8080', () => {
     macd: { fast: 12, slow: 26, signal: 9 },
     bollinger: { period: 20, stdDev: 2 },
   });
-  assert.is(config.rules.length, 4);
+  assert.is(config.strategy.name, 'macd-1h');
+  assert.is(config.strategy.timeframe, '1h');
+  assert.equal(config.timeframes, []);
   assert.is(config.process.group, 'stock-stream-processor');
   assert.is(config.ingest.intervalSeconds, undefined);
   assert.is(config.ingest.source, 'coinbase');
@@ -119,14 +121,16 @@ test('indicator periods and signal rules are checked with the key named', () => 
   );
   assert.match(failure(env, files({ '/c.yaml': 'indicators:\n  rsi: 0\n' })), /^indicators\.rsi: /);
   const rule = (oversold: number) =>
-    `rules:\n  - {type: rsi, name: r, oversold: ${oversold}, overbought: 70, hysteresis: 2, confirmTicks: 1, cooldownMs: 0}\n`;
-  assert.is(loadConfig({ env, readFile: files({ '/c.yaml': rule(30) }) }).rules.length, 1, 'a list replaces the defaults');
-  assert.is(failure(env, files({ '/c.yaml': rule(80) })), 'rules.0.oversold: must be below overbought (in /c.yaml)');
+    `strategy:\n  entry:\n    - {type: rsi, name: r, oversold: ${oversold}, overbought: 70, hysteresis: 2, confirmTicks: 1, cooldownMs: 0}\n`;
+  assert.is(loadConfig({ env, readFile: files({ '/c.yaml': rule(30) }) }).strategy.entry.length, 1, 'a list replaces the defaults');
+  assert.is(failure(env, files({ '/c.yaml': rule(80) })), 'strategy.entry.0.oversold: must be below overbought (in /c.yaml)');
   assert.match(
-    failure(env, files({ '/c.yaml': 'rules:\n  - {type: moon, name: x, confirmTicks: 1, cooldownMs: 0}\n' })),
-    /^rules\.0\.type: unknown rule type "moon"/,
+    failure(env, files({ '/c.yaml': 'strategy:\n  exit:\n    - {type: moon, name: x, confirmTicks: 1, cooldownMs: 0}\n' })),
+    /^strategy\.exit\.0\.type: unknown rule type "moon"/,
   );
-  assert.match(failure(env, files({ '/c.yaml': 'rules: []\n' })), /^rules: must list at least one rule/);
+  assert.match(failure(env, files({ '/c.yaml': 'strategy:\n  entry: []\n' })), /^strategy\.entry: must list at least one condition/);
+  assert.match(failure(env, files({ '/c.yaml': 'strategy:\n  timeframe: 2h\n' })), /^strategy\.timeframe: /);
+  assert.match(failure(env, files({ '/c.yaml': 'rules: []\n' })), /rules/);
 });
 
 test('hostile files: alias bombs and prototype keys are refused, nothing is polluted', () => {

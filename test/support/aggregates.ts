@@ -47,6 +47,8 @@ export function aggregateInput(
       rule: 'test-rule',
       price: tick.price,
       reason: 'test',
+      kind: 'recommendation',
+      timeframe: '1h',
     };
     signals.push(signal);
     if (random() < 0.1) signals.push(signal);

@@ -10,6 +10,8 @@ export function notice(overrides: Partial<Notice> = {}): Notice {
     rule: 'rsi',
     price: 97000.5,
     reason: 'RSI 28.4 crossed above 30',
+    kind: 'recommendation',
+    timeframe: '1h',
     indicators: {
       sma: 96950.25,
       ema: null,

@@ -34,6 +34,8 @@ test.before(async () => {
       rule: 'rsi-14',
       price: ticks[480]!.price,
       reason: 'RSI 14 crossed above 30 (28.1 -> 31.4)',
+      kind: 'recommendation',
+      timeframe: '1h',
     },
     {
       id: 'seed-sell',
@@ -43,11 +45,16 @@ test.before(async () => {
       rule: 'macd',
       price: ticks[800]!.price,
       reason: 'MACD crossed below its signal line',
+      kind: 'recommendation',
+      timeframe: '1h',
     },
   ]);
   const last = ticks[ticks.length - 1]!;
   await seedIndicators(web.store, {
     symbol: 'BTC-USD',
+    timeframe: '1h',
+    closed: null,
+    stance: { strategy: 'macd-1h', stance: 'long', since: ticks[480]!.ts, entryPrice: ticks[480]!.price },
     ts: last.ts,
     price: last.price,
     sma: last.price - 40,

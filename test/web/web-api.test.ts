@@ -26,6 +26,8 @@ async function seeded(web: Record<string, unknown> = {}): Promise<WebFixture> {
       rule: 'rsi',
       price: ticks[100]!.price,
       reason: 'RSI crossed above 30',
+      kind: 'recommendation',
+      timeframe: '1h',
     },
     {
       id: 'sig-2',
@@ -35,6 +37,8 @@ async function seeded(web: Record<string, unknown> = {}): Promise<WebFixture> {
       rule: 'rsi',
       price: ticks[150]!.price,
       reason: 'RSI crossed below 70',
+      kind: 'recommendation',
+      timeframe: '1h',
     },
   ]);
   return fixture;

@@ -31,6 +31,9 @@ const localFull = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 });
 
+/** The colour of crossings: conditions that fired without changing the stance. */
+const QUIET = '#8a8f98';
+
 export class PriceChart {
   private readonly chart: Charts.IChartApi;
   private readonly candles: Series;
@@ -232,17 +235,25 @@ export class PriceChart {
     const markers = this.signals
       .filter((signal) => signal.ts >= first)
       .sort((a, b) => a.ts - b.ts)
-      .map((signal): Charts.SeriesMarker<Charts.Time> => ({
-        time: seconds(signal.ts - (signal.ts % this.bucketMs)),
-        position: signal.side === 'buy' ? 'belowBar' : 'aboveBar',
-        shape: signal.side === 'buy' ? 'arrowUp' : 'arrowDown',
-        color: signal.side === 'buy' ? buy : sell,
-        text: signal.side === 'buy' ? 'BUY' : 'SELL',
-      }));
+      .map((signal): Charts.SeriesMarker<Charts.Time> => {
+        const time = seconds(signal.ts - (signal.ts % this.bucketMs));
+        const position = signal.side === 'buy' ? 'belowBar' : 'aboveBar';
+        // A crossing changed no stance: a small quiet dot, not an arrow that reads as advice.
+        if (signal.kind === 'crossing') return { time, position, shape: 'circle', size: 0.5, color: QUIET, text: '' };
+        return {
+          time,
+          position,
+          shape: signal.side === 'buy' ? 'arrowUp' : 'arrowDown',
+          color: signal.side === 'buy' ? buy : sell,
+          text: signal.side === 'buy' ? 'BUY' : 'SELL',
+        };
+      });
     this.markers.setMarkers(markers);
     // What the canvas shows, said in the DOM too: for screen readers (and the browser test).
     const buys = markers.filter((marker) => marker.text === 'BUY').length;
-    const label = `${buys} buy and ${markers.length - buys} sell markers`;
+    const sells = markers.filter((marker) => marker.text === 'SELL').length;
+    const quiet = markers.length - buys - sells;
+    const label = `${buys} buy and ${sells} sell markers${quiet > 0 ? `, ${quiet} crossings` : ''}`;
     this.container.dataset.markers = label;
     this.container.setAttribute('aria-label', `Price chart with ${label}`);
   }

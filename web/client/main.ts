@@ -127,8 +127,9 @@ function renderDays(days: DailyStats[]): void {
 function signalItem(signal: Signal): HTMLElement {
   const item = el(
     'li',
-    `signal ${signal.side}`,
-    el('span', `side ${signal.side}`, signal.side.toUpperCase()),
+    `signal ${signal.side} ${signal.kind ?? 'recommendation'}`,
+    el('span', `side ${signal.side}`, `${signal.kind === 'crossing' ? 'crossing ' : ''}${signal.side.toUpperCase()}`),
+    el('span', 'timeframe', signal.timeframe ?? ''),
     el('span', 'signal-price', fmt.price(signal.price)),
     el('time', 'signal-time', fmt.time(signal.ts)),
     el('span', 'rule', signal.rule),
@@ -148,7 +149,7 @@ function addSignal(signal: Signal): void {
   state.signals = [signal, ...state.signals].sort((a, b) => b.ts - a.ts).slice(0, MAX_FEED);
   renderSignals();
   state.chart?.addSignal(signal);
-  if (state.today)
+  if (state.today && signal.kind !== 'crossing')
     state.today = {
       ...state.today,
       buys: state.today.buys + (signal.side === 'buy' ? 1 : 0),

@@ -24,6 +24,9 @@ export interface Signal {
   rule: string;
   price: number;
   reason: string;
+  /** Absent in records from before kinds: those were all recommendations. */
+  kind?: 'recommendation' | 'crossing' | 'alert';
+  timeframe?: string;
 }
 
 /** One `{"type":"indicators"}` record (core/pipeline.ts `record`): the values are null while warming up. */

@@ -64,11 +64,11 @@ test('signal ids depend on (symbol, ts, rule) only, and a replay gives the same 
   const replay = all(new RuleEngine('BTC-USD', rules), series);
   assert.ok(first.length > 20, `the walk should produce signals, got ${first.length}`);
   assert.equal(replay, first);
-  for (const s of first) assert.is(s.id, signalId(s.symbol, s.ts, s.rule));
+  for (const s of first) assert.is(s.id, signalId(s.symbol, s.ts, s.rule, 'crossing'));
   assert.is(new Set(first.map((s) => s.id)).size, first.length, 'no two signals share an id');
-  assert.is.not(signalId('BTC-USD', 1, 'a'), signalId('BTC-USD', 1, 'b'));
-  assert.is.not(signalId('BTC-USD', 1, 'a'), signalId('BTC-USD', 2, 'a'));
-  assert.is.not(signalId('BTC-USD', 1, 'a'), signalId('ETH-USD', 1, 'a'));
+  assert.is.not(signalId('BTC-USD', 1, 'a', 'crossing'), signalId('BTC-USD', 1, 'b', 'crossing'));
+  assert.is.not(signalId('BTC-USD', 1, 'a', 'crossing'), signalId('BTC-USD', 2, 'a', 'crossing'));
+  assert.is.not(signalId('BTC-USD', 1, 'a', 'crossing'), signalId('ETH-USD', 1, 'a', 'crossing'));
   assert.ok(/^[0-9a-f]{16}$/.test(first[0]!.id));
 });
 
