@@ -30,13 +30,19 @@ export interface StrategyConfig {
 
 const HOUR = 3_600_000;
 
-/** MACD crossing its signal line on 1-hour candles, in and out (docs/signals.md: the evaluation). */
+/**
+ * Bollinger reversion on 1-hour closes: buy when a close comes back above the lower band, sell when
+ * one comes back below the upper band, and a 5 % stop-loss because reversion is run over by a trend.
+ * Chosen by the evaluation in docs/signals.md (bench/strategy-evaluation.ts): about one
+ * recommendation every one or two days on a one-second feed, and the smallest drawdowns of the
+ * candidates that trade at least every few days. Not a promise of profit.
+ */
 export const DEFAULT_STRATEGY: StrategyConfig = {
-  name: 'macd-1h',
+  name: 'bollinger-1h',
   timeframe: '1h',
-  entry: [{ type: 'macd-cross', name: 'macd-cross-up', hysteresis: 0, confirmTicks: 1, cooldownMs: HOUR }],
-  exit: [{ type: 'macd-cross', name: 'macd-cross-down', hysteresis: 0, confirmTicks: 1, cooldownMs: HOUR }],
-  stopLossPercent: null,
+  entry: [{ type: 'bollinger', name: 'back-above-lower-band', mode: 'reversion', hysteresis: 0.0002, confirmTicks: 1, cooldownMs: HOUR }],
+  exit: [{ type: 'bollinger', name: 'back-below-upper-band', mode: 'reversion', hysteresis: 0.0002, confirmTicks: 1, cooldownMs: HOUR }],
+  stopLossPercent: 5,
   takeProfitPercent: null,
   minHoldMinutes: 0,
 };

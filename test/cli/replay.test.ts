@@ -1,49 +1,75 @@
-// `stock-stream replay`: the same signals as the core (and so the processor), malformed rows reported
-// by line with exit code 3, the summary and the hypothetical backtest on stderr.
+// `stock-stream replay`: candle lines and the same signals as the core (and so the processor),
+// malformed rows reported by line with exit code 3, the summary and the hypothetical backtest on stderr.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../support/cli.js';
-import { expectedSignals, tickPath } from '../support/ticks.js';
+import { expectedSignals, TEST_SETTINGS_YAML, tickPath } from '../support/ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'replay-'));
 const ticks = tickPath(3000);
 const csv = join(dir, 'path.csv');
 writeFileSync(csv, `ts,price,volume\n${ticks.map((t) => `${t.ts},${t.price},${t.volume}`).join('\n')}\n`);
+const config = join(dir, 'config.yaml');
+writeFileSync(config, TEST_SETTINGS_YAML);
 
-test('one indicators line per row, then the signals the core gives for it', async () => {
-  const run = await cli(['replay', '--input', csv]);
+interface Line {
+  type: string;
+  ts: number;
+  timeframe: string;
+  start: number;
+  close: number;
+  kind?: string;
+  side?: string;
+  indicators: { sma: number | null };
+}
+
+test('a candle line per closed candle and timeframe, then the signals the core gives, with kind and timeframe', async () => {
+  const run = await cli(['replay', '--input', csv, '--config', config]);
   assert.is(run.code, 0, run.stderr);
   const lines = run.stdout
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { type: string; ts: number; sma: number | null });
-  const indicators = lines.filter((line) => line.type === 'indicators');
-  assert.is(indicators.length, ticks.length);
-  assert.is(indicators[0]!.sma, null, 'null while warming up');
-  assert.is(typeof indicators[19]!.sma, 'number', 'SMA(20) from the 20th row');
+    .map((line) => JSON.parse(line) as Line);
+  const candles = lines.filter((line) => line.type === 'candle');
+  // Ticks a minute apart: each tick but the last closes a 1-minute candle; every fifth a 5-minute one.
+  assert.is(candles.filter((c) => c.timeframe === '1m').length, ticks.length - 1);
+  const fives = candles.filter((c) => c.timeframe === '5m');
+  assert.is(fives.length, Math.floor((ticks.length - 1) / 5));
+  assert.equal(Object.keys(candles[0]!), [
+    'type',
+    'symbol',
+    'timeframe',
+    'start',
+    'open',
+    'high',
+    'low',
+    'close',
+    'volume',
+    'ticks',
+    'indicators',
+  ]);
+  assert.is(candles[0]!.indicators.sma, null, 'null while warming up');
+  assert.is(typeof candles[4]!.indicators.sma, 'number', 'SMA(5) from the fifth closed candle');
+  assert.is(fives[0]!.close, ticks[4]!.price, 'a 5-minute candle closes at its last tick');
   const signals = run.stdout
     .trim()
     .split('\n')
     .filter((line) => line.startsWith('{"type":"signal"'));
   assert.equal(signals, expectedSignals(ticks));
-  // Each signal line follows its own tick's indicators line.
-  lines.forEach((line, i) => {
-    if (line.type === 'signal')
-      assert.is(
-        line.ts,
-        lines
-          .slice(0, i)
-          .filter((l) => l.type === 'indicators')
-          .at(-1)!.ts,
-      );
-  });
+  const recommendations = lines.filter((line) => line.kind === 'recommendation');
+  recommendations.forEach((rec, i) => assert.is(rec.side, i % 2 === 0 ? 'buy' : 'sell', 'recommendations alternate'));
+  assert.ok(lines.some((line) => line.kind === 'crossing'));
+  assert.ok(
+    lines.filter((line) => line.type === 'signal').every((line) => line.timeframe === '1m'),
+    'every signal says its timeframe',
+  );
   assert.match(
     run.stderr,
     new RegExp(
-      `^replay: ${ticks.length} ticks of BTC-USD, ${signals.length} signals \\(\\d+ buy, \\d+ sell\\), 0 rows skipped, [\\d.]+ s, \\d+ ticks/s$`,
+      `^replay: ${ticks.length} ticks of BTC-USD, ${recommendations.length} recommendations \\(\\d+ buy, \\d+ sell\\) by test-1m on 1m candles, \\d+ crossings, ${candles.length} candles closed, 0 rows skipped, [\\d.]+ s, \\d+ ticks/s$`,
       'm',
     ),
   );
@@ -53,13 +79,29 @@ test('one indicators line per row, then the signals the core gives for it', asyn
   );
 });
 
-test('--signals-only, --symbol and --fee', async () => {
-  const run = await cli(['replay', '--input', csv, '--signals-only', '--symbol', 'ETH-USD', '--fee', '0']);
+test('--signals-only prints the recommendations only; --symbol and --fee', async () => {
+  const run = await cli(['replay', '--input', csv, '--config', config, '--signals-only', '--symbol', 'ETH-USD', '--fee', '0']);
   assert.is(run.code, 0);
   const lines = run.stdout.trim().split('\n');
-  assert.ok(lines.every((line) => line.startsWith('{"type":"signal"') && line.includes('"symbol":"ETH-USD"')));
-  assert.is(lines.length, expectedSignals(ticks).length);
+  assert.ok(
+    lines.every(
+      (line) => line.startsWith('{"type":"signal"') && line.includes('"symbol":"ETH-USD"') && line.includes('"kind":"recommendation"'),
+    ),
+  );
+  assert.is(lines.length, expectedSignals(ticks).filter((line) => line.includes('"kind":"recommendation"')).length);
   assert.match(run.stderr, /trades at 0 % fee/);
+});
+
+test('the default strategy reads 1-hour candles: a day and a half of minutes gives 1-hour candle lines', async () => {
+  const run = await cli(['replay', '--input', csv]);
+  assert.is(run.code, 0, run.stderr);
+  const candles = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Line)
+    .filter((line) => line.type === 'candle');
+  assert.is(candles.length, Math.floor(((ticks.length - 1) * 60_000) / 3_600_000));
+  assert.ok(candles.every((c) => c.timeframe === '1h' && c.start % 3_600_000 === 0));
 });
 
 test('malformed and out-of-order rows: reported by line, the rest processed, exit code 3', async () => {
@@ -78,22 +120,25 @@ test('malformed and out-of-order rows: reported by line, the rest processed, exi
   );
   const run = await cli(['replay', '--input', bad]);
   assert.is(run.code, 3);
-  assert.is(run.stdout.trim().split('\n').length, 2);
+  assert.is(run.stdout, '', 'no candle closed, no signal');
   assert.match(run.stderr, /^line 3: ts: "oops" is neither epoch milliseconds nor ISO 8601; skipped$/m);
   assert.match(run.stderr, /^line 4: price: must be a finite number above 0; skipped$/m);
   assert.match(run.stderr, /^line 5: ts: not later than the previous row; skipped$/m);
   assert.match(run.stderr, /^line 7: price: not a number; skipped$/m);
-  assert.match(run.stderr, /2 ticks of BTC-USD, 0 signals .*, 4 rows skipped/);
+  assert.match(run.stderr, /2 ticks of BTC-USD, 0 recommendations .*, 4 rows skipped/);
 });
 
 test('standard input, and usage errors', async () => {
   const piped = await cli(
-    ['replay', '--input', '-', '--signals-only'],
+    ['replay', '--input', '-', '--signals-only', '--config', config],
     {},
     `ts,price\n${ticks.map((t) => `${t.ts},${t.price}`).join('\n')}\n`,
   );
   assert.is(piped.code, 0);
-  assert.is(piped.stdout.trim().split('\n').length, expectedSignals(ticks).length);
+  assert.is(
+    piped.stdout.trim().split('\n').length,
+    expectedSignals(ticks).filter((line) => line.includes('"kind":"recommendation"')).length,
+  );
   for (const [args, pattern] of [
     [['replay'], /--input FILE is required/],
     [['replay', '--input', csv, '--fee', 'lots'], /--fee must be a percentage/],

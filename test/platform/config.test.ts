@@ -41,7 +41,8 @@ test('defaults: Bitcoin, embedded log and SQLite, dashboard on 8080', () => {
     macd: { fast: 12, slow: 26, signal: 9 },
     bollinger: { period: 20, stdDev: 2 },
   });
-  assert.is(config.strategy.name, 'macd-1h');
+  assert.is(config.strategy.name, 'bollinger-1h');
+  assert.is(config.strategy.stopLossPercent, 5);
   assert.is(config.strategy.timeframe, '1h');
   assert.equal(config.timeframes, []);
   assert.is(config.process.group, 'stock-stream-processor');

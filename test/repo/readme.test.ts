@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadConfig } from '../../platform/config/load.js';
 import { ConfigSchema, ENV_OVERRIDES } from '../../platform/config/schema.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -33,6 +34,18 @@ test('docs/configuration.md documents every key and every environment variable',
     assert.ok(doc.includes(`\`${path}\``), `${path} is documented`);
   }
   for (const key of Object.keys(ConfigSchema.shape)) assert.ok(doc.includes(`\`${key}`), `${key} is documented`);
+});
+
+test('docs/signals.md: its example configuration and the default strategy it shows are what the schema takes', () => {
+  const doc = read('docs/signals.md');
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  assert.ok(blocks.length >= 2);
+  for (const block of blocks) {
+    const config = loadConfig({ env: { STOCK_STREAM_CONFIG: '/c.yaml' }, readFile: () => block });
+    assert.ok(config.strategy.entry.length > 0);
+  }
+  const shownDefault = loadConfig({ env: { STOCK_STREAM_CONFIG: '/c.yaml' }, readFile: () => blocks[0]! }).strategy;
+  assert.equal(shownDefault, loadConfig({ env: {} }).strategy, 'the default shown is the default');
 });
 
 test.run();

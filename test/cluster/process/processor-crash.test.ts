@@ -15,7 +15,7 @@ import { createLogger } from '../../../platform/log.js';
 import { seededRandom } from '../../core/indicators/price-series.js';
 import { startService } from '../../support/cli.js';
 import { services } from '../../support/services.js';
-import { asMessages, expectedSignals, tickPath } from '../../support/ticks.js';
+import { asMessages, expectedSignals, TEST_SETTINGS_YAML, tickPath } from '../../support/ticks.js';
 import { eventually } from '../../support/wait.js';
 
 async function kill(child: ChildProcess): Promise<void> {
@@ -40,7 +40,7 @@ async function crashAndCompare(seed: number, kills: number): Promise<void> {
   const configFile = join(dir, 'config.yaml');
   writeFileSync(
     configFile,
-    `log:\n  level: info\nhttp:\n  port: 0\nprocess:\n  group: crash-${id}\ntopics:\n${Object.entries(topics)
+    `${TEST_SETTINGS_YAML}log:\n  level: info\nhttp:\n  port: 0\nprocess:\n  group: crash-${id}\ntopics:\n${Object.entries(topics)
       .map(([key, name]) => `  ${key}: ${name}\n`)
       .join('')}`,
   );

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Processor, type ProcessorTopics } from '../../../cluster/process/processor.js';
-import { pipelineFactory } from '../../../core/pipeline.js';
+import { pipelineFactory, SymbolPipeline } from '../../../core/pipeline.js';
 import type { Bus, BusMessage } from '../../../platform/bus/bus.js';
 import { EmbeddedLog } from '../../../platform/bus/embedded-log.js';
 import { KafkaBus } from '../../../platform/bus/kafka-bus.js';
 import { createLogger } from '../../../platform/log.js';
 import { services } from '../../support/services.js';
-import { asMessages, expectedSignals, tickPath } from '../../support/ticks.js';
+import { asMessages, expectedSignals, TEST_SETTINGS, tickPath } from '../../support/ticks.js';
 import { eventually } from '../../support/wait.js';
 
 const logger = createLogger('silent');
@@ -57,7 +57,7 @@ for (const adapter of adapters) {
   let topics: ProcessorTopics;
   let group: string;
   const processor = (name = group) =>
-    new Processor({ bus, logger, topics, group: name, pipelines: pipelineFactory(), restoreTimeoutMs: 20_000 });
+    new Processor({ bus, logger, topics, group: name, pipelines: pipelineFactory(TEST_SETTINGS), restoreTimeoutMs: 20_000 });
 
   test.before(async () => {
     bus = await adapter.open();
@@ -94,6 +94,7 @@ for (const adapter of adapters) {
       'bbLower',
       'bbMiddle',
       'bbUpper',
+      'closed',
       'ema',
       'macd',
       'macdHist',
@@ -101,10 +102,18 @@ for (const adapter of adapters) {
       'price',
       'rsi',
       'sma',
+      'stance',
       'symbol',
+      'timeframe',
       'ts',
       'type',
     ]);
+    assert.is(last.timeframe, '1m');
+    // The last record is the core's own, forming values, closed values and stance alike.
+    const core = new SymbolPipeline('BTC-USD', TEST_SETTINGS);
+    const btc = ticks.filter((tick) => tick.symbol === 'BTC-USD');
+    for (const tick of btc) core.step(tick);
+    assert.equal(last, JSON.parse(JSON.stringify(core.record(btc.at(-1)!))));
   });
 
   test('malformed, hostile and mis-keyed ticks go to the DLQ with a reason; stale ones are left out', async () => {
@@ -180,7 +189,7 @@ scale('split the partitions, and together publish what one instance would', asyn
   await bus.ensureTopics([{ name: topics.ticks, partitions: 3 }]);
   const ticks = tickPath(1800, ['BTC-USD', 'ETH-USD', 'SOL-USD', 'ADA-USD', 'XRP-USD', 'DOT-USD']);
   const expected = expectedSignals(ticks);
-  const make = () => new Processor({ bus, logger, topics, group, pipelines: pipelineFactory(), restoreTimeoutMs: 20_000 });
+  const make = () => new Processor({ bus, logger, topics, group, pipelines: pipelineFactory(TEST_SETTINGS), restoreTimeoutMs: 20_000 });
   const [a, b] = [make(), make()];
   await Promise.all([a.start(), b.start()]);
   await bus.publish(topics.ticks, asMessages(ticks));
