@@ -187,7 +187,7 @@ export class EdgeDriver implements Role, EdgeControls {
       if (!check.ok) throw new Error(check.reason);
       const record = check.value;
       if (!followed(record.symbol)) return 'ignored';
-      this.display = applyIndicators(this.display, { symbol: record.symbol, rsi: record.rsi });
+      this.display = applyIndicators(this.display, { symbol: record.symbol, rsi: record.rsi, timeframe: record.timeframe });
       this.notify({ type: 'indicators', view: this.view(record.symbol), record });
       return 'shown';
     }

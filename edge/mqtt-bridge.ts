@@ -311,6 +311,7 @@ export function mqttComponent(
     deviceName: settings.deviceName,
     swVersion,
     periods: { sma: config.indicators.sma, ema: config.indicators.ema, rsi: config.indicators.rsi },
+    timeframe: config.strategy.timeframe,
   };
   return (controls) =>
     new MqttBridge({

@@ -25,6 +25,8 @@ export interface SymbolView {
   readonly spark: readonly number[];
   readonly sparkBucket: number | null;
   readonly rsi: number | null;
+  /** The candle timeframe of `rsi` (the strategy's; its forming candle), null when unknown. */
+  readonly rsiTimeframe: string | null;
   readonly signal: SignalView | null;
   /** The last tick came from the simulator or a replayed file, not a market. */
   readonly simulated: boolean;
@@ -55,6 +57,7 @@ export function initialDisplayState(symbols: readonly string[]): DisplayState {
       spark: [],
       sparkBucket: null,
       rsi: null,
+      rsiTimeframe: null,
       signal: null,
       simulated: false,
     })),
@@ -97,8 +100,11 @@ export function applyTick(
   });
 }
 
-export function applyIndicators(state: DisplayState, record: { readonly symbol: string; readonly rsi: number | null }): DisplayState {
-  return update(state, record.symbol, (view) => ({ ...view, rsi: record.rsi }));
+export function applyIndicators(
+  state: DisplayState,
+  record: { readonly symbol: string; readonly rsi: number | null; readonly timeframe?: string | null },
+): DisplayState {
+  return update(state, record.symbol, (view) => ({ ...view, rsi: record.rsi, rsiTimeframe: record.timeframe ?? null }));
 }
 
 /** A signal; an older one than the signal shown (a late duplicate) does not replace it. */

@@ -79,8 +79,10 @@ function changeText(view: SymbolView, withSign: boolean): string {
   return `${arrow}${withSign ? text : text.replace(/^[+-]/, '')}`;
 }
 
+/** "RSI 1H 45": the timeframe too, so the OLED says which RSI it is (the dashboard's and MQTT's). */
 function rsiText(view: SymbolView): string {
-  return view.rsi === null || !Number.isFinite(view.rsi) ? 'RSI --' : `RSI ${Math.round(view.rsi)}`;
+  const name = view.rsiTimeframe === null ? 'RSI' : `RSI ${view.rsiTimeframe}`;
+  return view.rsi === null || !Number.isFinite(view.rsi) ? `${name} --` : `${name} ${Math.round(view.rsi)}`;
 }
 
 function signalText(input: ScreenInput, withPrice: boolean): string {
@@ -125,7 +127,9 @@ function renderShort(frame: Frame, input: ScreenInput): void {
   const priceWidth = drawPrice(frame, view.price!, LEFT, 9, 82);
   const sparkLeft = LEFT + priceWidth + 4;
   if (RIGHT - sparkLeft >= 16) drawSparkline(frame, view.spark, sparkLeft, 9, RIGHT - sparkLeft + 1, LARGE_HEIGHT - 1);
-  const parts = [changeText(view, false), rsiText(view).replace(' ', ''), signalText(input, false)].filter((part) => part !== '');
+  const parts = [changeText(view, false), rsiText(view).replace(/ (?=\S+$)/, ':').replace(' ', ''), signalText(input, false)].filter(
+    (part) => part !== '',
+  );
   drawSmallText(frame, LEFT, 25, parts.join(' ').slice(0, Math.floor((RIGHT - LEFT + 2) / SMALL_ADVANCE)));
 }
 

@@ -42,19 +42,19 @@ const SYMBOL_SENSORS: readonly SensorSpec[] = [
   },
   {
     leaf: 'rsi',
-    name: (symbol, layout) => `${symbol} RSI ${layout.periods.rsi}`,
+    name: (symbol, layout) => `${symbol} RSI ${layout.periods.rsi} ${layout.timeframe}`,
     icon: 'mdi:speedometer',
     fields: () => ({ state_class: 'measurement', suggested_display_precision: 1 }),
   },
   {
     leaf: 'sma',
-    name: (symbol, layout) => `${symbol} SMA ${layout.periods.sma}`,
+    name: (symbol, layout) => `${symbol} SMA ${layout.periods.sma} ${layout.timeframe}`,
     icon: 'mdi:chart-bell-curve-cumulative',
     fields: (symbol) => ({ unit_of_measurement: quoteCurrency(symbol), state_class: 'measurement', suggested_display_precision: 2 }),
   },
   {
     leaf: 'ema',
-    name: (symbol, layout) => `${symbol} EMA ${layout.periods.ema}`,
+    name: (symbol, layout) => `${symbol} EMA ${layout.periods.ema} ${layout.timeframe}`,
     icon: 'mdi:chart-bell-curve-cumulative',
     fields: (symbol) => ({ unit_of_measurement: quoteCurrency(symbol), state_class: 'measurement', suggested_display_precision: 2 }),
   },

@@ -11,6 +11,8 @@ export interface MqttLayout {
   readonly swVersion: string;
   /** Indicator periods, shown in the entities' names (`SMA 20`). */
   readonly periods: { readonly sma: number; readonly ema: number; readonly rsi: number };
+  /** The candle timeframe of the indicator values (the strategy's), shown in the names too (`RSI 14 1h`). */
+  readonly timeframe: string;
 }
 
 /** The per-symbol state topics (retained) and the signal event topic (not retained). */

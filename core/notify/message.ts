@@ -70,7 +70,7 @@ export function composeMessage(notices: readonly Notice[], audience: Audience): 
     const lines = [`${headline(n)}`, `time: ${localTime(n.ts, zone)}`, `rule: ${clean(n.rule)}`];
     if (n.reason !== '') lines.push(`reason: ${clean(n.reason)}`);
     const pairs = indicatorPairs(n.indicators);
-    if (pairs.length > 0) lines.push(`indicators: ${pairs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (pairs.length > 0) lines.push(`indicators (${clean(n.timeframe)} candles): ${pairs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     lines.push(`signal id: ${n.id}`);
     return lines.join('\n');
   });
@@ -82,6 +82,7 @@ export function composeMessage(notices: readonly Notice[], audience: Audience): 
       ['price', formatPrice(n.price)],
       ['rule', clean(n.rule)],
       ...(n.reason !== '' ? [['reason', clean(n.reason)] as [string, string]] : []),
+      ['timeframe', clean(n.timeframe)],
       ...indicatorPairs(n.indicators),
     ];
     const color = n.side === 'buy' ? '#1a7f37' : '#cf222e';
@@ -111,6 +112,7 @@ export function composeMessage(notices: readonly Notice[], audience: Audience): 
     price: formatPrice(latest.price),
     rule: clean(latest.rule),
     reason: clean(latest.reason),
+    timeframe: clean(latest.timeframe),
     time: localTime(latest.ts, zone),
     isoTime: new Date(latest.ts).toISOString(),
     sma: value('sma'),

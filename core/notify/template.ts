@@ -14,6 +14,7 @@ export const TEMPLATE_FIELDS = [
   'price',
   'rule',
   'reason',
+  'timeframe',
   'time',
   'isoTime',
   ...RAW_FIELDS,

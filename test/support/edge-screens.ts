@@ -48,13 +48,13 @@ const sell = { id: 'sig-sell', symbol: 'BTC-USD', side: 'sell' as const, ts: NOW
 
 function rising(): DisplayState {
   let state = feed(initialDisplayState(['BTC-USD']), 'BTC-USD', 96_000, 9.5);
-  state = applyIndicators(state, { symbol: 'BTC-USD', rsi: 61.4 });
+  state = applyIndicators(state, { symbol: 'BTC-USD', rsi: 61.4, timeframe: '1h' });
   return applySignal(state, buy, NOW - 5 * MINUTE);
 }
 
 function falling(): DisplayState {
   let state = feed(initialDisplayState(['BTC-USD']), 'BTC-USD', 97_500, -8.25, 'simulator', NOW - 2 * MINUTE);
-  state = applyIndicators(state, { symbol: 'BTC-USD', rsi: 27.8 });
+  state = applyIndicators(state, { symbol: 'BTC-USD', rsi: 27.8, timeframe: '1h' });
   return applySignal(state, sell, NOW - 12 * MINUTE);
 }
 
@@ -69,7 +69,7 @@ function threeSymbols(): DisplayState {
   state = feed(state, 'BTC-USD', 96_000, 9.5);
   state = feed(state, 'ETH-USD', 3_412.5, -0.4);
   state = feed(state, 'SOL-USD', 0.45, 0.0001);
-  return applyIndicators(state, { symbol: 'ETH-USD', rsi: 48.2 });
+  return applyIndicators(state, { symbol: 'ETH-USD', rsi: 48.2, timeframe: '1h' });
 }
 
 const noon = 12 * 60;

@@ -102,6 +102,17 @@ function renderIndicators(values: Indicators | null): void {
       ? rows.flatMap(([name, value]) => [el('dt', '', name), el('dd', '', value)])
       : [el('dd', 'empty', 'waiting for the processor')]),
   );
+  // The same values the OLED and MQTT show: the strategy timeframe's forming candle.
+  setText('indicators-timeframe', values?.timeframe ? `(${values.timeframe} candles, forming)` : '');
+  const stance = values?.stance;
+  setText(
+    'stance',
+    !stance
+      ? ''
+      : stance.stance === 'long'
+        ? `${stance.strategy}: LONG since ${fmt.time(stance.since ?? 0)} at ${fmt.price(stance.entryPrice)}`
+        : `${stance.strategy}: FLAT (no position)`,
+  );
 }
 
 function renderDays(days: DailyStats[]): void {

@@ -30,7 +30,22 @@ export interface Signal {
 }
 
 /** One `{"type":"indicators"}` record (core/pipeline.ts `record`): the values are null while warming up. */
-export type Indicators = { readonly symbol: string; readonly ts: number; readonly price: number } & IndicatorValues;
+/** The strategy's position, as the processor publishes it with each record. */
+export interface Stance {
+  readonly strategy: string;
+  readonly stance: 'flat' | 'long';
+  readonly since: number | null;
+  readonly entryPrice: number | null;
+}
+
+export type Indicators = {
+  readonly symbol: string;
+  readonly ts: number;
+  readonly price: number;
+  /** The candle timeframe: the flat values are on its forming candle (absent in older records). */
+  readonly timeframe?: string | null;
+  readonly stance?: Stance | null;
+} & IndicatorValues;
 
 export interface Freshness {
   symbol: string;

@@ -53,7 +53,7 @@ test('email: STARTTLS on a self-signed certificate, auth, text and HTML bodies i
     assert.match(mail.raw, /Message-ID: <ss-test-1@stock-stream>/i);
     assert.match(raw, /Subject: Stock Stream: BUY BTC-USD at 97000.50/);
     assert.match(raw, /time: 2026-11-27 09:15:02 CET/, 'the time in Europe/Berlin');
-    assert.match(raw, /indicators: RSI 28.40, SMA 96950.25/);
+    assert.match(raw, /indicators \(1h candles\): RSI 28.40, SMA 96950.25/);
     assert.match(raw, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'the HTML body escapes the reason');
     assert.not.match(raw.slice(raw.indexOf('text/html')), /<script>alert/, 'nothing unescaped in the HTML part');
     assert.not.match(raw, /^Bcc:/m, 'no header injected');

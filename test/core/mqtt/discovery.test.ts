@@ -14,6 +14,7 @@ const layout: MqttLayout = {
   deviceName: 'Kitchen ticker',
   swVersion: '1.2.3',
   periods: { sma: 20, ema: 12, rsi: 14 },
+  timeframe: '1h',
 };
 
 test('every discovery payload follows the documented rules of its component', () => {
@@ -74,7 +75,7 @@ test('the price: the quote currency as unit, state_class measurement, no monetar
   assert.is(price.payload.device_class, undefined);
   assert.is(price.payload.state_topic, 'stock-stream/ETH-EUR/price');
   const sma = messages.find((message) => message.topic.endsWith('eth_eur_sma/config'))!;
-  assert.is(sma.payload.name, 'ETH-EUR SMA 20');
+  assert.is(sma.payload.name, 'ETH-EUR SMA 20 1h', 'the name says the period and the candle timeframe');
   const event = messages.find((message) => message.component === 'event')!;
   assert.equal(event.payload.event_types, ['buy', 'sell']);
   assert.is(event.payload.state_topic, 'stock-stream/ETH-EUR/event');
