@@ -15,7 +15,11 @@ const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error'
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  config: { type: 'string', value: 'FILE', description: 'configuration file, YAML or JSON (default: $STOCK_STREAM_CONFIG)' },
+  config: {
+    type: 'string',
+    value: 'FILE',
+    description: 'configuration file, YAML or JSON (default: $STOCK_STREAM_CONFIG, else searched: see stock-stream config --help)',
+  },
   'log-level': { type: 'string', value: 'LEVEL', description: 'trace, debug, info, warn, error, fatal or silent (default: info)' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
@@ -183,7 +187,8 @@ export function overviewHelp(): string {
     'Global options:',
     formatOptions({ ...GLOBAL_OPTIONS, version: { type: 'boolean', short: 'v', description: 'print the version' } }),
     '',
-    'Configuration: a YAML or JSON file (--config or STOCK_STREAM_CONFIG) plus environment',
+    'Configuration: a YAML or JSON file (--config, STOCK_STREAM_CONFIG, or the first that exists of',
+    './stock-stream.yaml, ~/.config/stock-stream/config.yaml, /etc/stock-stream/config.yaml) plus environment',
     'overrides such as KAFKA_BOOTSTRAP_SERVERS (set: Kafka; unset: the embedded log in the data',
     'directory), KAFKA_TOPIC, MESSAGE_INTERVAL, REDIS_URL, MQTT_URL, STOCK_STREAM_DATA_DIR and PORT.',
     'See docs/configuration.md. `stock-stream config` prints the result.',
