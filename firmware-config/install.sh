@@ -175,7 +175,7 @@ if [ "$live" = 1 ]; then
     getent group "$group" > /dev/null || change "group $group" groupadd --system "$group"
   done
   if ! id "$user" > /dev/null 2>&1; then
-    change "user $user" useradd --system --home-dir /var/lib/stock-stream --no-create-home --shell /usr/sbin/nologin --groups i2c,gpio "$user"
+    change "user $user" useradd --system --user-group --home-dir /var/lib/stock-stream --no-create-home --shell /usr/sbin/nologin --groups i2c,gpio "$user"
   fi
 else
   echo "skipped: groups i2c, gpio, user $user, owner of $data, systemctl (only on the live system, --root /)"
