@@ -69,6 +69,9 @@ function stockStream(root: string, args: string[], env: Record<string, string> =
 }
 
 const root = mkdtempSync(join(tmpdir(), 'install-root-'));
+/** Each holds a copy of the release (about 80 MB): removed after the suite. */
+const scratch: string[] = [root];
+test.after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 test('installs the release, the enabled unit, the configuration and an owner-only data directory', () => {
   const run = install(root);
@@ -179,6 +182,7 @@ test('an upgrade replaces /opt/stock-stream and keeps the configuration, the sec
 
   // The next release: the installed one with a new version and a file less.
   const release = mkdtempSync(join(tmpdir(), 'release-next-'));
+  scratch.push(release);
   cpSync(installed(root), release, { recursive: true, verbatimSymlinks: true });
   const pkgPath = join(release, 'package.json');
   writeFileSync(pkgPath, readFileSync(pkgPath, 'utf8').replace(`"version": "${VERSION}"`, '"version": "99.0.0"'));
