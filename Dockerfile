@@ -2,7 +2,7 @@
 # The stock-stream image for every role (`stock-stream <role>`), for arm64 (Raspberry Pi) and amd64:
 #   docker buildx build --platform linux/arm64,linux/amd64 -t REGISTRY/stock-stream:0.1.0 --push .
 # Multi-stage: TypeScript is compiled once on the build machine's own platform; the native addons
-# (better-sqlite3, i2c-bus, epoll) are compiled in a stage that runs as the target platform
+# (better-sqlite3, i2c-bus) are compiled in a stage that runs as the target platform
 # (TARGETPLATFORM, emulated by buildx when it differs); the runtime stage has no compiler and no
 # dev dependencies, and runs as an unprivileged user.
 ARG NODE_IMAGE=node:20.19.5-bookworm-slim
@@ -35,7 +35,7 @@ COPY package.json package-lock.json ./
 # then only the addons the runtime needs are built, from source or a prebuilt binary for this platform.
 RUN echo "native addons for ${TARGETPLATFORM:-the build platform}" \
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm rebuild better-sqlite3 i2c-bus epoll \
+ && npm rebuild better-sqlite3 i2c-bus \
  && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
  && npm cache clean --force
 

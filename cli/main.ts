@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { BusError } from '../platform/bus/bus.js';
 import { ConfigError, loadConfig, type Env } from '../platform/config/load.js';
 import type { Config } from '../platform/config/schema.js';
-import { createLogger, type Logger } from '../platform/log.js';
+import { createLogger, selectLogFormat, type Logger } from '../platform/log.js';
 import { UsageError, type Command, type OptionSpec } from './command.js';
 import { commands, type CommandEntry } from './commands/index.js';
 import { version } from './version.js';
@@ -15,7 +15,11 @@ const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error'
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  config: { type: 'string', value: 'FILE', description: 'configuration file, YAML or JSON (default: $STOCK_STREAM_CONFIG)' },
+  config: {
+    type: 'string',
+    value: 'FILE',
+    description: 'configuration file, YAML or JSON (default: $STOCK_STREAM_CONFIG, else searched: see stock-stream config --help)',
+  },
   'log-level': { type: 'string', value: 'LEVEL', description: 'trace, debug, info, warn, error, fatal or silent (default: info)' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
@@ -103,7 +107,12 @@ async function runCommand(command: DescribedCommand, argv: readonly string[], io
       positionals: parsed.positionals,
       config: loadOnce,
       logger: () => {
-        logger ??= createLogger(levelOption ?? loadOnce().log.level, io.logDestination ?? io.stderr);
+        if (logger === undefined) {
+          // Pretty lines when a person reads stderr on a terminal, JSON for journald and pipes.
+          const destination = io.logDestination ?? io.stderr;
+          const isTTY = (destination as { isTTY?: boolean }).isTTY === true;
+          logger = createLogger(levelOption ?? loadOnce().log.level, destination, selectLogFormat(io.env, isTTY));
+        }
         return logger;
       },
       env: io.env,
@@ -178,10 +187,14 @@ export function overviewHelp(): string {
     'Global options:',
     formatOptions({ ...GLOBAL_OPTIONS, version: { type: 'boolean', short: 'v', description: 'print the version' } }),
     '',
-    'Configuration: a YAML or JSON file (--config or STOCK_STREAM_CONFIG) plus environment',
+    'Configuration: a YAML or JSON file (--config, STOCK_STREAM_CONFIG, or the first that exists of',
+    './stock-stream.yaml, ~/.config/stock-stream/config.yaml, /etc/stock-stream/config.yaml) plus environment',
     'overrides such as KAFKA_BOOTSTRAP_SERVERS (set: Kafka; unset: the embedded log in the data',
     'directory), KAFKA_TOPIC, MESSAGE_INTERVAL, REDIS_URL, MQTT_URL, STOCK_STREAM_DATA_DIR and PORT.',
     'See docs/configuration.md. `stock-stream config` prints the result.',
+    '',
+    'Logs go to stderr: readable lines on a terminal, JSON lines otherwise (LOG_FORMAT=json or',
+    'pretty to choose; NO_COLOR to drop the colours).',
     '',
     'Exit codes: 0 ok, 1 failure, 2 usage error, 78 configuration error.',
     '',

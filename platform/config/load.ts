@@ -1,5 +1,7 @@
-// Builds the Config from a file (STOCK_STREAM_CONFIG, YAML or JSON), environment overrides and secret files.
-import { readFileSync } from 'node:fs';
+// Builds the Config from a file (YAML or JSON: --config, STOCK_STREAM_CONFIG or the first default that
+// exists), environment overrides and secret files.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, ENV_OVERRIDES, SECRET_PATHS, type Config, type EnvParser } from './schema.js';
@@ -15,17 +17,54 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface ConfigInputs {
+export interface ConfigFileSearch {
   env: Env;
   /** Overrides STOCK_STREAM_CONFIG (the CLI's --config). */
   file?: string | undefined;
+  /** Whether a default file is there (tests pass their own rather than touch /etc). */
+  exists?: (path: string) => boolean;
+  /** Where ./stock-stream.yaml is looked for. */
+  cwd?: string;
+}
+
+export interface ConfigInputs extends ConfigFileSearch {
   readFile?: (path: string) => string;
 }
 
+/** Where the appliance's installer puts the configuration, and the last place looked. */
+export const SYSTEM_CONFIG_FILE = '/etc/stock-stream/config.yaml';
+
 const REDACTED = '[redacted]';
 
-export function loadConfig({ env, file, readFile = (p) => readFileSync(p, 'utf8') }: ConfigInputs): Config {
-  const path = file ?? nonEmpty(env.STOCK_STREAM_CONFIG);
+/**
+ * The defaults looked for, in order, when neither --config nor STOCK_STREAM_CONFIG names a file:
+ * ./stock-stream.yaml, $XDG_CONFIG_HOME/stock-stream/config.yaml (~/.config when unset), /etc.
+ */
+export function configSearchPath(env: Env, cwd: string): string[] {
+  const xdg = nonEmpty(env.XDG_CONFIG_HOME);
+  const home = nonEmpty(env.HOME);
+  // The XDG specification ignores a relative XDG_CONFIG_HOME.
+  const userConfig = xdg !== undefined && isAbsolute(xdg) ? xdg : home !== undefined ? join(home, '.config') : undefined;
+  return [
+    resolve(cwd, 'stock-stream.yaml'),
+    ...(userConfig === undefined ? [] : [join(userConfig, 'stock-stream', 'config.yaml')]),
+    SYSTEM_CONFIG_FILE,
+  ];
+}
+
+/**
+ * The file loadConfig reads: the one named (which must then exist) or the first default that exists;
+ * undefined when there is none (defaults and environment only).
+ */
+export function findConfigFile({ env, file, exists = existsSync, cwd = process.cwd() }: ConfigFileSearch): string | undefined {
+  const named = nonEmpty(file) ?? nonEmpty(env.STOCK_STREAM_CONFIG);
+  if (named !== undefined) return named;
+  return configSearchPath(env, cwd).find((candidate) => exists(candidate));
+}
+
+export function loadConfig({ readFile = (p) => readFileSync(p, 'utf8'), ...search }: ConfigInputs): Config {
+  const { env } = search;
+  const path = findConfigFile(search);
   const raw: Record<string, unknown> = path === undefined ? {} : readConfigFile(path, readFile);
   const origin = new Map<string, string>();
 

@@ -1,5 +1,6 @@
 // The README, CI script and docs say what the code does: the same commands, packages and settings.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -45,7 +46,41 @@ test('docs/signals.md: its example configuration and the default strategy it sho
     assert.ok(config.strategy.entry.length > 0);
   }
   const shownDefault = loadConfig({ env: { STOCK_STREAM_CONFIG: '/c.yaml' }, readFile: () => blocks[0]! }).strategy;
-  assert.equal(shownDefault, loadConfig({ env: {} }).strategy, 'the default shown is the default');
+  assert.equal(shownDefault, loadConfig({ env: {}, exists: () => false }).strategy, 'the default shown is the default');
+});
+
+test('README: the Raspberry Pi steps in order, with install.sh options that exist and the unit that exists', () => {
+  const readme = read('README.md');
+  for (const heading of ['## Quick start', '## On a Raspberry Pi (one process)', '## On a k3s cluster of Raspberry Pis']) {
+    assert.ok(readme.includes(`\n${heading}\n`), heading);
+  }
+  const pi = readme.split('\n## On a Raspberry Pi (one process)\n')[1]!.split('\n## ')[0]!;
+  // Numbered steps, each saying its part: Node.js, the clone, the script, the config, status, the dashboard, upgrade, uninstall.
+  const items = pi.split(/^\d+\. /m).slice(1);
+  const steps = [
+    ['Node.js 20'],
+    ['git clone', 'npm ci'],
+    ['sudo firmware-config/install.sh'],
+    ['/etc/stock-stream/config.yaml'],
+    ['systemctl status'],
+    [':8080/'],
+    ['Upgrade'],
+    ['Uninstall'],
+  ];
+  assert.is(items.length, steps.length, 'eight steps');
+  steps.forEach((words, i) => {
+    for (const word of words) assert.ok(items[i]!.includes(word), `step ${i + 1} mentions ${word}`);
+  });
+
+  const help = spawnSync('bash', [join(root, 'firmware-config', 'install.sh'), '--help'], { encoding: 'utf8' }).stdout;
+  for (const text of [readme, read('docs/appliance.md'), read('firmware-config/README.md')]) {
+    for (const [, options] of text.matchAll(/install\.sh((?: --[a-z-]+(?: [^\s`-][^\s`]*)?)+)/g)) {
+      for (const [option] of options!.matchAll(/--[a-z-]+/g)) assert.ok(help.includes(option), `install.sh ${option} exists`);
+    }
+    for (const [, unit] of text.matchAll(/systemctl (?:status|restart) ([a-z-]+)/g)) {
+      assert.ok(existsSync(join(root, 'firmware-config', 'systemd', `${unit}.service`)), `${unit}.service exists`);
+    }
+  }
 });
 
 test.run();
