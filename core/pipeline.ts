@@ -5,6 +5,8 @@ import { CANDLE_TIMEFRAMES, type CandleTimeframe } from './candles/timeframe.js'
 import type { CandleFigures } from './candles/candle-builder.js';
 import type { IndicatorRecord, Signal, StanceView, Tick } from './contracts/index.js';
 import { DEFAULT_INDICATOR_PERIODS, type IndicatorPeriods, type IndicatorValues } from './indicators/indicator-set.js';
+import type { AlertConfig } from './alerts/alert-config.js';
+import { AlertEngine } from './alerts/alert-engine.js';
 import { Strategy, type StrategySnapshot } from './strategy/strategy.js';
 import { DEFAULT_STRATEGY, strategyTimeframes, validateStrategy, type StrategyConfig } from './strategy/strategy-config.js';
 import { TimeframeSeries, type TimeframeSeriesSnapshot } from './strategy/timeframe-series.js';
@@ -14,6 +16,8 @@ export interface PipelineSettings {
   /** Timeframes to follow besides the strategy's own (shown, published, replayed). */
   readonly timeframes: readonly CandleTimeframe[];
   readonly strategy: StrategyConfig;
+  /** Price alerts (none by default). */
+  readonly alerts?: readonly AlertConfig[];
 }
 
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
@@ -38,6 +42,7 @@ export interface PipelineSnapshot {
   readonly lastTs: number | null;
   readonly series: readonly TimeframeSeriesSnapshot[];
   readonly strategy: StrategySnapshot;
+  readonly alerts: unknown;
 }
 
 const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
@@ -46,6 +51,7 @@ export class SymbolPipeline {
   /** Every followed timeframe, shortest first. */
   readonly series: readonly TimeframeSeries[];
   private readonly strategy: Strategy;
+  private readonly alerts: AlertEngine;
   /** The strategy's timeframe: what the live indicator record shows. */
   private readonly main: TimeframeSeries;
   // -Infinity until the first tick, so every ts is later; not null, which would make V8 box each ts stored.
@@ -62,6 +68,7 @@ export class SymbolPipeline {
     const byTimeframe = new Map(this.series.map((series) => [series.timeframe as string, series]));
     this.strategy = new Strategy(symbol, settings.strategy, byTimeframe);
     this.main = byTimeframe.get(settings.strategy.timeframe)!;
+    this.alerts = new AlertEngine(symbol, settings.alerts ?? []);
   }
 
   /**
@@ -79,6 +86,7 @@ export class SymbolPipeline {
     this.closedNow = closed;
     this.lastTs = ts;
     const signals = this.strategy.step(ts, price, []);
+    this.alerts.step(ts, price, signals);
     return signals.length === 0 ? NO_SIGNALS : signals;
   }
 
@@ -134,6 +142,7 @@ export class SymbolPipeline {
       lastTs: this.lastTs === Number.NEGATIVE_INFINITY ? null : this.lastTs,
       series: this.series.map((series) => series.snapshot()),
       strategy: this.strategy.snapshot(),
+      alerts: this.alerts.snapshot(),
     };
   }
 
@@ -150,6 +159,7 @@ export class SymbolPipeline {
     }
     pipeline.series.forEach((series, i) => series.restore(saved.series![i]!));
     pipeline.strategy.restore(saved.strategy as StrategySnapshot);
+    pipeline.alerts.restore(saved.alerts);
     pipeline.lastTs = saved.lastTs ?? Number.NEGATIVE_INFINITY;
     return pipeline;
   }

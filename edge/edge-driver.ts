@@ -52,7 +52,7 @@ export interface EdgeControls {
 export type EdgeObservation =
   | { readonly type: 'tick'; readonly view: SymbolView }
   | { readonly type: 'indicators'; readonly view: SymbolView; readonly record: IndicatorSnapshot }
-  | { readonly type: 'signal'; readonly view: SymbolView; readonly signal: SignalFigures; readonly event: AlertEvent };
+  | { readonly type: 'signal' | 'alert'; readonly view: SymbolView; readonly signal: SignalFigures; readonly event: AlertEvent };
 
 /** An optional part of the role, started and stopped with it (the MQTT bridge when mqtt.url is set). */
 export interface EdgeComponent {
@@ -197,12 +197,14 @@ export class EdgeDriver implements Role, EdgeControls {
     // LEDs, the buzzer and MQTT events are for what people act on; a crossing changed no stance.
     if (!followed(symbol) || signalKind === 'crossing') return 'ignored';
     const signal = { id, symbol, side, ts, price };
-    this.display = applySignal(this.display, signal, now);
-    const step = alertStep(this.alerts, { type: 'signal', id, side, ts, now }, this.options.alerts);
+    const priceAlert = signalKind === 'alert';
+    // The OLED keeps showing the last recommendation; a price alert only blinks and chirps.
+    if (!priceAlert) this.display = applySignal(this.display, signal, now);
+    const step = alertStep(this.alerts, { type: 'signal', id, side, ts, now, ...(priceAlert ? { price: true } : {}) }, this.options.alerts);
     this.alerts = step.state;
     this.options.metrics?.alerts.inc({ side, event: step.event });
     if (step.event === 'alert') this.options.logger.info({ symbol, side, price }, `${side} signal: alerting`);
-    this.notify({ type: 'signal', view: this.view(symbol), signal: { ...signal, rule, reason }, event: step.event });
+    this.notify({ type: priceAlert ? 'alert' : 'signal', view: this.view(symbol), signal: { ...signal, rule, reason }, event: step.event });
     return 'shown';
   }
 

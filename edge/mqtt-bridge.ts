@@ -9,7 +9,7 @@ import type { HealthStatus } from '../platform/health.js';
 import { safeUrl } from '../platform/probes.js';
 import { parseCommand } from '../core/mqtt/commands.js';
 import { discoveryMessages, isOwnDiscoveryTopic, type DiscoveryMessage } from '../core/mqtt/discovery.js';
-import { signalEventMessage, symbolStateMessages, type MqttMessage, type SymbolFigures } from '../core/mqtt/state.js';
+import { alertEventMessage, signalEventMessage, symbolStateMessages, type MqttMessage, type SymbolFigures } from '../core/mqtt/state.js';
 import { applianceTopics, type MqttLayout } from '../core/mqtt/topics.js';
 import type { EdgeComponent, EdgeControls, EdgeObservation } from './edge-driver.js';
 import { mqttClientOptions } from './mqtt-connection.js';
@@ -130,6 +130,9 @@ export class MqttBridge implements EdgeComponent {
     let next: SymbolFigures = { ...current, price: view.price, dayOpen: view.dayOpen, rsi: view.rsi };
     if (observation.type === 'indicators') {
       next = { ...next, sma: finiteOrNull(observation.record.sma), ema: finiteOrNull(observation.record.ema) };
+    } else if (observation.type === 'alert') {
+      if (observation.event !== 'duplicate' && observation.event !== 'late')
+        this.publishEvent(alertEventMessage(this.options.layout, view.symbol, observation.signal));
     } else if (observation.type === 'signal') {
       const { signal, event } = observation;
       if (current.signal === null || signal.ts >= current.signal.ts) next = { ...next, signal };

@@ -23,8 +23,8 @@ export const replayCommand: Command = {
     '   "indicators":{"sma","ema","rsi","macd","macdSignal","macdHist","bbUpper","bbMiddle","bbLower"}}\n' +
     '(indicators on that closed candle, null while warming up), and a {"type":"signal",...,"kind",\n' +
     '"timeframe"} line for each signal: "recommendation" when the strategy\'s stance changes (they\n' +
-    'alternate buy, sell), "crossing" when a condition fired without changing it. --signals-only prints\n' +
-    'only the recommendations. The same core runs in the processor, so the signals are the ones the live\n' +
+    'alternate buy, sell), "crossing" when a condition fired without changing it, "alert" for a price\n' +
+    'alert (alerts:). --signals-only prints only recommendations and alerts. The same core runs in the processor, so the signals are the ones the live\n' +
     'system would give. Periods and the strategy come from the configuration (indicators:, strategy:).\n' +
     'Malformed rows, and rows not later than the one before, are reported on stderr with their line\n' +
     `numbers and skipped; the run goes on and exits ${EXIT_ROWS_SKIPPED}. At the end stderr gets a summary and a\n` +
@@ -33,7 +33,7 @@ export const replayCommand: Command = {
   options: {
     input: { type: 'string', short: 'i', value: 'FILE', description: 'the CSV file, or - for standard input (required)' },
     symbol: { type: 'string', value: 'SYMBOL', description: 'the symbol of the prices (default: the first configured, BTC-USD)' },
-    'signals-only': { type: 'boolean', description: 'print only the recommendations (no candles, no crossings)' },
+    'signals-only': { type: 'boolean', description: 'print only the recommendations and alerts (no candles, no crossings)' },
     fee: { type: 'string', value: 'PERCENT', description: 'backtest fee per trade in percent (default: 0.1)' },
   },
   examples: ['stock-stream replay --input examples/simulated-btc-usd-1w.csv --signals-only'],
@@ -48,9 +48,15 @@ export const replayCommand: Command = {
       throw new UsageError(`--fee must be a percentage from 0 to below 100, got "${String(context.options.fee)}"`);
     }
     const signalsOnly = context.options['signals-only'] === true;
-    const pipeline = new SymbolPipeline(symbol, { periods: config.indicators, timeframes: config.timeframes, strategy: config.strategy });
+    const pipeline = new SymbolPipeline(symbol, {
+      periods: config.indicators,
+      timeframes: config.timeframes,
+      strategy: config.strategy,
+      alerts: config.alerts,
+    });
     let candles = 0;
     let crossings = 0;
+    let alerts = 0;
     const backtest = startBacktest(feePercent / 100);
     const out = new BufferedLines(context.stdout);
     const problems: string[] = [];
@@ -88,10 +94,15 @@ export const replayCommand: Command = {
             if (!signalsOnly) out.push(JSON.stringify(signalRecord(signal)));
             continue;
           }
+          out.push(JSON.stringify(signalRecord(signal)));
+          // Alerts are news about the price; the hypothetical account follows the recommendations.
+          if (signal.kind === 'alert') {
+            alerts++;
+            continue;
+          }
           if (signal.side === 'buy') buys++;
           else sells++;
           followSignal(backtest, signal.side, signal.price);
-          out.push(JSON.stringify(signalRecord(signal)));
         }
       },
     });
@@ -139,7 +150,7 @@ export const replayCommand: Command = {
     const rate = seconds > 0 ? Math.round(ticks / seconds) : ticks;
     context.stderr.write(
       `replay: ${ticks} ticks of ${symbol}, ${buys + sells} recommendations (${buys} buy, ${sells} sell) by ${config.strategy.name} ` +
-        `on ${config.strategy.timeframe} candles, ${crossings} crossings, ${candles} candles closed, ` +
+        `on ${config.strategy.timeframe} candles, ${crossings} crossings, ${alerts} alerts, ${candles} candles closed, ` +
         `${problemCount} rows skipped, ${seconds.toFixed(2)} s, ${rate} ticks/s\n`,
     );
     const result = summarize(backtest);

@@ -12,7 +12,12 @@ export const processRole: RoleSpec = {
       logger,
       group: config.process.group,
       topics: { ...config.topics, state: config.topics.processorState },
-      pipelines: pipelineFactory({ periods: config.indicators, timeframes: config.timeframes, strategy: config.strategy }),
+      pipelines: pipelineFactory({
+        periods: config.indicators,
+        timeframes: config.timeframes,
+        strategy: config.strategy,
+        alerts: config.alerts,
+      }),
       metrics: processorMetrics(registry),
     });
     await processor.start();

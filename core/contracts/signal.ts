@@ -47,7 +47,8 @@ export interface SignalSummary {
   readonly timeframe: string;
 }
 
-const TIMEFRAME_PATTERN = /^\d{1,3}[mhd]$/;
+// A candle timeframe (1m ... 1d), an alert's window (24h, 30d) or a price alert's 'tick'.
+const TIMEFRAME_PATTERN = /^(\d{1,3}[mhd]|tick)$/;
 const ID_PATTERN = /^[A-Za-z0-9:._-]{1,128}$/;
 const MAX_TEXT = 1000;
 

@@ -20,8 +20,11 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = { blinkMs: 30_000, cooldown
 export interface AlertState {
   /** The side whose LED is lit (steady once the alert is over), or null. */
   readonly latched: Side | null;
-  /** The alert in progress: its side and when it started; null when none or acknowledged. */
-  readonly alert: { readonly side: Side; readonly startedAt: number } | null;
+  /**
+   * The alert in progress: its side and when it started; null when none or acknowledged. `price`:
+   * a price alert (news, not advice), which blinks its own pattern and leaves the lit LED alone.
+   */
+  readonly alert: { readonly side: Side; readonly startedAt: number; readonly price?: boolean } | null;
   readonly lastAlertAt: number | null;
   /** Ids of the latest signals, to drop redeliveries (the bus delivers at least once). */
   readonly recentIds: readonly string[];
@@ -30,7 +33,14 @@ export interface AlertState {
 }
 
 export type AlertInput =
-  | { readonly type: 'signal'; readonly id: string; readonly side: Side; readonly ts: number; readonly now: number }
+  | {
+      readonly type: 'signal';
+      readonly id: string;
+      readonly side: Side;
+      readonly ts: number;
+      readonly now: number;
+      readonly price?: boolean;
+    }
   | { readonly type: 'button'; readonly now: number }
   | { readonly type: 'mute'; readonly muted: boolean };
 
@@ -54,6 +64,10 @@ export const LED_PATTERNS: Record<Side, readonly number[]> = {
   sell: [100, 100, 100, 700],
 };
 
+/** A price alert: three quick flashes and a pause on its direction's LED, and one short chirp. */
+export const PRICE_ALERT_LED_PATTERN: readonly number[] = [60, 60, 60, 60, 60, 700];
+export const PRICE_ALERT_BUZZER_PATTERN: readonly number[] = [60];
+
 /** Buzzer patterns played once at the start of an alert: buy two short rising beeps, sell one long. */
 export const BUZZER_PATTERNS: Record<Side, readonly number[]> = {
   buy: [120, 120, 120],
@@ -69,13 +83,15 @@ export function alertStep(state: AlertState, input: AlertInput, settings: AlertS
   }
   if (state.recentIds.includes(input.id)) return { state, event: 'duplicate' };
   const recentIds = [...state.recentIds, input.id].slice(-RECENT_IDS);
-  const latched = { ...state, latched: input.side, recentIds };
+  // A price alert is news: the lit LED keeps showing the last recommendation.
+  const latched = input.price === true ? { ...state, recentIds } : { ...state, latched: input.side, recentIds };
   if (input.now - input.ts > settings.maxSignalAgeMs) return { state: { ...latched, alert: null }, event: 'late' };
   if (state.lastAlertAt !== null && input.now - state.lastAlertAt < settings.cooldownMs && input.now >= state.lastAlertAt) {
     // Within the cool-down: the LED shows the new side steadily, no new blinking or beeping.
     return { state: { ...latched, alert: state.alert?.side === input.side ? state.alert : null }, event: 'cooldown' };
   }
-  return { state: { ...latched, alert: { side: input.side, startedAt: input.now }, lastAlertAt: input.now }, event: 'alert' };
+  const alert = input.price === true ? { side: input.side, startedAt: input.now, price: true } : { side: input.side, startedAt: input.now };
+  return { state: { ...latched, alert, lastAlertAt: input.now }, event: 'alert' };
 }
 
 /** Whether a repeating on/off pattern is on at `elapsed` ms. */
@@ -93,9 +109,12 @@ function patternOn(pattern: readonly number[], elapsed: number, repeat: boolean)
 /** The level of each line at `now`; the shell writes the lines that changed. */
 export function alertLevels(state: AlertState, now: number, minuteOfDay: number, settings: AlertSettings): LineLevels {
   const level = (side: Side): 0 | 1 => {
-    if (state.latched !== side) return 0;
     const alert = state.alert;
-    if (!alert || alert.side !== side) return 1;
+    if (alert?.price === true && alert.side === side && now - alert.startedAt < settings.blinkMs) {
+      return patternOn(PRICE_ALERT_LED_PATTERN, now - alert.startedAt, true) ? 1 : 0;
+    }
+    if (state.latched !== side) return 0;
+    if (!alert || alert.side !== side || alert.price === true) return 1;
     const elapsed = now - alert.startedAt;
     if (elapsed >= settings.blinkMs) return 1;
     return patternOn(LED_PATTERNS[side], elapsed, true) ? 1 : 0;
@@ -105,6 +124,6 @@ export function alertLevels(state: AlertState, now: number, minuteOfDay: number,
     alert !== null &&
     state.muted !== true &&
     !inWindow(settings.quietHours, minuteOfDay) &&
-    patternOn(BUZZER_PATTERNS[alert.side], now - alert.startedAt, false);
+    patternOn(alert.price === true ? PRICE_ALERT_BUZZER_PATTERN : BUZZER_PATTERNS[alert.side], now - alert.startedAt, false);
   return { buyLed: level('buy'), sellLed: level('sell'), buzzer: buzzing ? 1 : 0 };
 }

@@ -127,9 +127,13 @@ function renderShort(frame: Frame, input: ScreenInput): void {
   const priceWidth = drawPrice(frame, view.price!, LEFT, 9, 82);
   const sparkLeft = LEFT + priceWidth + 4;
   if (RIGHT - sparkLeft >= 16) drawSparkline(frame, view.spark, sparkLeft, 9, RIGHT - sparkLeft + 1, LARGE_HEIGHT - 1);
-  const parts = [changeText(view, false), rsiText(view).replace(/ (?=\S+$)/, ':').replace(' ', ''), signalText(input, false)].filter(
-    (part) => part !== '',
-  );
+  const parts = [
+    changeText(view, false),
+    rsiText(view)
+      .replace(/ (?=\S+$)/, ':')
+      .replace(' ', ''),
+    signalText(input, false),
+  ].filter((part) => part !== '');
   drawSmallText(frame, LEFT, 25, parts.join(' ').slice(0, Math.floor((RIGHT - LEFT + 2) / SMALL_ADVANCE)));
 }
 

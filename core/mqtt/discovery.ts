@@ -69,6 +69,8 @@ const SYMBOL_SENSORS: readonly SensorSpec[] = [
 ];
 
 export const SIGNAL_SIDES = ['buy', 'sell'] as const;
+/** The event entity's types: a recommendation's side, or a price alert. */
+export const SIGNAL_EVENT_TYPES = [...SIGNAL_SIDES, 'alert'] as const;
 
 export function discoveryMessages(layout: MqttLayout, symbols: readonly string[]): DiscoveryMessage[] {
   const topics = applianceTopics(layout);
@@ -137,12 +139,12 @@ export function discoveryMessages(layout: MqttLayout, symbols: readonly string[]
         entity(`${slug}_signal_event`, {
           name: `${symbol} signal`,
           state_topic: eventTopic,
-          event_types: [...SIGNAL_SIDES],
+          event_types: [...SIGNAL_EVENT_TYPES],
           icon: 'mdi:bell-ring',
         }),
       ),
     );
-    for (const side of SIGNAL_SIDES) {
+    for (const side of SIGNAL_EVENT_TYPES) {
       // Device triggers take no availability and no unique_id; type + subtype is unique per device.
       messages.push(
         message('device_automation', `${slug}_${side}`, {

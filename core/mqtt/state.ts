@@ -12,6 +12,16 @@ export interface SignalFigures {
   readonly reason?: string | undefined;
 }
 
+/** A price alert as an MQTT event: its direction, not a buy or a sell. */
+export function alertEventMessage(layout: MqttLayout, symbol: string, alert: SignalFigures): MqttMessage {
+  const { side, ...rest } = signalJson(alert);
+  return {
+    topic: symbolTopic(layout, symbol, 'event'),
+    payload: JSON.stringify({ event_type: 'alert', direction: side === 'buy' ? 'up' : 'down', ...rest }),
+    retain: false,
+  };
+}
+
 export interface SymbolFigures {
   readonly symbol: string;
   readonly price: number | null;

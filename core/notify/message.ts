@@ -47,6 +47,8 @@ function indicatorPairs(indicators: IndicatorValues): Array<[string, string]> {
 }
 
 function headline(notice: Notice): string {
+  // An alert is news about the price, not advice: it never says buy or sell.
+  if (notice.kind === 'alert') return `ALERT ${notice.symbol} at ${formatPrice(notice.price)}: ${clean(notice.rule)}`;
   return `${notice.side.toUpperCase()} ${notice.symbol} at ${formatPrice(notice.price)}`;
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
 import { DEFAULT_INDICATOR_PERIODS as PERIODS } from '../../core/indicators/indicator-set.js';
+import { validateAlerts, type AlertConfig } from '../../core/alerts/alert-config.js';
 import { CANDLE_TIMEFRAMES } from '../../core/candles/timeframe.js';
 import { DEFAULT_STRATEGY, validateStrategy, type StrategyConfig } from '../../core/strategy/strategy-config.js';
 import { mqttSchema } from './mqtt-schema.js';
@@ -176,6 +177,27 @@ export const ConfigSchema = z
         }
       })
       .transform((strategy) => strategy as unknown as StrategyConfig),
+    /** Price alerts (docs/signals.md#alerts): levels, moves, new highs and lows. None by default. */
+    alerts: z
+      .array(z.record(z.string(), z.unknown()))
+      .max(100)
+      .default([])
+      .transform((alerts) => alerts.map((alert) => ({ hysteresisPercent: 0.5, cooldownMinutes: 60, ...alert })))
+      .superRefine((alerts, context) => {
+        try {
+          validateAlerts(alerts as unknown as AlertConfig[]);
+        } catch (error) {
+          // "alerts[0].price: must be ..." -> path alerts.0.price (relative: 0.price), message after it.
+          const [where = 'alerts', ...rest] = String((error as Error).message).split(': ');
+          const path = where
+            .replace(/\[(\d+)\]/g, '.$1')
+            .split('.')
+            .slice(1)
+            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+          context.addIssue({ code: 'custom', message: rest.join(': '), path });
+        }
+      })
+      .transform((alerts) => alerts as unknown as AlertConfig[]),
     process: z
       .object({
         /** Consumer group of the processors; instances in one group split the partitions. */

@@ -69,7 +69,7 @@ test('a candle line per closed candle and timeframe, then the signals the core g
   assert.match(
     run.stderr,
     new RegExp(
-      `^replay: ${ticks.length} ticks of BTC-USD, ${recommendations.length} recommendations \\(\\d+ buy, \\d+ sell\\) by test-1m on 1m candles, \\d+ crossings, ${candles.length} candles closed, 0 rows skipped, [\\d.]+ s, \\d+ ticks/s$`,
+      `^replay: ${ticks.length} ticks of BTC-USD, ${recommendations.length} recommendations \\(\\d+ buy, \\d+ sell\\) by test-1m on 1m candles, \\d+ crossings, 0 alerts, ${candles.length} candles closed, 0 rows skipped, [\\d.]+ s, \\d+ ticks/s$`,
       'm',
     ),
   );

@@ -9,6 +9,7 @@ import { DEFAULT_INDICATOR_PERIODS } from '../../core/indicators/indicator-set.j
 import { signalRecord } from '../../core/contracts/index.js';
 import { SymbolPipeline, type PipelineSettings } from '../../core/pipeline.js';
 import { DEFAULT_RULES, RULE_DEFAULTS, type RuleConfig } from '../../core/rules/rule-config.js';
+import type { AlertConfig } from '../../core/alerts/alert-config.js';
 import { DEFAULT_STRATEGY, type StrategyConfig } from '../../core/strategy/strategy-config.js';
 import { fnv1a64 } from '../../core/rules/signal-id.js';
 
@@ -83,18 +84,27 @@ const everyKindStrategy: StrategyConfig = {
   minHoldMinutes: 10,
 };
 
-// Recorded when the strategies on candles arrived (issue 15).
+const everyAlert: AlertConfig[] = [
+  { type: 'above', name: 'above-81k', price: 81_000, hysteresisPercent: 0.2, cooldownMinutes: 30 },
+  { type: 'below', name: 'below-79k', price: 79_000, hysteresisPercent: 0.2, cooldownMinutes: 0 },
+  { type: 'move', name: 'day-1pct', percent: 1, window: 'day', hysteresisPercent: 0.3, cooldownMinutes: 60 },
+  { type: 'move', name: 'hour-half', percent: 0.5, window: '1h', hysteresisPercent: 0.1, cooldownMinutes: 10 },
+  { type: 'new-high', name: 'high-1d', days: 1, hysteresisPercent: 0, cooldownMinutes: 0 },
+  { type: 'new-low', name: 'low-2d', days: 2, hysteresisPercent: 0, cooldownMinutes: 0 },
+];
+
+// Recorded when the strategies on candles and the alerts arrived (issue 15).
 test('the default strategy: the same output as when recorded', () => {
   assert.is(
     fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, timeframes: ['1m', '5m'], strategy: DEFAULT_STRATEGY }, 200_000, 77),
-    '6 b40aea1150633eee 933acfb942c88e94',
+    '6 b40aea1150633eee d15f85cb992a24d0',
   );
 });
 
-test('a rule of every kind, several timeframes, forming, stops: the same output as when recorded', () => {
+test('a rule of every kind, several timeframes, forming, stops, every alert: the same output as when recorded', () => {
   assert.is(
-    fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, timeframes: ['15m'], strategy: everyKindStrategy }, 200_000, 78),
-    '2929 e79647383e747090 527014eef8de217a',
+    fingerprint({ periods: DEFAULT_INDICATOR_PERIODS, timeframes: ['15m'], strategy: everyKindStrategy, alerts: everyAlert }, 200_000, 78),
+    '3122 39cca883bd15c8bc 4f3638cd605cb37c',
   );
 });
 

@@ -16,7 +16,7 @@ test('discovery for every entity is valid, state is retained, each signal is one
   let stopped = false;
   try {
     await eventually(() => assert.is(watcher.last(`${base}/status`)?.payload, 'online'));
-    await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`)).length, 1 + 6 + 1 + 2));
+    await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`)).length, 1 + 6 + 1 + 3));
     const discovery = watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`));
     const stateTopics = new Map<string, string>();
     for (const seen of discovery) {
@@ -81,7 +81,7 @@ test("Home Assistant's birth message brings discovery and state again", async ()
     await publishOnce(url, `${prefix}/status`, 'offline');
     await publishOnce(url, `${prefix}/status`, 'online');
     await eventually(() => {
-      assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`) && seen.topic.endsWith('/config')).length, 10);
+      assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`) && seen.topic.endsWith('/config')).length, 11);
       assert.is(watcher.last(`${base}/BTC-USD/price`)?.payload, '99000', 'the state again, unchanged values included');
       assert.is(watcher.last(`${base}/status`)?.payload, 'online');
     });
@@ -97,10 +97,10 @@ test('entities no longer exposed are removed with an empty retained config; othe
   const foreign = `${prefix}/sensor/another-device/eth_usd_price/config`;
   await publishOnce(url, foreign, '{"state_topic":"x"}', true);
   const watcher = await watch(url, [`${prefix}/#`]);
-  await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.includes('/edge-test/')).length, 1 + 2 * 9));
+  await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.includes('/edge-test/')).length, 1 + 2 * 10));
   await first.stop();
   const ethTopics = [...new Set(watcher.seen.filter((seen) => seen.topic.includes('/eth_usd_')).map((seen) => seen.topic))];
-  assert.is(ethTopics.length, 9 + 1, 'ETH: six sensors, the event, two triggers (and the other device)');
+  assert.is(ethTopics.length, 10 + 1, 'ETH: six sensors, the event, three triggers (and the other device)');
 
   const second = await setup({ symbols: ['BTC-USD'], url, base, prefix });
   try {
@@ -109,7 +109,7 @@ test('entities no longer exposed are removed with an empty retained config; othe
     });
     // What is retained now: BTC's entities and the feed, and the other device's config.
     const retained = await watch(url, [`${prefix}/#`]);
-    await eventually(() => assert.is(retained.seen.length, 1 + 9 + 1));
+    await eventually(() => assert.is(retained.seen.length, 1 + 10 + 1));
     assert.ok(retained.seen.every((seen) => !seen.topic.includes('edge-test/eth_usd')));
     assert.ok(retained.seen.some((seen) => seen.topic === foreign));
     await retained.close();

@@ -54,6 +54,24 @@ test('sell: double flash and one long beep, distinct from buy', () => {
   assert.is(lines.buyLed, '0'.repeat(20));
 });
 
+test("a price alert: three quick flashes on its direction's LED and one chirp; the lit LED still shows the recommendation", () => {
+  const bought = signal(INITIAL_ALERT_STATE, 'buy', T0).state;
+  const later = T0 + 20_000;
+  const { state, event } = alertStep(
+    bought,
+    { type: 'signal', id: 'alert-1', side: 'sell', ts: later - 500, now: later, price: true },
+    settings,
+  );
+  assert.is(event, 'alert');
+  assert.is(state.latched, 'buy', 'the recommendation stays latched');
+  const lines = timeline(state, later, 1000);
+  assert.is(lines.sellLed, '11010100000000000000');
+  assert.is(lines.buyLed, '1'.repeat(20));
+  assert.is(lines.buzzer, `11${'0'.repeat(18)}`);
+  const after = timeline(state, later + 2_000, 500);
+  assert.equal([after.buyLed, after.sellLed], ['1'.repeat(10), '0'.repeat(10)], 'after the blink: back to the recommendation');
+});
+
 test('cool-down: a second signal soon after lights its LED steadily, without blinking or beeping', () => {
   const first = signal(INITIAL_ALERT_STATE, 'buy', T0).state;
   const second = signal(first, 'sell', T0 + 3_000);

@@ -41,11 +41,11 @@ test('every discovery payload follows the documented rules of its component', ()
   );
 });
 
-test('the entities: one device, per symbol five sensors, last signal, an event and two triggers, plus the feed', () => {
+test('the entities: one device, per symbol five sensors, last signal, an event and three triggers (buy, sell, alert), plus the feed', () => {
   const messages = discoveryMessages(layout, ['BTC-USD', 'ETH-EUR']);
-  assert.is(messages.length, 1 + 2 * (6 + 1 + 2));
+  assert.is(messages.length, 1 + 2 * (6 + 1 + 3));
   const count = (component: string) => messages.filter((message) => message.component === component).length;
-  assert.equal([count('sensor'), count('event'), count('device_automation'), count('binary_sensor')], [12, 2, 4, 1]);
+  assert.equal([count('sensor'), count('event'), count('device_automation'), count('binary_sensor')], [12, 2, 6, 1]);
   const uniqueIds = messages.map((message) => message.payload.unique_id).filter((id) => id !== undefined);
   assert.is(new Set(uniqueIds).size, uniqueIds.length, 'unique_ids are unique');
   assert.ok(uniqueIds.every((id) => String(id).startsWith('pi-kitchen_')));
@@ -53,7 +53,11 @@ test('the entities: one device, per symbol five sensors, last signal, an event a
   const triggers = messages
     .filter((message) => message.component === 'device_automation')
     .map((message) => `${String(message.payload.type)}/${String(message.payload.subtype)}`);
-  assert.equal(triggers, ['buy/BTC-USD', 'sell/BTC-USD', 'buy/ETH-EUR', 'sell/ETH-EUR'], 'type + subtype unique per device');
+  assert.equal(
+    triggers,
+    ['buy/BTC-USD', 'sell/BTC-USD', 'alert/BTC-USD', 'buy/ETH-EUR', 'sell/ETH-EUR', 'alert/ETH-EUR'],
+    'type + subtype unique per device',
+  );
   for (const message of messages) {
     const device = message.payload.device as Record<string, unknown>;
     assert.equal(device, {
@@ -77,7 +81,7 @@ test('the price: the quote currency as unit, state_class measurement, no monetar
   const sma = messages.find((message) => message.topic.endsWith('eth_eur_sma/config'))!;
   assert.is(sma.payload.name, 'ETH-EUR SMA 20 1h', 'the name says the period and the candle timeframe');
   const event = messages.find((message) => message.component === 'event')!;
-  assert.equal(event.payload.event_types, ['buy', 'sell']);
+  assert.equal(event.payload.event_types, ['buy', 'sell', 'alert']);
   assert.is(event.payload.state_topic, 'stock-stream/ETH-EUR/event');
   const last = messages.find((message) => message.topic.endsWith('eth_eur_signal/config'))!;
   assert.equal(
