@@ -105,7 +105,14 @@ export class EmbeddedLog implements Bus {
         `INSERT INTO group_offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
          ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
       ),
-      expire: this.db.prepare('DELETE FROM messages WHERE ts < ?'),
+      // A compacted topic is a changelog (the processor's state): its latest record per key is the
+      // state itself and must outlive any quiet spell, so retention takes only what compaction would.
+      expire: this.db.prepare(
+        `DELETE FROM messages WHERE ts < ? AND NOT (
+           topic IN (SELECT name FROM topics WHERE compact = 1) AND key IS NOT NULL
+           AND offset = (SELECT MAX(latest.offset) FROM messages AS latest
+                         WHERE latest.topic = messages.topic AND latest.partition = messages.partition AND latest.key = messages.key))`,
+      ),
       groupOffsets: this.db.prepare<[string, string], { partition: number; next_offset: number }>(
         'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ?',
       ),
@@ -283,7 +290,7 @@ export class EmbeddedLog implements Bus {
     this.db.close();
   }
 
-  /** Deletes messages past retention; returns how many went. */
+  /** Deletes messages past retention, except the latest of each key on a compacted topic; returns how many went. */
   applyRetention(): number {
     if (this.closed) return 0;
     return this.statements.expire.run(this.now() - this.retentionMs).changes;
