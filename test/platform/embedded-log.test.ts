@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BusMessage } from '../../platform/bus/bus.js';
@@ -116,6 +116,24 @@ test('retention keeps the latest record of each key on a compacted topic, howeve
     'a topic that is not compacted still expires',
   );
   await reopened.close();
+});
+
+test('a group is consumed by one log at a time on a file, across instances (and processes), until stopped', async () => {
+  const file = freshFile();
+  const first = new EmbeddedLog({ file });
+  const second = new EmbeddedLog({ file });
+  const held = await first.consume({ topics: ['locked'], group: 'solo', handler: async () => {} });
+  try {
+    await second.consume({ topics: ['locked'], group: 'solo', handler: async () => {} });
+    assert.unreachable('the group is held by the first');
+  } catch (error) {
+    assert.is((error as Error).message, `data directory ${dirname(file)} is in use by another stock-stream (pid ${process.pid})`);
+  }
+  const other = await second.consume({ topics: ['locked'], group: 'another', handler: async () => {} });
+  await held.stop();
+  const taken = await second.consume({ topics: ['locked'], group: 'solo', handler: async () => {} });
+  await Promise.all([taken.stop(), other.stop()]);
+  await Promise.all([first.close(), second.close()]);
 });
 
 test('a group has one member at a time in the embedded log, and a closed log refuses work', async () => {
