@@ -16,8 +16,9 @@ export const EXIT_ROWS_SKIPPED = 3;
 export const replayCommand: Command = {
   name: 'replay',
   description:
-    'The CSV has a header naming ts (or timestamp, time) and price (or close), optionally volume;\n' +
-    'ts is epoch milliseconds or ISO 8601 (UTC unless it has a zone). For each row it prints one JSON line\n' +
+    'The CSV has a header naming ts (or timestamp, time, date) and price, optionally volume; an OHLC\n' +
+    'file (ts,open,high,low,close[,volume]) is read as its closes. ts is epoch seconds (below 1e11),\n' +
+    'epoch milliseconds or ISO 8601 (UTC unless it has a zone). For each row it prints one JSON line\n' +
     '  {"type":"indicators","ts","symbol","price","sma","ema","rsi","macd","macdSignal","macdHist",\n' +
     '   "bbUpper","bbMiddle","bbLower"}   (null while an indicator warms up)\n' +
     'followed by a {"type":"signal",...} line for each signal that row produced. The same core runs\n' +
