@@ -1,7 +1,8 @@
-// How the project's adapters open a SQLite file: its directory made, WAL (readers, such as another
-// process running `tail`, never block the writer), a busy timeout for a second process, the
-// durability the caller chooses, and its schema. Also an exclusive lock between processes.
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// How the project's adapters open a SQLite file: its directory made, owner-only permissions, WAL
+// (readers, such as another process running `tail`, never block the writer), a busy timeout for a
+// second process, the durability the caller chooses, and its schema. Also an exclusive lock
+// between processes.
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -16,7 +17,7 @@ export interface SqliteOptions {
 }
 
 export function openSqlite(file: string, options: SqliteOptions): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') ownerOnly(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous}`);
@@ -35,7 +36,7 @@ export interface ExclusiveLock {
  * it when the process dies, even by SIGKILL; a pid file beside it names the holder.
  */
 export function tryExclusiveLock(file: string): { lock: ExclusiveLock } | { heldBy: number | undefined } {
-  mkdirSync(dirname(file), { recursive: true });
+  ownerOnly(file);
   const pidFile = `${file}.pid`;
   const db = new Database(file, { timeout: 0 });
   try {
@@ -62,6 +63,18 @@ export function tryExclusiveLock(file: string): { lock: ExclusiveLock } | { held
       },
     },
   };
+}
+
+/**
+ * Prices, positions and notification addresses are nobody else's business: directories made here
+ * are 0700, and the database file 0600 before SQLite opens it, since SQLite gives its -wal, -shm
+ * and journal files the database file's permissions. Files left readable by an earlier version are
+ * tightened; a directory that already existed is the user's and left as it is.
+ */
+function ownerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) if (existsSync(path)) chmodSync(path, 0o600);
 }
 
 function readText(file: string): string | undefined {
