@@ -7,7 +7,7 @@ import type { Config } from '../platform/config/schema.js';
 import type { Logger } from '../platform/log.js';
 import type { HealthStatus } from '../platform/health.js';
 import { safeUrl } from '../platform/probes.js';
-import { parseCommand } from '../core/mqtt/commands.js';
+import { parseCommand, REFUSAL_ANSWER_INTERVAL_MS, RefusalAnswers } from '../core/mqtt/commands.js';
 import { discoveryMessages, isOwnDiscoveryTopic, type DiscoveryMessage } from '../core/mqtt/discovery.js';
 import { alertEventMessage, signalEventMessage, symbolStateMessages, type MqttMessage, type SymbolFigures } from '../core/mqtt/state.js';
 import { applianceTopics, type MqttLayout } from '../core/mqtt/topics.js';
@@ -23,7 +23,13 @@ export interface MqttBridgeOptions {
   readonly registry?: Registry | undefined;
   /** How often the feed, buzzer and brightness topics are refreshed (only changes are sent). */
   readonly statusIntervalMs?: number;
+  /** At most one answer (and one log line) per this many ms to refused commands; the rest are counted. */
+  readonly refusalAnswerIntervalMs?: number;
+  readonly now?: () => number;
 }
+
+/** What a caller (a test) may tune in the bridge that the configuration does not set. */
+export type BridgeTuning = Pick<MqttBridgeOptions, 'statusIntervalMs' | 'refusalAnswerIntervalMs'>;
 
 /** Signal events kept while the broker is unreachable, sent on reconnect; older ones are dropped first. */
 export const MAX_PENDING_EVENTS = 32;
@@ -31,6 +37,7 @@ export const MAX_PENDING_EVENTS = 32;
 interface BridgeMetrics {
   readonly published: Counter<'kind'>;
   readonly commands: Counter<'result'>;
+  readonly answersSkipped: Counter;
   readonly eventsDropped: Counter;
   readonly connected: Gauge;
 }
@@ -48,6 +55,11 @@ function bridgeMetrics(registry: Registry | undefined): BridgeMetrics {
       name: 'stock_stream_mqtt_commands_total',
       help: 'MQTT commands by result: applied, oversized, malformed, unauthorised, unknown',
       labelNames: ['result'],
+      registers,
+    }),
+    answersSkipped: new Counter({
+      name: 'stock_stream_mqtt_command_answers_skipped_total',
+      help: 'Refused MQTT commands left unanswered (and unlogged) by the limit of one answer per interval',
       registers,
     }),
     eventsDropped: new Counter({
@@ -75,8 +87,12 @@ export class MqttBridge implements EdgeComponent {
   private stopping = false;
   private lastError: string | undefined;
   private readonly metrics: BridgeMetrics;
+  private readonly refusalAnswers: RefusalAnswers;
+  private readonly now: () => number;
 
   constructor(private readonly options: MqttBridgeOptions) {
+    this.refusalAnswers = new RefusalAnswers(options.refusalAnswerIntervalMs ?? REFUSAL_ANSWER_INTERVAL_MS);
+    this.now = options.now ?? Date.now;
     this.topics = applianceTopics(options.layout);
     this.discovery = options.config.discovery ? discoveryMessages(options.layout, options.symbols) : [];
     this.discoveryTopics = new Set(this.discovery.map((message) => message.topic));
@@ -88,6 +104,12 @@ export class MqttBridge implements EdgeComponent {
   /** Returns at once: the broker may be down at start; the bridge keeps trying with backoff. */
   async start(): Promise<void> {
     const { config, logger } = this.options;
+    if (config.commands.enabled && config.commands.token === undefined) {
+      logger.warn(
+        { topic: this.topics.command },
+        'mqtt: commands are enabled without a token: anyone who can publish on the broker can mute the alerts (set mqtt.commands.token)',
+      );
+    }
     const clientOptions = mqttClientOptions(config, { topic: this.topics.availability, payload: 'offline' });
     const client = mqtt.connect(config.url, clientOptions);
     this.client = client;
@@ -254,7 +276,15 @@ export class MqttBridge implements EdgeComponent {
     const check = parseCommand(payload.toString('utf8'), payload.length, this.options.config.commands.token);
     if (!check.ok) {
       this.metrics.commands.inc({ result: check.code });
-      this.options.logger.warn({ code: check.code, reason: check.reason, bytes: payload.length }, 'mqtt: command ignored');
+      const { answer, skipped } = this.refusalAnswers.take(this.topics.command, this.now());
+      if (!answer) {
+        this.metrics.answersSkipped.inc();
+        return;
+      }
+      this.options.logger.warn(
+        { code: check.code, reason: check.reason, bytes: payload.length, ...(skipped > 0 ? { unansweredBefore: skipped } : {}) },
+        'mqtt: command ignored',
+      );
       this.send(
         {
           topic: this.topics.commandResult,
@@ -303,6 +333,7 @@ export function mqttComponent(
   logger: Logger,
   registry: Registry | undefined,
   swVersion: string,
+  tuning: BridgeTuning = {},
 ): ((controls: EdgeControls) => EdgeComponent) | undefined {
   const { mqtt: settings } = config;
   const url = settings.url;
@@ -324,5 +355,6 @@ export function mqttComponent(
       controls,
       logger: logger.child({ component: 'mqtt' }),
       registry,
+      ...tuning,
     });
 }

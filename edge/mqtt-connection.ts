@@ -1,8 +1,18 @@
 // The mqtt.js client options from the `mqtt` config section: credentials, TLS files, the last will,
-// and no queue while offline (the bridge re-publishes its state on reconnect instead).
+// no queue while offline (the bridge re-publishes its state on reconnect instead), and a maximum
+// size for what the broker may send.
 import type { IClientOptions } from 'mqtt';
+import { MAX_COMMAND_BYTES } from '../core/mqtt/commands.js';
 import type { Config } from '../platform/config/schema.js';
 import { mqttCredentials } from '../platform/mqtt-credentials.js';
+
+/**
+ * The largest packet the broker may send us. What the bridge reads is small: commands (at most
+ * MAX_COMMAND_BYTES), Home Assistant's status, our own discovery configs (under 1 KB). Announced in
+ * the MQTT 5 CONNECT, so the broker drops a larger message for this client instead of sending it:
+ * a huge command is refused before a byte of it is buffered here.
+ */
+export const MAX_INCOMING_PACKET_BYTES = 16 * MAX_COMMAND_BYTES;
 
 export interface LastWill {
   readonly topic: string;
@@ -13,6 +23,9 @@ export interface LastWill {
 export function mqttClientOptions(config: Config['mqtt'], will: LastWill, read?: (path: string) => Buffer): IClientOptions {
   return {
     clientId: config.clientId ?? `stock-stream-${config.deviceId}`,
+    // MQTT 5 for its Maximum Packet Size (MQTT 3.1.1 has no way to tell the broker a limit).
+    protocolVersion: 5,
+    properties: { maximumPacketSize: MAX_INCOMING_PACKET_BYTES },
     ...mqttCredentials(config, read),
     keepalive: config.keepaliveSeconds,
     clean: true,

@@ -16,16 +16,18 @@ export const EXIT_ROWS_SKIPPED = 3;
 export const replayCommand: Command = {
   name: 'replay',
   description:
-    'The CSV has a header naming ts (or timestamp, time) and price (or close), optionally volume;\n' +
-    'ts is epoch milliseconds or ISO 8601 (UTC unless it has a zone). The ticks are built into candles of\n' +
+    'The CSV has a header naming ts (or timestamp, time, date) and price, optionally volume; an OHLC\n' +
+    'file (ts,open,high,low,close[,volume]) is read as its closes. ts is epoch seconds (below 1e11),\n' +
+    'epoch milliseconds or ISO 8601 (UTC unless it has a zone). The ticks are built into candles of\n' +
     "the strategy's timeframe (and of timeframes:), and for each closed candle it prints one JSON line\n" +
     '  {"type":"candle","symbol","timeframe","start","open","high","low","close","volume","ticks",\n' +
     '   "indicators":{"sma","ema","rsi","macd","macdSignal","macdHist","bbUpper","bbMiddle","bbLower"}}\n' +
     '(indicators on that closed candle, null while warming up), and a {"type":"signal",...,"kind",\n' +
     '"timeframe"} line for each signal: "recommendation" when the strategy\'s stance changes (they\n' +
     'alternate buy, sell), "crossing" when a condition fired without changing it, "alert" for a price\n' +
-    'alert (alerts:). --signals-only prints only recommendations and alerts. The same core runs in the processor, so the signals are the ones the live\n' +
-    'system would give. Periods and the strategy come from the configuration (indicators:, strategy:).\n' +
+    'alert (alerts:). --signals-only prints only recommendations and alerts. The same core runs in\n' +
+    'the processor, so the signals are the ones the live system would give. Periods, the strategy\n' +
+    'and the alerts come from the configuration (indicators:, strategy:, alerts:).\n' +
     'Malformed rows, and rows not later than the one before, are reported on stderr with their line\n' +
     `numbers and skipped; the run goes on and exits ${EXIT_ROWS_SKIPPED}. At the end stderr gets a summary and a\n` +
     'HYPOTHETICAL backtest: all in on each recommended buy, all out on each sell, against buying and holding.',

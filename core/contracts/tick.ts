@@ -19,6 +19,14 @@ export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
 export const EARLIEST_TS = Date.UTC(2009, 0, 3);
 const SOURCE_PATTERN = /^[a-z0-9][a-z0-9:._-]{0,63}$/i;
 const MAX_PRICE = 1e12;
+/**
+ * The largest volume (one trade's size, in the base unit) a tick may carry. Daily and candle
+ * figures sum volumes, and two finite volumes near 1e308 sum to Infinity, which then poisons every
+ * figure built on it. 1e15 leaves room for a cheap token's largest trades (1e11 units of a coin at
+ * $0.00001 is $1M), keeps a billion ticks' sum finite (1e24), and stays below 2^53, where whole
+ * units are still exact.
+ */
+export const MAX_VOLUME = 1e15;
 
 /**
  * Checks an untrusted value (parsed JSON, a CSV row) and returns a clean Tick with only the known
@@ -38,8 +46,12 @@ export function checkTick(value: unknown, latestTs: number = Number.POSITIVE_INF
   for (const field of ['volume', 'bid', 'ask'] as const) {
     const extra = raw[field];
     if (extra === undefined || extra === null) continue;
-    if (typeof extra !== 'number' || !Number.isFinite(extra) || extra < 0 || (field !== 'volume' && extra === 0)) {
-      return fail(`${field}: must be a finite number ${field === 'volume' ? 'of 0 or more' : 'above 0'}`);
+    if (field === 'volume') {
+      if (typeof extra !== 'number' || !(extra >= 0 && extra <= MAX_VOLUME)) {
+        return fail(`volume: must be a finite number from 0 to ${MAX_VOLUME}`);
+      }
+    } else if (typeof extra !== 'number' || !Number.isFinite(extra) || extra <= 0) {
+      return fail(`${field}: must be a finite number above 0`);
     }
     tick[field] = extra;
   }

@@ -104,3 +104,17 @@ export function pollPlan(options: {
       `(one round of ${options.symbols} request(s) every ${planSeconds} s at most); expect rate-limit answers`,
   };
 }
+
+/**
+ * `text` with every occurrence of the API key replaced (Alpha Vantage's messages quote it back).
+ * With `cut`, the text was cut off at its end, so a key split by the cut is redacted too: the
+ * longest end of the text that begins the key goes.
+ */
+export function redactKey(text: string, key: string, cut = false): string {
+  const whole = text.split(key).join('[redacted]');
+  if (!cut) return whole;
+  for (let length = Math.min(key.length - 1, whole.length); length > 0; length--) {
+    if (whole.endsWith(key.slice(0, length))) return `${whole.slice(0, whole.length - length)}[redacted]`;
+  }
+  return whole;
+}

@@ -61,3 +61,28 @@ export function sameSecret(given: string, expected: string): boolean {
   for (let i = 0; i < expected.length; i++) difference |= (given.charCodeAt(i) || 0) ^ expected.charCodeAt(i);
   return difference === 0;
 }
+
+/** How often a refused command is answered at most, per topic: a flood of bad commands gets one answer. */
+export const REFUSAL_ANSWER_INTERVAL_MS = 10_000;
+
+/**
+ * Decides which refused commands get an answer: at most one per interval per topic, so whoever
+ * floods the command topic cannot make the edge flood the broker (or its log) in return. The time
+ * comes in as an argument.
+ */
+export class RefusalAnswers {
+  private readonly topics = new Map<string, { answeredAt: number; skipped: number }>();
+
+  constructor(private readonly intervalMs: number = REFUSAL_ANSWER_INTERVAL_MS) {}
+
+  /** `answer` false: stay silent (it is counted). True: answer, and `skipped` refusals went unanswered before this one. */
+  take(topic: string, now: number): { readonly answer: boolean; readonly skipped: number } {
+    const entry = this.topics.get(topic);
+    if (entry !== undefined && now - entry.answeredAt < this.intervalMs) {
+      entry.skipped++;
+      return { answer: false, skipped: entry.skipped };
+    }
+    this.topics.set(topic, { answeredAt: now, skipped: 0 });
+    return { answer: true, skipped: entry?.skipped ?? 0 };
+  }
+}

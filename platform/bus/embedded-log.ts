@@ -1,6 +1,7 @@
 // The single-node bus: a durable, append-only log in SQLite (WAL) with Kafka's semantics of
 // partitions, offsets and consumer groups, so one process needs no broker.
 import { EventEmitter } from 'node:events';
+import { dirname, isAbsolute, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { backoffDelay, sleep } from '../retry.js';
 import {
@@ -15,7 +16,7 @@ import {
 } from './bus.js';
 import { checkConsumeOptions, checkMessageSizes, collectingContext } from './limits.js';
 import { partitionForKey } from './partitioner.js';
-import { openSqlite } from '../sqlite.js';
+import { openSqlite, tryExclusiveLock, type ExclusiveLock } from '../sqlite.js';
 
 export interface EmbeddedLogOptions {
   /** The SQLite file; ':memory:' for a private, non-durable log. */
@@ -57,6 +58,7 @@ const SCHEMA = `
 export class EmbeddedLog implements Bus {
   readonly kind = 'embedded' as const;
   private readonly db: Database.Database;
+  private readonly file: string;
   private readonly appended = new EventEmitter();
   private readonly activeGroups = new Set<string>();
   private readonly subscriptions = new Set<Subscription>();
@@ -74,6 +76,7 @@ export class EmbeddedLog implements Bus {
   constructor(options: EmbeddedLogOptions) {
     // Every committed publish survives a process crash; only a power cut can lose the last commits.
     this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA });
+    this.file = options.file;
     this.defaultPartitions = options.defaultPartitions ?? 1;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
@@ -105,7 +108,14 @@ export class EmbeddedLog implements Bus {
         `INSERT INTO group_offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
          ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
       ),
-      expire: this.db.prepare('DELETE FROM messages WHERE ts < ?'),
+      // A compacted topic is a changelog (the processor's state): its latest record per key is the
+      // state itself and must outlive any quiet spell, so retention takes only what compaction would.
+      expire: this.db.prepare(
+        `DELETE FROM messages WHERE ts < ? AND NOT (
+           topic IN (SELECT name FROM topics WHERE compact = 1) AND key IS NOT NULL
+           AND offset = (SELECT MAX(latest.offset) FROM messages AS latest
+                         WHERE latest.topic = messages.topic AND latest.partition = messages.partition AND latest.key = messages.key))`,
+      ),
       groupOffsets: this.db.prepare<[string, string], { partition: number; next_offset: number }>(
         'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ?',
       ),
@@ -175,25 +185,14 @@ export class EmbeddedLog implements Bus {
         `group ${group} already has a consumer in this process (the embedded log gives a group one member)`,
       );
     }
-    const positions = this.db
-      .transaction(() => {
-        const result: Array<{ topic: string; partition: number; next: number }> = [];
-        for (const topic of options.topics) {
-          for (let partition = 0; partition < this.partitionsOf(topic); partition++) {
-            const committed = group === undefined ? undefined : this.statements.committed.get(group, topic, partition);
-            const next =
-              from === 'latest'
-                ? this.headOf(topic, partition)
-                : from === 'committed' && committed !== undefined
-                  ? committed.next_offset
-                  : this.earliestOf(topic, partition);
-            if (group !== undefined && from !== 'committed') this.statements.commit.run(group, topic, partition, next);
-            result.push({ topic, partition, next });
-          }
-        }
-        return result;
-      })
-      .immediate();
+    const lock = group === undefined ? undefined : this.lockGroup(group);
+    let positions: Array<{ topic: string; partition: number; next: number }>;
+    try {
+      positions = this.startingPositions(options.topics, group, from);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
 
     if (group !== undefined) this.activeGroups.add(group);
     let stopping = false;
@@ -263,6 +262,7 @@ export class EmbeddedLog implements Bus {
         wake();
         this.appended.off('append', onAppend);
         await running;
+        lock?.release();
         if (group !== undefined) this.activeGroups.delete(group);
         this.subscriptions.delete(subscription);
       },
@@ -283,10 +283,46 @@ export class EmbeddedLog implements Bus {
     this.db.close();
   }
 
-  /** Deletes messages past retention; returns how many went. */
+  /** Deletes messages past retention, except the latest of each key on a compacted topic; returns how many went. */
   applyRetention(): number {
     if (this.closed) return 0;
     return this.statements.expire.run(this.now() - this.retentionMs).changes;
+  }
+
+  private startingPositions(topics: readonly string[], group: string | undefined, from: 'committed' | 'earliest' | 'latest') {
+    return this.db
+      .transaction(() => {
+        const result: Array<{ topic: string; partition: number; next: number }> = [];
+        for (const topic of topics) {
+          for (let partition = 0; partition < this.partitionsOf(topic); partition++) {
+            const committed = group === undefined ? undefined : this.statements.committed.get(group, topic, partition);
+            const next =
+              from === 'latest'
+                ? this.headOf(topic, partition)
+                : from === 'committed' && committed !== undefined
+                  ? committed.next_offset
+                  : this.earliestOf(topic, partition);
+            if (group !== undefined && from !== 'committed') this.statements.commit.run(group, topic, partition, next);
+            result.push({ topic, partition, next });
+          }
+        }
+        return result;
+      })
+      .immediate();
+  }
+
+  /**
+   * A group is consumed by one process at a time on a data directory, across processes as within
+   * one: a second `run` (or a second processor) on the same directory would process every tick
+   * twice. The lock is SQLite's, so a process that dies (even by SIGKILL) lets go of it.
+   */
+  private lockGroup(group: string): ExclusiveLock | undefined {
+    if (this.file === ':memory:') return undefined;
+    const taken = tryExclusiveLock(join(`${this.file}.locks`, `group-${encodeURIComponent(group)}.lock`));
+    if ('lock' in taken) return taken.lock;
+    const dir = dirname(this.file);
+    const shown = isAbsolute(dir) || dir.startsWith('.') ? dir : `./${dir}`;
+    throw new BusError('ERR_BUS_USAGE', `data directory ${shown} is in use by another stock-stream (pid ${taken.heldBy ?? 'unknown'})`);
   }
 
   private partitionsOf(topic: string, wanted?: number, compact = false): number {

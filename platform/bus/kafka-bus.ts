@@ -126,7 +126,11 @@ export class KafkaBus implements Bus {
           ...(topic.compact
             ? {
                 configEntries: [
+                  // Compaction only: the latest record of a key (a processor's state) is kept however old it
+                  // is. No time or size retention either, should someone add "delete" to the policy.
                   { name: 'cleanup.policy', value: 'compact' },
+                  { name: 'retention.ms', value: '-1' },
+                  { name: 'retention.bytes', value: '-1' },
                   // Roll and clean often: a restoring processor reads what compaction has not yet removed.
                   { name: 'segment.ms', value: String(10 * 60_000) },
                   { name: 'min.cleanable.dirty.ratio', value: '0.1' },

@@ -121,7 +121,7 @@ test('malformed and out-of-order rows: reported by line, the rest processed, exi
   const run = await cli(['replay', '--input', bad]);
   assert.is(run.code, 3);
   assert.is(run.stdout, '', 'no candle closed, no signal');
-  assert.match(run.stderr, /^line 3: ts: "oops" is neither epoch milliseconds nor ISO 8601; skipped$/m);
+  assert.match(run.stderr, /^line 3: ts: "oops" is neither epoch seconds, epoch milliseconds nor ISO 8601; skipped$/m);
   assert.match(run.stderr, /^line 4: price: must be a finite number above 0; skipped$/m);
   assert.match(run.stderr, /^line 5: ts: not later than the previous row; skipped$/m);
   assert.match(run.stderr, /^line 7: price: not a number; skipped$/m);

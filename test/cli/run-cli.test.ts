@@ -94,6 +94,36 @@ test('run --source simulator: every role up, the dashboard and /healthz on one p
   }
 });
 
+test('a second run on the same data directory exits with one line and starts nothing; after a SIGKILL of the first, a new one starts', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'run-twice-'));
+  const env = { STOCK_STREAM_DATA_DIR: dataDir, HOST: '127.0.0.1', MESSAGE_INTERVAL: '0.05', LOG_LEVEL: 'info' };
+  let first: Service = await startService(['run', '--source', 'simulator'], { ...env, PORT: String(await freePort()) });
+  try {
+    const secondPort = await freePort();
+    const second = await cli(['run', '--source', 'simulator'], { ...env, PORT: String(secondPort) }, undefined, (child) => {
+      // Before the lock, the second one simply ran: stop it rather than wait the 60 s of cli().
+      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+    });
+    assert.ok(second.code !== null && second.code !== 0, `exit ${second.code}: ${second.stderr.slice(-2000)}`);
+    const lines = second.stderr.split('\n').filter((line) => line.includes('is in use'));
+    assert.equal(lines, [`stock-stream run: data directory ${dataDir} is in use by another stock-stream (pid ${first.child.pid})`]);
+    assert.is(second.stdout, '', 'no banner');
+    // The source starts last (cli/commands/run.ts), after the dashboard listens: neither happened.
+    assert.not.match(second.stderr, /run running/, 'the source never started, so nothing was published');
+    await fetch(`http://127.0.0.1:${secondPort}/healthz`).then(
+      () => assert.unreachable('the second dashboard listens'),
+      () => {},
+    );
+
+    first.child.kill('SIGKILL');
+    await first.exit;
+    first = await startService(['run', '--source', 'simulator'], { ...env, PORT: String(await freePort()) });
+  } finally {
+    first.child.kill('SIGTERM');
+    await first.exit;
+  }
+});
+
 test('run with a bad --source: one line, exit 2, nothing started', async () => {
   const run = await cli(['run', '--source', 'nasdaq'], { STOCK_STREAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'run-bad-')) });
   assert.is(run.code, 2);

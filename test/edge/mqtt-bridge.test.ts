@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DiscoveryComponent } from '../../core/mqtt/discovery.js';
 import { contrastFromPercent } from '../../edge/settings.js';
+import { createLogger } from '../../platform/log.js';
 import { edgeWithMqtt as setup, feed, message, topics } from '../support/edge-mqtt.js';
 import { discoveryProblems, discoveryTopicProblem } from '../support/ha-discovery-rules.js';
 import { publishOnce, watch } from '../support/mqtt-watch.js';
@@ -122,7 +123,11 @@ test('entities no longer exposed are removed with an empty retained config; othe
 
 test('commands: mute, brightness, acknowledge applied; unauthorised, malformed, unknown and oversized ignored', async () => {
   const token = 'a-shared-secret-of-some-length';
-  const { url, base, bus, panel, role, registry, stop } = await setup({ mqtt: { commands: { enabled: true, token } } });
+  // Every refusal answered here (no interval), to see each one's code; the limit has its own test.
+  const { url, base, bus, panel, role, registry, bridge, stop } = await setup({
+    mqtt: { commands: { enabled: true, token } },
+    bridge: { refusalAnswerIntervalMs: 0 },
+  });
   const watcher = await watch(url, [`${base}/#`]);
   const results = () => watcher.on(`${base}/command/result`).map((seen) => JSON.parse(seen.payload) as Record<string, unknown>);
   const send = (payload: string | Buffer) => publishOnce(url, `${base}/command`, payload);
@@ -158,16 +163,21 @@ test('commands: mute, brightness, acknowledge applied; unauthorised, malformed, 
       [JSON.stringify({ command: 'brightness', value: -5, token }), 'malformed'],
       [JSON.stringify({ command: 'mute', token, extra: true }), 'malformed'],
       [JSON.stringify({ command: 'self-destruct', token }), 'unknown'],
-      [JSON.stringify({ command: 'mute', token, pad: 'x'.repeat(100_000) }), 'oversized'],
+      [JSON.stringify({ command: 'mute', token, pad: 'x'.repeat(2000) }), 'oversized'],
     ];
     for (const [payload] of hostile) await send(payload);
-    await eventually(() => assert.is(results().length, 4 + hostile.length));
+    // A huge command is over the packet size the bridge announces: the broker never sends it, so it
+    // is neither buffered nor answered, and the connection stays up. The next refusal is answered.
+    await send(JSON.stringify({ command: 'mute', token, pad: 'x'.repeat(1_000_000) }));
+    await send('{"after the huge one":');
+    await eventually(() => assert.is(results().length, 4 + hostile.length + 1));
     assert.equal(
       results()
         .slice(4)
         .map((result) => result.error),
-      hostile.map(([, code]) => code),
+      [...hostile.map(([, code]) => code), 'malformed'],
     );
+    assert.ok(bridge.health().ok, bridge.health().detail);
     assert.ok(
       results().every((result) => !JSON.stringify(result).includes(token)),
       'the token is never echoed',
@@ -180,6 +190,51 @@ test('commands: mute, brightness, acknowledge applied; unauthorised, malformed, 
   } finally {
     await stop();
     await watcher.close();
+  }
+});
+
+test('answers to refused commands: at most one per interval, the rest counted; applied commands always answered', async () => {
+  const token = 'a-shared-secret-of-some-length';
+  const { url, base, registry, stop } = await setup({
+    mqtt: { commands: { enabled: true, token } },
+    bridge: { refusalAnswerIntervalMs: 1500 },
+  });
+  const watcher = await watch(url, [`${base}/command/result`]);
+  const results = () => watcher.on(`${base}/command/result`).map((seen) => JSON.parse(seen.payload) as Record<string, unknown>);
+  const send = (payload: string) => publishOnce(url, `${base}/command`, payload);
+  try {
+    const began = Date.now();
+    for (let i = 0; i < 5; i++) await send(JSON.stringify({ command: 'mute', token: `guess-${i}` }));
+    await send(JSON.stringify({ command: 'mute', token }));
+    await eventually(() => assert.is(results().length, 2));
+    assert.equal(
+      results().map((result) => result.error ?? result.result),
+      ['unauthorised', 'muted'],
+    );
+    await eventually(async () => assert.match(await registry.metrics(), /stock_stream_mqtt_command_answers_skipped_total 4/));
+    assert.match(await registry.metrics(), /stock_stream_mqtt_commands_total\{result="unauthorised"\} 5/, 'every refusal is still counted');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, began + 1600 - Date.now())));
+    await send('not json');
+    await eventually(() => assert.is(results().length, 3));
+    assert.is(results()[2]!.error, 'malformed', 'the next interval answers again');
+  } finally {
+    await stop();
+    await watcher.close();
+  }
+});
+
+test('commands enabled without a token: a warning at start', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
+  const { stop } = await setup({ mqtt: { commands: { enabled: true } }, logger });
+  try {
+    const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40);
+    assert.ok(
+      warnings.some((line) => /commands are enabled without a token/.test(line.msg)),
+      lines.join(''),
+    );
+  } finally {
+    await stop();
   }
 });
 

@@ -85,9 +85,9 @@ test('mqtts:// with a private CA, a client certificate and a password', async ()
     await watcher.close();
     assert.match(edge.bridge.health().detail, /^connected to mqtts:\/\/127\.0\.0\.1/);
 
+    // Each its own bus (a fresh directory): one edge at a time consumes a group on a data directory.
     const wrongPassword = await edgeWithMqtt({
       url: broker.url,
-      dir,
       connected: false,
       mqtt: { ...tls, password: 'not-it', clientId: 'wrong-password' },
     });
@@ -99,7 +99,6 @@ test('mqtts:// with a private CA, a client certificate and a password', async ()
     const otherCa = makeCertificates(dir, 'other');
     const wrongCa = await edgeWithMqtt({
       url: broker.url,
-      dir,
       connected: false,
       mqtt: { ...tls, caFile: otherCa.ca, password: 'edge-password', clientId: 'wrong-ca' },
     });
@@ -124,7 +123,7 @@ test('mqtts:// with a private CA, a client certificate and a password', async ()
     assert.is(refused.code, 1);
     assert.match(refused.stdout + refused.stderr, /mqtt.*cannot connect/);
 
-    const error = await edgeWithMqtt({ url: broker.url, dir, connected: false, mqtt: { ...tls, caFile: join(dir, 'missing.pem') } }).catch(
+    const error = await edgeWithMqtt({ url: broker.url, connected: false, mqtt: { ...tls, caFile: join(dir, 'missing.pem') } }).catch(
       (caught: Error) => caught,
     );
     assert.instance(error, Error);

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BusMessage } from '../../platform/bus/bus.js';
@@ -84,6 +84,56 @@ test('retention deletes old messages; a consumer behind it skips to what remains
     'offsets are never reused',
   );
   await log.close();
+});
+
+test('retention keeps the latest record of each key on a compacted topic, however old; other topics expire', async () => {
+  let now = 1_000_000_000_000;
+  const file = freshFile();
+  const log = new EmbeddedLog({ file, retentionMs: 3600_000, now: () => now });
+  await log.ensureTopics([{ name: 'changelog', partitions: 2, compact: true }, { name: 'plain' }]);
+  await log.publish('changelog', [
+    { key: 'p0', partition: 0, value: 'p0-v1' },
+    { key: 'p0', partition: 0, value: 'p0-v2' },
+    { key: 'p1', partition: 1, value: 'p1-v1' },
+    { key: null, partition: 1, value: 'unkeyed' },
+  ]);
+  await log.publish('plain', [{ key: 'p0', value: 'old tick' }]);
+  now += 9 * 24 * 3600_000;
+  log.applyRetention();
+  await log.close();
+  // Reopened long after (retention also runs on open), as a processor restarted after a quiet spell.
+  const reopened = new EmbeddedLog({ file, retentionMs: 3600_000, now: () => now + 24 * 3600_000 });
+  const kept = await readAll(reopened, 'changelog', 2);
+  assert.equal(kept.map((m) => [m.partition, m.offset, m.value]).sort(), [
+    [0, '1', 'p0-v2'],
+    [1, '0', 'p1-v1'],
+  ]);
+  assert.equal(await reopened.listTopics(), ['changelog', 'plain']);
+  await reopened.publish('plain', [{ key: 'p0', value: 'new tick' }]);
+  assert.equal(
+    (await readAll(reopened, 'plain', 1)).map((m) => m.value),
+    ['new tick'],
+    'a topic that is not compacted still expires',
+  );
+  await reopened.close();
+});
+
+test('a group is consumed by one log at a time on a file, across instances (and processes), until stopped', async () => {
+  const file = freshFile();
+  const first = new EmbeddedLog({ file });
+  const second = new EmbeddedLog({ file });
+  const held = await first.consume({ topics: ['locked'], group: 'solo', handler: async () => {} });
+  try {
+    await second.consume({ topics: ['locked'], group: 'solo', handler: async () => {} });
+    assert.unreachable('the group is held by the first');
+  } catch (error) {
+    assert.is((error as Error).message, `data directory ${dirname(file)} is in use by another stock-stream (pid ${process.pid})`);
+  }
+  const other = await second.consume({ topics: ['locked'], group: 'another', handler: async () => {} });
+  await held.stop();
+  const taken = await second.consume({ topics: ['locked'], group: 'solo', handler: async () => {} });
+  await Promise.all([taken.stop(), other.stop()]);
+  await Promise.all([first.close(), second.close()]);
 });
 
 test('a group has one member at a time in the embedded log, and a closed log refuses work', async () => {

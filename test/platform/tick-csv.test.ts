@@ -4,22 +4,23 @@ import * as assert from 'uvu/assert';
 import { TickCsvParser, type CsvTickRow } from '../../platform/replay/tick-csv.js';
 import { seededRandom } from '../core/indicators/price-series.js';
 
-function parse(text: string, chunkSize = text.length || 1) {
+function parse(input: string | Buffer, chunkSize = input.length || 1) {
   const rows: CsvTickRow[] = [];
   const problems: Array<[number, string]> = [];
   const parser = new TickCsvParser({
     row: (row) => void rows.push({ ...row }),
     problem: (line, reason) => void problems.push([line, reason]),
   });
-  const bytes = Buffer.from(text, 'latin1');
+  // Text as one byte per character (so the fuzz's \u00ff is one byte); a Buffer exactly as given.
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
   for (let i = 0; i < bytes.length; i += chunkSize) parser.push(bytes.subarray(i, i + chunkSize));
   parser.end();
   return { rows, problems };
 }
 
-test('epoch milliseconds and ISO 8601 times, optional volume, CRLF, BOM, extra columns, any order', () => {
+test('epoch milliseconds and ISO 8601 times, optional volume, CRLF, extra columns, any order', () => {
   const { rows, problems } = parse(
-    '\uFEFFsymbol,Price,TS,volume\r\n' +
+    'symbol,Price,TS,volume\r\n' +
       'BTC-USD,97000.5,1764200000000,0.25\r\n' +
       'BTC-USD,97001,2025-11-27T00:00:01Z,\r\n' +
       'BTC-USD,97002.125,2025-11-27T00:00:02.5,1\r\n' +
@@ -36,6 +37,61 @@ test('epoch milliseconds and ISO 8601 times, optional volume, CRLF, BOM, extra c
       [5, Date.UTC(2025, 10, 26, 23, 0, 3), 97003, 2],
       [6, Date.UTC(2025, 10, 28), 97004, 3],
     ],
+  );
+});
+
+test("a UTF-8 byte-order mark (Excel's CSV UTF-8) before the header is skipped, in any chunking", () => {
+  // The mark as Excel writes it: the three bytes EF BB BF, right before the ts column's name.
+  const file = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('ts,price\r\n1764200000000,97000\r\n1764200001000,97001\r\n')]);
+  for (const chunkSize of [file.length, 1, 2, 4]) {
+    const { rows, problems } = parse(file, chunkSize);
+    assert.equal(problems, [], `chunks of ${chunkSize}`);
+    assert.equal(
+      rows.map((r) => [r.line, r.ts, r.price]),
+      [
+        [2, 1764200000000, 97000],
+        [3, 1764200001000, 97001],
+      ],
+    );
+  }
+});
+
+test('ts in epoch seconds (below 1e11, fractions rounded to the millisecond), milliseconds or ISO 8601, in one file', () => {
+  const { rows, problems } = parse(
+    ['ts,price', '1764200000,97000', '1764200001.25,97001', ' 1764200002 ,97002', '1764200003000,97003', '2025-11-27T00:00:04Z,97004'].join(
+      '\n',
+    ),
+  );
+  assert.equal(problems, []);
+  assert.equal(
+    rows.map((r) => r.ts),
+    [1764200000000, 1764200001250, 1764200002000, 1764200003000, Date.UTC(2025, 10, 27, 0, 0, 4)],
+  );
+});
+
+test('an OHLC file (ts|time|timestamp|date, open, high, low, close[, volume], any case) is read as its closes', () => {
+  for (const tsName of ['ts', 'Time', 'TIMESTAMP', 'date', 'Date']) {
+    const { rows, problems } = parse(
+      [
+        `${tsName},Open,High,Low,Close,Volume`,
+        '1764200000,96900,97100,96800,97000,12.5',
+        '2025-11-27T00:01:00Z,97000,97200,96950,97150,',
+      ].join('\r\n'),
+    );
+    assert.equal(problems, [], tsName);
+    assert.equal(
+      rows.map((r) => [r.ts, r.price, r.volume]),
+      [
+        [1764200000000, 97000, 12.5],
+        [Date.UTC(2025, 10, 27, 0, 1), 97150, undefined],
+      ],
+      tsName,
+    );
+  }
+  // A file with both a price and a close column: the price is the tick's price.
+  assert.equal(
+    parse('close,price,ts\n1,2,1764200000000\n').rows.map((r) => r.price),
+    [2],
   );
 });
 
@@ -63,7 +119,7 @@ test('each malformed row is reported with its line number and the reader goes on
   );
   assert.equal(problems, [
     [3, 'expected at least 2 columns, found 1'],
-    [4, 'ts: "yesterday" is neither epoch milliseconds nor ISO 8601'],
+    [4, 'ts: "yesterday" is neither epoch seconds, epoch milliseconds nor ISO 8601'],
     [5, 'ts: "2025-13-45T99:99:99Z" is not a real date'],
     [6, 'price: not a number'],
     [7, 'price: not a number'],

@@ -7,10 +7,10 @@ import * as assert from 'uvu/assert';
 import { Registry } from 'prom-client';
 import { EmbeddedLog } from '../../platform/bus/embedded-log.js';
 import { ConfigSchema } from '../../platform/config/schema.js';
-import { createLogger } from '../../platform/log.js';
+import { createLogger, type Logger } from '../../platform/log.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../core/edge/alerts.js';
 import { EdgeDriver } from '../../edge/edge-driver.js';
-import { mqttComponent } from '../../edge/mqtt-bridge.js';
+import { mqttComponent, type BridgeTuning } from '../../edge/mqtt-bridge.js';
 import { EdgePanel } from '../../edge/virtual-panel.js';
 import { displaySettings } from './edge-screens.js';
 import { services } from './services.js';
@@ -28,6 +28,9 @@ export interface Setup {
   readonly dir?: string;
   /** Wait until the bridge is connected (default true). */
   readonly connected?: boolean;
+  /** Tuning of the bridge itself (mqttComponent's last argument). */
+  readonly bridge?: BridgeTuning;
+  readonly logger?: Logger;
 }
 
 export async function edgeWithMqtt(options: Setup = {}) {
@@ -44,7 +47,7 @@ export async function edgeWithMqtt(options: Setup = {}) {
   const bus = new EmbeddedLog({ file: join(dir, 'bus.sqlite'), pollIntervalMs: 10 });
   const panel = new EdgePanel(128, 64, { display: false, gpio: false });
   const registry = new Registry();
-  const component = mqttComponent(config, createLogger('silent'), registry, '9.8.7')!;
+  const component = mqttComponent(config, options.logger ?? createLogger('silent'), registry, '9.8.7', options.bridge)!;
   const role = new EdgeDriver({
     bus,
     logger: createLogger('silent'),

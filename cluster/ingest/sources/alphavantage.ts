@@ -7,6 +7,7 @@ import {
   ALPHAVANTAGE_SOURCE,
   parseAlphaVantageBody,
   pollPlan,
+  redactKey,
   type PollPlan,
 } from '../../../core/ingest/alphavantage.js';
 import { backoffDelay, sleep } from '../../../platform/retry.js';
@@ -24,8 +25,11 @@ export interface AlphaVantageSourceOptions {
   /** After failures: between half and all of min(maxMs, initialMs * 2^failures), never below the interval. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly random?: () => number;
-  /** Bodies longer than this are refused as 'oversized' (default 256 KiB; a real one is under 1 KiB). */
-  readonly maxBodyChars?: number;
+  /**
+   * Bodies larger than this are refused as 'oversized' (default 256 KiB; a real one is under 1 KiB),
+   * by their Content-Length before reading, or as soon as more has arrived.
+   */
+  readonly maxBodyBytes?: number;
 }
 
 const DEFAULT_BACKOFF = { initialMs: 60_000, maxMs: 6 * 3_600_000 };
@@ -94,22 +98,23 @@ export class AlphaVantageSource implements PriceSource {
     for (const [key, value] of Object.entries(alphaVantageQuery(symbol))) url.searchParams.set(key, value);
     url.searchParams.set('apikey', this.apiKey);
     const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const maxBodyBytes = this.options.maxBodyBytes ?? 256 * 1024;
     let text: string;
     try {
       const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
-      text = await response.text();
+      const body = await readBounded(response, maxBodyBytes);
       this.lastMessageAt = this.now();
       if (response.status !== 200) return this.fail(symbol, `HTTP ${response.status}`);
+      if (body.oversized !== undefined) {
+        await sink.reject(redactKey(body.head, this.apiKey, true), 'oversized', `alphavantage ${symbol}: ${body.oversized}`);
+        return this.fail(symbol, body.oversized);
+      }
+      text = body.text;
     } catch (error) {
       if (signal.aborted) return;
       const name = error instanceof Error ? error.name : '';
       const reason = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `request failed: ${this.redact(describe(error))}`;
       return this.fail(symbol, reason);
-    }
-    const maxBodyChars = this.options.maxBodyChars ?? 256 * 1024;
-    if (text.length > maxBodyChars) {
-      await sink.reject(text.slice(0, maxBodyChars), 'oversized', `alphavantage ${symbol}: body of ${text.length} characters`);
-      return this.fail(symbol, `body of ${text.length} characters`);
     }
     const result = parseAlphaVantageBody(text, symbol);
     switch (result.kind) {
@@ -126,7 +131,8 @@ export class AlphaVantageSource implements PriceSource {
         }
         this.lastRefreshed.set(symbol, result.lastRefreshed);
         this.note = `${symbol} refreshed ${result.lastRefreshed} UTC`;
-        await sink.observe(result.tick, text);
+        // The raw text goes on with the tick (into a dead letter, should the contract refuse it).
+        await sink.observe(result.tick, this.redact(text));
         return;
       }
       case 'rate-limited':
@@ -147,8 +153,40 @@ export class AlphaVantageSource implements PriceSource {
 
   /** Alpha Vantage's own messages can quote the key ("We have detected your API key as ..."). */
   private redact(text: string): string {
-    return text.split(this.apiKey).join('[redacted]');
+    return redactKey(text, this.apiKey);
   }
+}
+
+type BoundedBody = { readonly text: string; readonly oversized?: undefined } | { readonly oversized: string; readonly head: string };
+
+/**
+ * The body as text, or why it is too large and its first `maxBytes` bytes: a Content-Length over the
+ * bound is refused before reading anything, a body without one as soon as it passes the bound.
+ */
+async function readBounded(response: Response, maxBytes: number): Promise<BoundedBody> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    return { oversized: `Content-Length ${declared}, over ${maxBytes} bytes`, head: '' };
+  }
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.byteLength;
+      if (received > maxBytes) {
+        await reader.cancel().catch(() => {});
+        const head = Buffer.concat(chunks).subarray(0, maxBytes);
+        // A character cut in two at the bound is dropped rather than shown as U+FFFD.
+        return { oversized: `body over ${maxBytes} bytes`, head: new TextDecoder().decode(head).replace(/\uFFFD$/, '') };
+      }
+    }
+  }
+  return { text: new TextDecoder().decode(Buffer.concat(chunks)) };
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,7 @@
 // MQTT commands: the accepted forms, and every hostile one refused with a code and a reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_COMMAND_BYTES, parseCommand, sameSecret } from '../../../core/mqtt/commands.js';
+import { MAX_COMMAND_BYTES, parseCommand, RefusalAnswers, sameSecret } from '../../../core/mqtt/commands.js';
 
 const parse = (text: string, token?: string) => parseCommand(text, Buffer.byteLength(text), token);
 const code = (text: string, token?: string) => {
@@ -63,6 +63,24 @@ test('sameSecret compares whole strings', () => {
   assert.not.ok(sameSecret('ab', 'abc'));
   assert.not.ok(sameSecret('abcd', 'abc'));
   assert.not.ok(sameSecret('', 'abc'));
+});
+
+test('refusals are answered at most once per interval per topic; the skipped ones are counted', () => {
+  const answers = new RefusalAnswers(1000);
+  assert.equal(answers.take('a', 0), { answer: true, skipped: 0 });
+  assert.equal(answers.take('a', 10), { answer: false, skipped: 1 });
+  assert.equal(answers.take('a', 999), { answer: false, skipped: 2 });
+  assert.equal(answers.take('b', 999), { answer: true, skipped: 0 }, 'another topic has its own interval');
+  assert.equal(answers.take('a', 1000), { answer: true, skipped: 2 }, 'the next answer says how many went unanswered');
+  assert.equal(answers.take('a', 1500), { answer: false, skipped: 1 });
+  const unlimited = new RefusalAnswers(0);
+  assert.equal(
+    [unlimited.take('a', 5), unlimited.take('a', 5)],
+    [
+      { answer: true, skipped: 0 },
+      { answer: true, skipped: 0 },
+    ],
+  );
 });
 
 test.run();

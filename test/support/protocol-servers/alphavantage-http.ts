@@ -9,6 +9,10 @@ export interface ScriptedResponse {
   readonly body: string;
   /** Wait this long before answering (a timeout test); the answer may never matter. */
   readonly delayMs?: number;
+  /** Announce this Content-Length, send `body`, then hold the connection open without the rest. */
+  readonly claimedLength?: number;
+  /** Without a Content-Length (chunked): send `body`, then this chunk every 5 ms until the client goes. */
+  readonly endless?: string;
 }
 
 export class AlphaVantageServer {
@@ -29,6 +33,19 @@ export class AlphaVantageServer {
       const next = self.script.length > 1 ? self.script.shift()! : self.script[0];
       const answer = () => {
         if (response.destroyed) return;
+        if (next?.claimedLength !== undefined) {
+          response.writeHead(next.status ?? 200, { 'content-type': 'application/json', 'content-length': String(next.claimedLength) });
+          response.write(next.body);
+          return;
+        }
+        if (next?.endless !== undefined) {
+          response.writeHead(next.status ?? 200, { 'content-type': 'application/json' });
+          response.write(next.body);
+          const chunk = next.endless;
+          const timer = setInterval(() => (response.destroyed ? clearInterval(timer) : response.write(chunk)), 5);
+          response.on('close', () => clearInterval(timer));
+          return;
+        }
         response.writeHead(next?.status ?? 200, { 'content-type': 'application/json' });
         response.end(next?.body ?? '{}');
       };

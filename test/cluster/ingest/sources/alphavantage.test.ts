@@ -44,7 +44,12 @@ async function start(server: AlphaVantageServer, options: Partial<AlphaVantageSo
       controller.abort();
       await running;
       await server.close();
-      const everything = [...log.lines, ...sink.rejected.map((r) => r.raw + r.detail), source.status().detail].join('\n');
+      const everything = [
+        ...log.lines,
+        ...sink.rejected.map((r) => r.raw + r.detail),
+        ...sink.observed.map((o) => o.raw),
+        source.status().detail,
+      ].join('\n');
       assert.not.ok(everything.includes(KEY), 'the API key leaked');
     },
   };
@@ -138,7 +143,7 @@ test('garbage, wrong shapes and huge bodies: rejected as malformed or oversized,
     { body: JSON.stringify({ pad: 'x'.repeat(2000) }) },
     { body: exchangeRateBody('64000', '2024-05-01 10:00:00') },
   );
-  const run = await start(server, { maxBodyChars: 1000 });
+  const run = await start(server, { maxBodyBytes: 1000 });
   try {
     await eventually(() => assert.is(run.sink.ticks.length, 1));
     assert.equal(
@@ -147,6 +152,55 @@ test('garbage, wrong shapes and huge bodies: rejected as malformed or oversized,
     );
     assert.match(run.sink.rejected[0]!.detail, /^alphavantage BTC-USD: not JSON$/);
     assert.is(run.sink.rejected[2]!.raw.length, 1000, 'a huge body is cut to the bound');
+  } finally {
+    await run.stop();
+  }
+});
+
+test('a body over the bound is refused as it arrives: by its Content-Length, or by what has come, before the timeout', async () => {
+  const server = await AlphaVantageServer.start();
+  server.serve(
+    // Claims 50 MB, sends 100 bytes and stalls: refused on the header, without waiting for the rest.
+    { body: 'x'.repeat(100), claimedLength: 50_000_000 },
+    // No length, and it never ends: refused once the bound is passed.
+    { body: '{"pad":"', endless: 'y'.repeat(512) },
+    { body: exchangeRateBody('64000', '2024-05-01 10:00:00') },
+  );
+  const began = Date.now();
+  const run = await start(server, { maxBodyBytes: 4096, timeoutMs: 5000 });
+  try {
+    await eventually(() => assert.is(run.sink.ticks.length, 1));
+    assert.ok(Date.now() - began < 4000, `refused as it arrived, not at the 5 s timeout (${Date.now() - began} ms)`);
+    assert.equal(
+      run.sink.rejected.map((r) => [r.reason, r.detail]),
+      [
+        ['oversized', 'alphavantage BTC-USD: Content-Length 50000000, over 4096 bytes'],
+        ['oversized', 'alphavantage BTC-USD: body over 4096 bytes'],
+      ],
+    );
+    assert.is(run.sink.rejected[0]!.raw, '', 'nothing of a refused Content-Length is read');
+    assert.is(run.sink.rejected[1]!.raw.length, 4096);
+  } finally {
+    await run.stop();
+  }
+});
+
+test('the key is redacted in an oversized dead letter too, even where the cut splits it', async () => {
+  const server = await AlphaVantageServer.start();
+  const quoting = JSON.stringify({ Information: `We have detected your API key as ${KEY} and ...`, pad: 'z'.repeat(3000) });
+  // Cut in the middle of the key: its first half must not be left at the end of the dead letter.
+  const cutAt = 1000;
+  const split = `${'a'.repeat(cutAt - 6)}${KEY}${'b'.repeat(2000)}`;
+  server.serve({ body: quoting }, { body: split }, { body: exchangeRateBody('64000', '2024-05-01 10:00:00') });
+  const run = await start(server, { maxBodyBytes: cutAt });
+  try {
+    await eventually(() => assert.is(run.sink.ticks.length, 1));
+    assert.equal(
+      run.sink.rejected.map((r) => r.reason),
+      ['oversized', 'oversized'],
+    );
+    assert.match(run.sink.rejected[0]!.raw, /your API key as \[redacted\] and/);
+    assert.not.ok(run.sink.rejected[1]!.raw.includes(KEY.slice(0, 6)), run.sink.rejected[1]!.raw.slice(-20));
   } finally {
     await run.stop();
   }
