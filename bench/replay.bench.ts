@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ts from 'trading-signals';
+import { initialSimulatorState, stepSimulator } from '../core/ingest/simulator.js';
 import { btcPrices, type BenchRow } from './bench.js';
 
 const ti = createRequire(import.meta.url)('technicalindicators') as typeof import('technicalindicators');
@@ -14,8 +15,20 @@ const ROWS = 1_000_000;
 const ROUNDS = 3;
 const BIN = join(import.meta.dirname, '..', 'bin', 'stock-stream.js');
 
-function writeCsv(): string {
-  const prices = btcPrices(ROWS, 77);
+/** A random walk as volatile as Bitcoin: the simulator's regimes (35-120 % a year), one tick a second. */
+function simulatedPrices(rows: number): Float64Array {
+  const options = { seed: 5, startPrice: 95_000, symbols: ['BTC-USD'], stepSeconds: 1 };
+  let state = initialSimulatorState(options);
+  const prices = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const step = stepSimulator(state, options, i * 1000);
+    state = step.state;
+    prices[i] = step.ticks[0]!.price;
+  }
+  return prices;
+}
+
+function writeCsv(prices: Float64Array = btcPrices(ROWS, 77)): string {
   const start = Date.UTC(2025, 0, 1);
   const lines = new Array<string>(ROWS + 1);
   lines[0] = 'ts,price,volume';
@@ -47,7 +60,14 @@ const perSecond = (ns: number) => `${(1e9 / ns / 1e6).toFixed(2)} M ticks/s`;
 
 export async function replayBench(): Promise<BenchRow[]> {
   const file = writeCsv();
-  const samples: Record<string, number[]> = { 'stock-stream': [], 'hand loop': [], 'trading-signals': [], technicalindicators: [] };
+  const volatile = writeCsv(simulatedPrices(ROWS));
+  const samples: Record<string, number[]> = {
+    'stock-stream': [],
+    'stock-stream, volatile walk': [],
+    'hand loop': [],
+    'trading-signals': [],
+    technicalindicators: [],
+  };
   const walls: number[] = [];
   let sink = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -57,6 +77,13 @@ export async function replayBench(): Promise<BenchRow[]> {
     const rate = /, (\d+) ticks\/s/.exec(run.stderr);
     if (run.status !== 0 || !rate) throw new Error(`replay failed: ${run.stderr}`);
     samples['stock-stream']!.push(1e9 / Number(rate[1]));
+    const walk = spawnSync(process.execPath, [BIN, 'replay', '--input', volatile, '--signals-only'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    const walkRate = /, (\d+) ticks\/s/.exec(walk.stderr);
+    if (walk.status !== 0 || !walkRate) throw new Error(`replay failed: ${walk.stderr}`);
+    samples['stock-stream, volatile walk']!.push(1e9 / Number(walkRate[1]));
 
     samples['hand loop']!.push(timed(() => plainRows(file, (_, price) => (sink += price))));
     samples['trading-signals']!.push(
@@ -110,6 +137,12 @@ export async function replayBench(): Promise<BenchRow[]> {
       implementation: 'stock-stream',
       nsPerUpdate: median(samples['stock-stream']!),
       note: `${perSecond(median(samples['stock-stream']!))} (replay --signals-only, its own figure; whole command ${median(walls).toFixed(0)} ms with start-up)`,
+    },
+    {
+      group,
+      implementation: 'stock-stream, volatile walk',
+      nsPerUpdate: median(samples['stock-stream, volatile walk']!),
+      note: `${perSecond(median(samples['stock-stream, volatile walk']!))} (the same over the simulator's Bitcoin-like volatility: more crossings and recommendations)`,
     },
     {
       group,

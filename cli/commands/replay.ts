@@ -84,11 +84,10 @@ export const replayCommand: Command = {
         if (signals === undefined) return report(row.line, 'ts: not later than the previous row');
         ticks++;
         observePrice(backtest, row.price);
-        if (!signalsOnly && pipeline.closedOnLastTick) {
-          for (const candle of pipeline.closedCandles()) {
-            candles++;
-            out.push(JSON.stringify(candle));
-          }
+        if (pipeline.closedOnLastTick) {
+          const closed = pipeline.closedCandles();
+          candles += closed.length;
+          if (!signalsOnly) for (const candle of closed) out.push(JSON.stringify(candle));
         }
         for (const signal of signals) {
           if (signal.kind === 'crossing') {
