@@ -106,6 +106,18 @@ async function crashAndCompare(seed: number, kills: number): Promise<void> {
 
   assert.is(indicators.length, ticks.length, 'exactly one indicator record per tick');
   assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the same signals, none lost, none duplicated');
+  // The stance survived every kill: each symbol's recommendations, in order, still alternate buy, sell, buy ...
+  const recommendations = signals
+    .map((m) => JSON.parse(m.value) as { symbol: string; ts: number; side: string; kind: string })
+    .filter((signal) => signal.kind === 'recommendation');
+  assert.ok(recommendations.length >= 10, `recommendations across the kills (${recommendations.length})`);
+  for (const symbol of new Set(recommendations.map((r) => r.symbol))) {
+    const sides = recommendations
+      .filter((r) => r.symbol === symbol)
+      .sort((a, b) => a.ts - b.ts)
+      .map((r) => r.side);
+    sides.forEach((side, i) => assert.is(side, i % 2 === 0 ? 'buy' : 'sell', `${symbol} recommendation ${i}`));
+  }
   assert.equal(
     dead.map((m) => (JSON.parse(m.value) as { value: string }).value).sort(),
     [...malformed].sort(),
