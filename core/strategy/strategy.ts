@@ -1,8 +1,6 @@
 // One symbol's strategy: conditions read on candles, a stance (flat or long), and a recommendation
 // only when the stance changes, so a symbol's recommendations always alternate buy, sell, buy ...
 // Stop-loss and take-profit are checked on every tick: they protect money, so they do not wait for a close.
-import type { IndicatorValues } from '../indicators/indicator-set.js';
-import { RAW_FIELDS } from '../indicators/indicator-set.js';
 import type { Side, Signal, SignalKind, Stance, StanceView } from '../contracts/index.js';
 import { buildRule } from '../rules/build-rule.js';
 import type { GatedRule } from '../rules/gated-rule.js';
@@ -176,7 +174,7 @@ export class Strategy {
       reason,
       kind,
       timeframe: series.timeframe,
-      indicators: condition.onForming ? series.formingValues() : valuesOf(series.indicators.raw),
+      indicators: condition.onForming ? series.formingValues() : series.closedValues(),
     };
   }
 
@@ -216,10 +214,4 @@ export class Strategy {
     this.entryTs = stance === 'long' ? stateNumber(record['entryTs'], 'strategy.entryTs') : Number.NaN;
     this.entryPrice = stance === 'long' ? stateNumber(record['entryPrice'], 'strategy.entryPrice') : Number.NaN;
   }
-}
-
-function valuesOf(raw: Float64Array): IndicatorValues {
-  const values = {} as Record<string, number | null>;
-  RAW_FIELDS.forEach((field, i) => (values[field] = Number.isNaN(raw[i]!) ? null : raw[i]!));
-  return values as unknown as IndicatorValues;
 }

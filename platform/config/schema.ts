@@ -27,6 +27,25 @@ const urlWithScheme = (schemes: readonly string[]) =>
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 07:30');
 const bcmPin = z.number().int().min(0).max(53);
 
+/**
+ * Runs one of the core's validators (strategy, alerts), whose errors name the key as
+ * "strategy.entry[0].oversold: must be ...", and turns a failure into an issue at the path below
+ * the checked key (entry.0.oversold) with the message after it.
+ */
+function coreCheck(context: z.RefinementCtx, validate: () => void): void {
+  try {
+    validate();
+  } catch (error) {
+    const [where = '', ...rest] = String((error as Error).message).split(': ');
+    const path = where
+      .replace(/\[(\d+)\]/g, '.$1')
+      .split('.')
+      .slice(1)
+      .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    context.addIssue({ code: 'custom', message: rest.join(': '), path });
+  }
+}
+
 export const ConfigSchema = z
   .object({
     /** Symbols followed by every role. Bitcoin first; nothing assumes one symbol. */
@@ -162,20 +181,7 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({})
-      .superRefine((strategy, context) => {
-        try {
-          validateStrategy(strategy as unknown as StrategyConfig);
-        } catch (error) {
-          // "strategy.entry[0].oversold: must be ..." -> path entry.0.oversold, message after it.
-          const [where = 'strategy', ...rest] = String((error as Error).message).split(': ');
-          const path = where
-            .replace(/\[(\d+)\]/g, '.$1')
-            .split('.')
-            .slice(1)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-          context.addIssue({ code: 'custom', message: rest.join(': '), path });
-        }
-      })
+      .superRefine((strategy, context) => coreCheck(context, () => validateStrategy(strategy as unknown as StrategyConfig)))
       .transform((strategy) => strategy as unknown as StrategyConfig),
     /** Price alerts (docs/signals.md#alerts): levels, moves, new highs and lows. None by default. */
     alerts: z
@@ -183,20 +189,7 @@ export const ConfigSchema = z
       .max(100)
       .default([])
       .transform((alerts) => alerts.map((alert) => ({ hysteresisPercent: 0.5, cooldownMinutes: 60, ...alert })))
-      .superRefine((alerts, context) => {
-        try {
-          validateAlerts(alerts as unknown as AlertConfig[]);
-        } catch (error) {
-          // "alerts[0].price: must be ..." -> path alerts.0.price (relative: 0.price), message after it.
-          const [where = 'alerts', ...rest] = String((error as Error).message).split(': ');
-          const path = where
-            .replace(/\[(\d+)\]/g, '.$1')
-            .split('.')
-            .slice(1)
-            .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-          context.addIssue({ code: 'custom', message: rest.join(': '), path });
-        }
-      })
+      .superRefine((alerts, context) => coreCheck(context, () => validateAlerts(alerts as unknown as AlertConfig[])))
       .transform((alerts) => alerts as unknown as AlertConfig[]),
     process: z
       .object({
