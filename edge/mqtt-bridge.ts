@@ -141,6 +141,12 @@ export class MqttBridge implements EdgeComponent {
         'mqtt: commands are enabled without a token: anyone who can publish on the broker can mute the alerts (set mqtt.commands.token)',
       );
     }
+    if (this.entityCommands) {
+      logger.warn(
+        { topics: [...this.entityTopics.keys()] },
+        "mqtt: Home Assistant's entity commands carry no token: only the broker's ACL keeps others from muting the alerts",
+      );
+    }
     const clientOptions = mqttClientOptions(config, { topic: this.topics.availability, payload: 'offline' });
     const client = mqtt.connect(config.url, clientOptions);
     this.client = client;

@@ -304,6 +304,24 @@ test("Home Assistant's entities: mute switch, brightness number and acknowledge 
   }
 });
 
+test('entity commands allowed: a warning at start that the broker ACL is their only protection', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
+  const { stop } = await setup({
+    mqtt: { commands: { enabled: true, allowEntities: true, token: 'a-shared-secret-of-some-length' } },
+    logger,
+  });
+  try {
+    const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40);
+    assert.ok(
+      warnings.some((line) => /entity commands carry no token/.test(line.msg)),
+      lines.join(''),
+    );
+  } finally {
+    await stop();
+  }
+});
+
 test('entity commands are not read without mqtt.commands.allowEntities, even with commands enabled', async () => {
   const { url, base, prefix, role, stop } = await setup({ mqtt: { commands: { enabled: true, token: 'a-shared-secret-of-some-length' } } });
   const watcher = await watch(url, [`${prefix}/#`, `${base}/#`]);
