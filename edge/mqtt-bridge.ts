@@ -1,16 +1,26 @@
-// The MQTT bridge of the edge role: each followed symbol's price, change, RSI, SMA/EMA and last signal
-// as retained state, each signal as an event, Home Assistant discovery with availability, and commands
-// (mute, unmute, acknowledge, brightness) into the role's alert state machine and display.
+// The MQTT bridge of the edge role: each followed symbol's price, change, RSI, SMA/EMA, last signal
+// and stance as retained state (throttled: core/mqtt/throttle.ts), each signal as an event, Home
+// Assistant discovery with availability, and commands (mute, unmute, acknowledge, brightness, from
+// the JSON command topic or Home Assistant's entities) into the role's alert state machine and display.
 import mqtt, { type MqttClient } from 'mqtt';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from '../platform/config/schema.js';
 import type { Logger } from '../platform/log.js';
 import type { HealthStatus } from '../platform/health.js';
 import { safeUrl } from '../platform/probes.js';
-import { parseCommand, REFUSAL_ANSWER_INTERVAL_MS, RefusalAnswers } from '../core/mqtt/commands.js';
+import {
+  parseCommand,
+  parseEntityCommand,
+  REFUSAL_ANSWER_INTERVAL_MS,
+  RefusalAnswers,
+  type CommandCheck,
+  type EntityCommandSource,
+} from '../core/mqtt/commands.js';
 import { discoveryMessages, isOwnDiscoveryTopic, type DiscoveryMessage } from '../core/mqtt/discovery.js';
 import { alertEventMessage, signalEventMessage, symbolStateMessages, type MqttMessage, type SymbolFigures } from '../core/mqtt/state.js';
+import { StateThrottle } from '../core/mqtt/throttle.js';
 import { applianceTopics, type MqttLayout } from '../core/mqtt/topics.js';
+import type { StanceView } from '../core/contracts/index.js';
 import type { EdgeComponent, EdgeControls, EdgeObservation } from './edge-driver.js';
 import { mqttClientOptions } from './mqtt-connection.js';
 
@@ -89,16 +99,37 @@ export class MqttBridge implements EdgeComponent {
   private readonly metrics: BridgeMetrics;
   private readonly refusalAnswers: RefusalAnswers;
   private readonly now: () => number;
+  private readonly throttle: StateThrottle;
+  /** Per symbol, the timer that publishes its held state when the throttle interval ends. */
+  private readonly flushTimers = new Map<string, NodeJS.Timeout>();
+  /** Mute, brightness and acknowledge as Home Assistant entities, their command topics read. */
+  private readonly entityCommands: boolean;
+  private readonly entityTopics: ReadonlyMap<string, EntityCommandSource>;
 
   constructor(private readonly options: MqttBridgeOptions) {
     this.refusalAnswers = new RefusalAnswers(options.refusalAnswerIntervalMs ?? REFUSAL_ANSWER_INTERVAL_MS);
     this.now = options.now ?? Date.now;
     this.topics = applianceTopics(options.layout);
-    this.discovery = options.config.discovery ? discoveryMessages(options.layout, options.symbols) : [];
+    const { commands } = options.config;
+    this.entityCommands = commands.enabled && commands.allowEntities;
+    this.entityTopics = new Map<string, EntityCommandSource>(
+      this.entityCommands
+        ? [
+            [this.topics.muteSet, 'mute'],
+            [this.topics.brightnessSet, 'brightness'],
+            [this.topics.acknowledgeSet, 'acknowledge'],
+          ]
+        : [],
+    );
+    this.throttle = new StateThrottle({
+      intervalMs: options.config.throttleSeconds * 1000,
+      moveFraction: options.config.throttleMoveFraction,
+    });
+    this.discovery = options.config.discovery ? discoveryMessages(options.layout, options.symbols, { controls: this.entityCommands }) : [];
     this.discoveryTopics = new Set(this.discovery.map((message) => message.topic));
     this.metrics = bridgeMetrics(options.registry);
     for (const symbol of options.symbols)
-      this.figures.set(symbol, { symbol, price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null });
+      this.figures.set(symbol, { symbol, price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null, stance: null });
   }
 
   /** Returns at once: the broker may be down at start; the bridge keeps trying with backoff. */
@@ -108,6 +139,12 @@ export class MqttBridge implements EdgeComponent {
       logger.warn(
         { topic: this.topics.command },
         'mqtt: commands are enabled without a token: anyone who can publish on the broker can mute the alerts (set mqtt.commands.token)',
+      );
+    }
+    if (this.entityCommands) {
+      logger.warn(
+        { topics: [...this.entityTopics.keys()] },
+        "mqtt: Home Assistant's entity commands carry no token: only the broker's ACL keeps others from muting the alerts",
       );
     }
     const clientOptions = mqttClientOptions(config, { topic: this.topics.availability, payload: 'offline' });
@@ -127,6 +164,8 @@ export class MqttBridge implements EdgeComponent {
     this.stopping = true;
     clearInterval(this.statusTimer);
     clearTimeout(this.reconnectTimer);
+    for (const timer of this.flushTimers.values()) clearTimeout(timer);
+    this.flushTimers.clear();
     const client = this.client;
     if (!client) return;
     if (client.connected) {
@@ -150,8 +189,13 @@ export class MqttBridge implements EdgeComponent {
     const current = this.figures.get(view.symbol);
     if (!current) return;
     let next: SymbolFigures = { ...current, price: view.price, dayOpen: view.dayOpen, rsi: view.rsi };
+    // A recommendation, an alert or a new stance is never held back by the throttle.
+    let urgent = observation.type === 'signal' || observation.type === 'alert';
     if (observation.type === 'indicators') {
-      next = { ...next, sma: finiteOrNull(observation.record.sma), ema: finiteOrNull(observation.record.ema) };
+      const { record } = observation;
+      const stance = record.stance ?? current.stance;
+      urgent = !sameStance(current.stance, stance);
+      next = { ...next, sma: finiteOrNull(record.sma), ema: finiteOrNull(record.ema), stance };
     } else if (observation.type === 'alert') {
       if (observation.event !== 'duplicate' && observation.event !== 'late')
         this.publishEvent(alertEventMessage(this.options.layout, view.symbol, observation.signal));
@@ -162,7 +206,25 @@ export class MqttBridge implements EdgeComponent {
       if (event !== 'duplicate' && event !== 'late') this.publishEvent(signalEventMessage(this.options.layout, view.symbol, signal));
     }
     this.figures.set(view.symbol, next);
-    this.publishState(symbolStateMessages(this.options.layout, next));
+    const decision = this.throttle.offer(view.symbol, { now: this.now(), price: next.price, urgent });
+    if (decision.publish) {
+      clearTimeout(this.flushTimers.get(view.symbol));
+      this.flushTimers.delete(view.symbol);
+      this.publishState(symbolStateMessages(this.options.layout, next));
+    } else if (!this.flushTimers.has(view.symbol)) {
+      // The latest value goes out when the interval ends: the end of a burst is never lost.
+      const timer = setTimeout(() => this.flush(view.symbol), Math.max(0, decision.dueAt - this.now()));
+      this.flushTimers.set(view.symbol, timer);
+    }
+  }
+
+  /** Publishes a symbol's held state at the end of its throttle interval. */
+  private flush(symbol: string): void {
+    this.flushTimers.delete(symbol);
+    const figures = this.figures.get(symbol);
+    if (this.stopping || !figures) return;
+    this.throttle.published(symbol, this.now(), figures.price);
+    this.publishState(symbolStateMessages(this.options.layout, figures));
   }
 
   private async connected(): Promise<void> {
@@ -175,6 +237,7 @@ export class MqttBridge implements EdgeComponent {
       this.topics.haStatus,
       this.topics.ownDiscovery,
       ...(this.options.config.commands.enabled ? [this.topics.command] : []),
+      ...this.entityTopics.keys(),
     ];
     try {
       await client.subscribeAsync(subscriptions, { qos: 1 });
@@ -261,7 +324,13 @@ export class MqttBridge implements EdgeComponent {
       return;
     }
     if (topic === this.topics.command) {
-      this.command(payload);
+      this.command(topic, payload.length, parseCommand(payload.toString('utf8'), payload.length, this.options.config.commands.token));
+      return;
+    }
+    const source = this.entityTopics.get(topic);
+    if (source !== undefined) {
+      // No token: Home Assistant's entities cannot send one (mqtt.commands.allowEntities, docs/mqtt.md).
+      this.command(topic, payload.length, parseEntityCommand(source, payload.toString('utf8'), payload.length));
       return;
     }
     // A retained discovery config of ours that this configuration no longer exposes (a symbol
@@ -272,17 +341,16 @@ export class MqttBridge implements EdgeComponent {
     }
   }
 
-  private command(payload: Buffer): void {
-    const check = parseCommand(payload.toString('utf8'), payload.length, this.options.config.commands.token);
+  private command(topic: string, bytes: number, check: CommandCheck): void {
     if (!check.ok) {
       this.metrics.commands.inc({ result: check.code });
-      const { answer, skipped } = this.refusalAnswers.take(this.topics.command, this.now());
+      const { answer, skipped } = this.refusalAnswers.take(topic, this.now());
       if (!answer) {
         this.metrics.answersSkipped.inc();
         return;
       }
       this.options.logger.warn(
-        { code: check.code, reason: check.reason, bytes: payload.length, ...(skipped > 0 ? { unansweredBefore: skipped } : {}) },
+        { topic, code: check.code, reason: check.reason, bytes, ...(skipped > 0 ? { unansweredBefore: skipped } : {}) },
         'mqtt: command ignored',
       );
       this.send(
@@ -309,6 +377,10 @@ export class MqttBridge implements EdgeComponent {
     );
     this.publishStatus();
   }
+}
+
+function sameStance(a: StanceView | null, b: StanceView | null): boolean {
+  return a?.stance === b?.stance && a?.since === b?.since && a?.strategy === b?.strategy;
 }
 
 function finiteOrNull(value: unknown): number | null {
@@ -346,6 +418,7 @@ export function mqttComponent(
     swVersion,
     periods: { sma: config.indicators.sma, ema: config.indicators.ema, rsi: config.indicators.rsi },
     timeframe: config.strategy.timeframe,
+    configurationUrl: settings.configurationUrl,
   };
   return (controls) =>
     new MqttBridge({

@@ -55,6 +55,31 @@ export function parseCommand(text: string, bytes: number, token: string | undefi
   return { ok: true, command: { type: name as 'mute' | 'unmute' | 'acknowledge' } };
 }
 
+/** The Home Assistant entities that send commands: the mute switch, the brightness number, the acknowledge button. */
+export type EntityCommandSource = 'mute' | 'brightness' | 'acknowledge';
+
+/** Payloads of the entities' command topics (no JSON, no token: the broker's ACL protects them). */
+export const ENTITY_PAYLOADS = { mute: { on: 'ON', off: 'OFF' }, press: 'PRESS' } as const;
+
+/** A command from one of the entities: `ON`/`OFF` for mute, a percent for brightness, `PRESS` for acknowledge. */
+export function parseEntityCommand(source: EntityCommandSource, text: string, bytes: number): CommandCheck {
+  if (bytes > 32) return refuse('oversized', `payload of ${bytes} bytes, over 32`);
+  const value = text.trim();
+  if (source === 'mute') {
+    if (value === ENTITY_PAYLOADS.mute.on) return { ok: true, command: { type: 'mute' } };
+    if (value === ENTITY_PAYLOADS.mute.off) return { ok: true, command: { type: 'unmute' } };
+    return refuse('malformed', `mute: must be ${ENTITY_PAYLOADS.mute.on} or ${ENTITY_PAYLOADS.mute.off}`);
+  }
+  if (source === 'acknowledge') {
+    if (value === ENTITY_PAYLOADS.press) return { ok: true, command: { type: 'acknowledge' } };
+    return refuse('malformed', `acknowledge: must be ${ENTITY_PAYLOADS.press}`);
+  }
+  // Plain decimals only: Number() would also take "0x10", "1e1" and " ".
+  const percent = /^\d{1,3}(\.\d{1,6})?$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) return refuse('malformed', 'brightness: must be a number from 0 to 100');
+  return { ok: true, command: { type: 'brightness', percent } };
+}
+
 /** Compares every character whatever the first difference, so the time taken does not tell how much of a guess was right. */
 export function sameSecret(given: string, expected: string): boolean {
   let difference = given.length ^ expected.length;

@@ -1,10 +1,12 @@
-// Home Assistant MQTT discovery for one appliance, built from a table: one device, and per symbol
-// the price, change, RSI, SMA, EMA and last-signal sensors, a buy/sell event entity and buy and sell
-// device triggers; for the device, a connectivity binary sensor for the price feed. Pure data in,
-// messages out; the bridge publishes them retained.
+// Home Assistant MQTT discovery for one appliance, built from tables: one device, and per symbol
+// the price, change, RSI, SMA, EMA, last-signal and stance sensors, a buy/sell/alert event entity
+// and device triggers; for the device, a connectivity binary sensor for the price feed and, when
+// entity commands are allowed, the mute switch, brightness number and acknowledge button. Pure data
+// in, messages out; the bridge publishes them retained.
+import { ENTITY_PAYLOADS } from './commands.js';
 import { applianceTopics, quoteCurrency, symbolSlug, symbolTopic, type MqttLayout, type SymbolLeaf } from './topics.js';
 
-export type DiscoveryComponent = 'sensor' | 'binary_sensor' | 'event' | 'device_automation';
+export type DiscoveryComponent = 'sensor' | 'binary_sensor' | 'event' | 'device_automation' | 'switch' | 'number' | 'button';
 
 export interface DiscoveryMessage {
   readonly component: DiscoveryComponent;
@@ -66,13 +68,77 @@ const SYMBOL_SENSORS: readonly SensorSpec[] = [
     fields: () => ({ device_class: 'enum', options: ['buy', 'sell'], value_template: '{{ value_json.side }}' }),
     attributes: true,
   },
+  {
+    // The strategy's position; since (ISO time) and entry_price (null when flat) as attributes.
+    leaf: 'stance',
+    name: (symbol) => `${symbol} stance`,
+    icon: 'mdi:scale-balance',
+    fields: () => ({ device_class: 'enum', options: ['flat', 'long'], value_template: '{{ value_json.stance }}' }),
+    attributes: true,
+  },
 ];
+
+/** The appliance's controls as entities: each one's command topic goes to the same commands as `<base>/command`. */
+interface ControlSpec {
+  readonly component: 'switch' | 'number' | 'button';
+  readonly objectId: string;
+  readonly fields: (topics: ReturnType<typeof applianceTopics>) => Readonly<Record<string, unknown>>;
+}
+
+const CONTROLS: readonly ControlSpec[] = [
+  {
+    component: 'switch',
+    objectId: 'mute',
+    fields: (topics) => ({
+      name: 'mute alerts',
+      icon: 'mdi:volume-off',
+      command_topic: topics.muteSet,
+      payload_on: ENTITY_PAYLOADS.mute.on,
+      payload_off: ENTITY_PAYLOADS.mute.off,
+      // The retained buzzer state the bridge already publishes.
+      state_topic: topics.buzzer,
+      state_on: 'muted',
+      state_off: 'unmuted',
+    }),
+  },
+  {
+    component: 'number',
+    objectId: 'brightness',
+    fields: (topics) => ({
+      name: 'display brightness',
+      icon: 'mdi:brightness-6',
+      command_topic: topics.brightnessSet,
+      state_topic: topics.brightness,
+      min: 0,
+      max: 100,
+      step: 1,
+      unit_of_measurement: '%',
+      mode: 'slider',
+      entity_category: 'config',
+    }),
+  },
+  {
+    component: 'button',
+    objectId: 'acknowledge',
+    fields: (topics) => ({
+      name: 'acknowledge alert',
+      icon: 'mdi:bell-check',
+      command_topic: topics.acknowledgeSet,
+      payload_press: ENTITY_PAYLOADS.press,
+    }),
+  },
+];
+
+export interface DiscoveryOptions {
+  /** Expose the mute switch, brightness number and acknowledge button (mqtt.commands.allowEntities). */
+  readonly controls?: boolean;
+}
 
 export const SIGNAL_SIDES = ['buy', 'sell'] as const;
 /** The event entity's types: a recommendation's side, or a price alert. */
 export const SIGNAL_EVENT_TYPES = [...SIGNAL_SIDES, 'alert'] as const;
 
-export function discoveryMessages(layout: MqttLayout, symbols: readonly string[]): DiscoveryMessage[] {
+export function discoveryMessages(layout: MqttLayout, symbols: readonly string[], options: DiscoveryOptions = {}): DiscoveryMessage[] {
   const topics = applianceTopics(layout);
   const device = {
     identifiers: [layout.deviceId],
@@ -80,6 +146,7 @@ export function discoveryMessages(layout: MqttLayout, symbols: readonly string[]
     manufacturer: 'Stock Stream',
     model: 'Stock Stream edge appliance',
     sw_version: layout.swVersion,
+    ...(layout.configurationUrl !== undefined ? { configuration_url: layout.configurationUrl } : {}),
   };
   const origin = { name: 'stock-stream', sw_version: layout.swVersion };
   const availability = { availability_topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' };
@@ -110,12 +177,15 @@ export function discoveryMessages(layout: MqttLayout, symbols: readonly string[]
       }),
     ),
   ];
+  if (options.controls)
+    for (const control of CONTROLS)
+      messages.push(message(control.component, control.objectId, entity(control.objectId, { ...control.fields(topics) })));
   for (const symbol of symbols) {
     const slug = symbolSlug(symbol);
     for (const spec of SYMBOL_SENSORS) {
       const objectId = `${slug}_${spec.leaf}`;
       const stateTopic = symbolTopic(layout, symbol, spec.leaf);
-      // The last-signal sensor shows the side and keeps the price, rule and reason as attributes.
+      // The last-signal and stance sensors show one field and keep the rest of their JSON as attributes.
       const attributes = spec.attributes ? { json_attributes_topic: stateTopic } : {};
       messages.push(
         message(

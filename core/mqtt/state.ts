@@ -1,6 +1,7 @@
 // The MQTT payloads of one symbol's state (retained, so a late subscriber gets the last value) and of
 // a signal event (not retained: an event happens once). Numbers are plain decimal strings, as Home
 // Assistant's sensors and Node-RED read them; a value still warming up is not published.
+import type { StanceView } from '../contracts/index.js';
 import { symbolTopic, type MqttLayout } from './topics.js';
 
 export interface SignalFigures {
@@ -31,6 +32,8 @@ export interface SymbolFigures {
   readonly sma: number | null;
   readonly ema: number | null;
   readonly signal: SignalFigures | null;
+  /** The strategy's position, from the latest indicators record. */
+  readonly stance: StanceView | null;
 }
 
 export interface MqttMessage {
@@ -65,7 +68,7 @@ function signalJson(signal: SignalFigures): Record<string, unknown> {
 /** Every known state value of a symbol, retained. */
 export function symbolStateMessages(layout: MqttLayout, figures: SymbolFigures): MqttMessage[] {
   const messages: MqttMessage[] = [];
-  const put = (leaf: 'price' | 'change' | 'rsi' | 'sma' | 'ema' | 'signal', payload: string | null) => {
+  const put = (leaf: 'price' | 'change' | 'rsi' | 'sma' | 'ema' | 'signal' | 'stance', payload: string | null) => {
     if (payload !== null) messages.push({ topic: symbolTopic(layout, figures.symbol, leaf), payload, retain: true });
   };
   put('price', figures.price === null ? null : String(figures.price));
@@ -75,7 +78,18 @@ export function symbolStateMessages(layout: MqttLayout, figures: SymbolFigures):
   put('sma', figures.sma === null ? null : formatFigure(figures.sma, 6));
   put('ema', figures.ema === null ? null : formatFigure(figures.ema, 6));
   put('signal', figures.signal === null ? null : JSON.stringify(signalJson(figures.signal)));
+  put('stance', figures.stance === null ? null : JSON.stringify(stanceJson(figures.stance)));
   return messages;
+}
+
+/** The stance sensor's state (`stance`) and attributes: when and at what price a long was entered (null when flat). */
+function stanceJson(view: StanceView): Record<string, unknown> {
+  return {
+    stance: view.stance,
+    strategy: view.strategy,
+    since: view.since === null ? null : new Date(view.since).toISOString(),
+    entry_price: view.entryPrice,
+  };
 }
 
 /** One signal as the event entity and the device triggers read it: `event_type` is buy or sell. */

@@ -13,10 +13,12 @@ export interface MqttLayout {
   readonly periods: { readonly sma: number; readonly ema: number; readonly rsi: number };
   /** The candle timeframe of the indicator values (the strategy's), shown in the names too (`RSI 14 1h`). */
   readonly timeframe: string;
+  /** The dashboard's address, the device's link in Home Assistant; unset: no link. */
+  readonly configurationUrl?: string | undefined;
 }
 
 /** The per-symbol state topics (retained) and the signal event topic (not retained). */
-export const SYMBOL_LEAVES = ['price', 'change', 'rsi', 'sma', 'ema', 'signal', 'event'] as const;
+export const SYMBOL_LEAVES = ['price', 'change', 'rsi', 'sma', 'ema', 'signal', 'stance', 'event'] as const;
 export type SymbolLeaf = (typeof SYMBOL_LEAVES)[number];
 
 export function symbolTopic(layout: MqttLayout, symbol: string, leaf: SymbolLeaf): string {
@@ -34,6 +36,10 @@ export function applianceTopics(layout: MqttLayout) {
     buzzer: `${base}/buzzer`,
     /** The display's daytime brightness in percent, retained. */
     brightness: `${base}/brightness`,
+    /** Home Assistant's entity commands (no token), read with mqtt.commands.allowEntities: `ON`/`OFF`, 0-100, `PRESS`. */
+    muteSet: `${base}/buzzer/set`,
+    brightnessSet: `${base}/brightness/set`,
+    acknowledgeSet: `${base}/acknowledge/set`,
     /** Commands in (JSON), when enabled. */
     command: `${base}/command`,
     /** The outcome of each command (JSON, not retained). */

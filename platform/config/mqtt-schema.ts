@@ -46,12 +46,28 @@ export const mqttSchema = z
     keepaliveSeconds: z.number().int().min(1).max(3600).default(30),
     /** Reconnect delays grow from 1 s, doubling, up to this. */
     reconnectMaxSeconds: z.number().min(1).max(3600).default(60),
+    /** Each symbol's state at most once per this many seconds (0: every change); signals and alerts at once. */
+    throttleSeconds: z.number().min(0).max(3600).default(10),
+    /** A price this far from the last published one (a fraction: 0.005 is 0.5 %) is published at once. */
+    throttleMoveFraction: z.number().min(0).max(1).default(0.005),
+    /** The dashboard's address, shown as the device's link in Home Assistant (configuration_url). */
+    configurationUrl: z
+      .string()
+      .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), {
+        message: 'must be a URL starting with http:// or https://',
+      })
+      .optional(),
     commands: z
       .object({
         /** Accept mute, unmute, acknowledge and brightness on <baseTopic>/command. */
         enabled: z.boolean().default(false),
         /** Secret: only from MQTT_COMMAND_TOKEN or MQTT_COMMAND_TOKEN_FILE. Set: a command must carry it. */
         token: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+        /**
+         * Also expose mute, brightness and acknowledge as Home Assistant entities and accept their
+         * commands, which carry no token: the broker's ACL is then the protection (docs/mqtt.md).
+         */
+        allowEntities: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -1,6 +1,7 @@
 // The edge role with its MQTT bridge on a real Mosquitto: discovery valid for every entity, retained
 // state a late subscriber gets, one event per signal, availability, re-publish on Home Assistant's
-// birth message, removal of entities no longer exposed, and commands (valid, malformed, unauthorised).
+// birth message, removal of entities no longer exposed, commands (valid, malformed, unauthorised) from
+// the JSON topic and from Home Assistant's entities, and the state throttle.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DiscoveryComponent } from '../../core/mqtt/discovery.js';
@@ -17,7 +18,7 @@ test('discovery for every entity is valid, state is retained, each signal is one
   let stopped = false;
   try {
     await eventually(() => assert.is(watcher.last(`${base}/status`)?.payload, 'online'));
-    await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`)).length, 1 + 6 + 1 + 3));
+    await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`)).length, 1 + 7 + 1 + 3));
     const discovery = watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`));
     const stateTopics = new Map<string, string>();
     for (const seen of discovery) {
@@ -82,7 +83,7 @@ test("Home Assistant's birth message brings discovery and state again", async ()
     await publishOnce(url, `${prefix}/status`, 'offline');
     await publishOnce(url, `${prefix}/status`, 'online');
     await eventually(() => {
-      assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`) && seen.topic.endsWith('/config')).length, 11);
+      assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`) && seen.topic.endsWith('/config')).length, 12);
       assert.is(watcher.last(`${base}/BTC-USD/price`)?.payload, '99000', 'the state again, unchanged values included');
       assert.is(watcher.last(`${base}/status`)?.payload, 'online');
     });
@@ -98,10 +99,10 @@ test('entities no longer exposed are removed with an empty retained config; othe
   const foreign = `${prefix}/sensor/another-device/eth_usd_price/config`;
   await publishOnce(url, foreign, '{"state_topic":"x"}', true);
   const watcher = await watch(url, [`${prefix}/#`]);
-  await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.includes('/edge-test/')).length, 1 + 2 * 10));
+  await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.includes('/edge-test/')).length, 1 + 2 * 11));
   await first.stop();
   const ethTopics = [...new Set(watcher.seen.filter((seen) => seen.topic.includes('/eth_usd_')).map((seen) => seen.topic))];
-  assert.is(ethTopics.length, 10 + 1, 'ETH: six sensors, the event, three triggers (and the other device)');
+  assert.is(ethTopics.length, 11 + 1, 'ETH: seven sensors, the event, three triggers (and the other device)');
 
   const second = await setup({ symbols: ['BTC-USD'], url, base, prefix });
   try {
@@ -110,7 +111,7 @@ test('entities no longer exposed are removed with an empty retained config; othe
     });
     // What is retained now: BTC's entities and the feed, and the other device's config.
     const retained = await watch(url, [`${prefix}/#`]);
-    await eventually(() => assert.is(retained.seen.length, 1 + 10 + 1));
+    await eventually(() => assert.is(retained.seen.length, 1 + 11 + 1));
     assert.ok(retained.seen.every((seen) => !seen.topic.includes('edge-test/eth_usd')));
     assert.ok(retained.seen.some((seen) => seen.topic === foreign));
     await retained.close();
@@ -235,6 +236,137 @@ test('commands enabled without a token: a warning at start', async () => {
     );
   } finally {
     await stop();
+  }
+});
+
+test("Home Assistant's entities: mute switch, brightness number and acknowledge button, valid and applied without a token", async () => {
+  const token = 'a-shared-secret-of-some-length';
+  const { url, base, prefix, bus, role, stop } = await setup({
+    mqtt: { commands: { enabled: true, token, allowEntities: true }, configurationUrl: 'http://edge.local:8080/' },
+    bridge: { refusalAnswerIntervalMs: 0 },
+  });
+  const watcher = await watch(url, [`${prefix}/#`, `${base}/#`]);
+  const results = () => watcher.on(`${base}/command/result`).map((seen) => JSON.parse(seen.payload) as Record<string, unknown>);
+  try {
+    await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`)).length, 1 + 3 + 7 + 1 + 3));
+    for (const seen of watcher.seen.filter((seen) => seen.topic.startsWith(`${prefix}/`))) {
+      const component = seen.topic.split('/')[1] as DiscoveryComponent;
+      const payload = JSON.parse(seen.payload) as Record<string, unknown>;
+      assert.equal(discoveryProblems(component, payload), [], seen.topic);
+      assert.is((payload.device as Record<string, unknown>).configuration_url, 'http://edge.local:8080/');
+    }
+    const config = (component: string, objectId: string) =>
+      JSON.parse(watcher.last(`${prefix}/${component}/edge-test/${objectId}/config`)!.payload) as Record<string, string>;
+    await eventually(() => assert.is(watcher.last(`${base}/buzzer`)?.payload, 'unmuted'));
+    await publishOnce(url, config('switch', 'mute').command_topic!, 'ON');
+    await eventually(() => assert.is(watcher.last(config('switch', 'mute').state_topic!)?.payload, 'muted'));
+    assert.is(role.controls().muted, true);
+    await publishOnce(url, config('number', 'brightness').command_topic!, '30');
+    await eventually(() => assert.is(watcher.last(config('number', 'brightness').state_topic!)?.payload, '30'));
+    await publishOnce(url, config('button', 'acknowledge').command_topic!, 'PRESS');
+    await publishOnce(url, config('switch', 'mute').command_topic!, 'sure');
+    await publishOnce(url, config('switch', 'mute').command_topic!, 'OFF');
+    await eventually(() => assert.is(results().length, 5));
+    assert.equal(
+      results().map((result) => result.result ?? result.error),
+      // No alert in progress: the press reaches the alert state machine, which has nothing to acknowledge.
+      ['muted', 'brightness 30%', 'none', 'malformed', 'unmuted'],
+    );
+    assert.is(role.controls().muted, false);
+
+    // The stance sensor reads the stance that comes with each indicators record.
+    const ts = Date.now();
+    await bus.publish(topics.indicators, [
+      message({
+        type: 'indicators',
+        symbol: 'BTC-USD',
+        ts,
+        price: 100_000,
+        rsi: 28.5,
+        sma: null,
+        ema: null,
+        macd: null,
+        stance: { strategy: 'rsi-30-70', stance: 'long', since: ts - 60_000, entryPrice: 99_000 },
+      }),
+    ]);
+    const stance = config('sensor', 'btc_usd_stance');
+    await eventually(() =>
+      assert.equal(JSON.parse(watcher.last(stance.state_topic!)?.payload ?? '{}'), {
+        stance: 'long',
+        strategy: 'rsi-30-70',
+        since: new Date(ts - 60_000).toISOString(),
+        entry_price: 99_000,
+      }),
+    );
+  } finally {
+    await stop();
+    await watcher.close();
+  }
+});
+
+test('entity commands allowed: a warning at start that the broker ACL is their only protection', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
+  const { stop } = await setup({
+    mqtt: { commands: { enabled: true, allowEntities: true, token: 'a-shared-secret-of-some-length' } },
+    logger,
+  });
+  try {
+    const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40);
+    assert.ok(
+      warnings.some((line) => /entity commands carry no token/.test(line.msg)),
+      lines.join(''),
+    );
+  } finally {
+    await stop();
+  }
+});
+
+test('entity commands are not read without mqtt.commands.allowEntities, even with commands enabled', async () => {
+  const { url, base, prefix, role, stop } = await setup({ mqtt: { commands: { enabled: true, token: 'a-shared-secret-of-some-length' } } });
+  const watcher = await watch(url, [`${prefix}/#`, `${base}/#`]);
+  try {
+    await eventually(() => assert.is(watcher.last(`${base}/buzzer`)?.payload, 'unmuted'));
+    await publishOnce(url, `${base}/buzzer/set`, 'ON');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.is(role.controls().muted, false);
+    assert.is(watcher.on(`${base}/command/result`).length, 0);
+    assert.not.ok(
+      watcher.seen.some((seen) => /\/(switch|number|button)\//.test(seen.topic)),
+      'no control entities discovered',
+    );
+  } finally {
+    await stop();
+    await watcher.close();
+  }
+});
+
+test('throttle: a burst of 50 ticks publishes the price at most twice (the first and the trailing latest); a signal at once', async () => {
+  const { url, base, bus, stop } = await setup({ mqtt: { throttleSeconds: 2 } });
+  const watcher = await watch(url, [`${base}/#`]);
+  try {
+    await eventually(() => assert.is(watcher.last(`${base}/status`)?.payload, 'online'));
+    const began = Date.now();
+    // Moves of 0.001 % each, under throttleMoveFraction: only the interval lets them out.
+    for (let i = 0; i < 50; i++)
+      await bus.publish(topics.ticks, [message({ symbol: 'BTC-USD', price: 100_000 + i, ts: began - 1000 + i, source: 'kraken' })]);
+    assert.ok(Date.now() - began < 1000, 'the burst took under a second');
+    await eventually(() => assert.is(watcher.last(`${base}/BTC-USD/price`)?.payload, '100049'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const prices = watcher.on(`${base}/BTC-USD/price`).map((seen) => seen.payload);
+    assert.equal(prices, ['100000', '100049'], 'the first and the trailing latest');
+
+    // A recommendation goes out at once, though the flush just started a new interval.
+    const sent = Date.now();
+    await bus.publish(topics.signals, [
+      message({ type: 'signal', id: 'sig-t', symbol: 'BTC-USD', side: 'sell', ts: sent, price: 100_049, rule: 'r', reason: 'x' }),
+    ]);
+    await eventually(() => assert.is(JSON.parse(watcher.last(`${base}/BTC-USD/signal`)?.payload ?? '{}').id, 'sig-t'));
+    assert.ok(Date.now() - sent < 1500, `the signal state within ${Date.now() - sent} ms, under the 2 s interval`);
+    assert.is(watcher.on(`${base}/BTC-USD/event`).length, 1);
+  } finally {
+    await stop();
+    await watcher.close();
   }
 });
 

@@ -35,7 +35,7 @@ test('kill -9: the broker publishes offline (the last will) within 1.5 keepalive
   const { service, port } = await startEdge(mosquitto.url, base);
   try {
     await eventually(() => assert.is(watcher.last(`${base}/status`)?.payload, 'online'));
-    await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${base}-ha/`)).length, 11));
+    await eventually(() => assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${base}-ha/`)).length, 12));
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
       checks: Record<string, { ok: boolean; detail: string }>;
     };

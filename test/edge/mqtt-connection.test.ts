@@ -34,7 +34,7 @@ test('a broker restart: unhealthy while down, then reconnected with everything p
       assert.is(watcher.last(`${edge.base}/status`)?.payload, 'online');
       assert.is(watcher.last(`${edge.base}/BTC-USD/price`)?.payload, '100500');
       assert.is(JSON.parse(watcher.last(`${edge.base}/BTC-USD/signal`)?.payload ?? '{}').id, 'offline-sell');
-      assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${edge.prefix}/`)).length, 11);
+      assert.is(watcher.seen.filter((seen) => seen.topic.startsWith(`${edge.prefix}/`)).length, 12);
     });
     await watcher.close();
     const metrics = await edge.registry.metrics();

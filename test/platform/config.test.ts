@@ -103,6 +103,18 @@ test('bad values fail with one line naming the key and where it came from', () =
   assert.match(failure({ LOG_LEVEL: 'loud' }), /^log\.level: /);
 });
 
+test('mqtt: the throttle and entity-command defaults, and the dashboard link checked', () => {
+  const { mqtt } = loadConfig({ env: {} });
+  assert.equal(
+    [mqtt.throttleSeconds, mqtt.throttleMoveFraction, mqtt.commands.allowEntities, mqtt.configurationUrl],
+    [10, 0.005, false, undefined],
+  );
+  const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
+  const yaml = (text: string) => failure(env, files({ '/c.yaml': text }));
+  assert.match(yaml('mqtt:\n  configurationUrl: ftp://pi.local/\n'), /^mqtt\.configurationUrl: must be a URL starting with http/);
+  assert.match(yaml('mqtt:\n  throttleSeconds: -1\n'), /^mqtt\.throttleSeconds: /);
+});
+
 test('the config file: unknown keys, wrong types, unreadable or malformed files', () => {
   const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
   assert.is(failure(env, files({ '/c.yaml': 'kafka:\n  bootstrap: x:1\n' })), 'kafka.bootstrap: unknown key (in /c.yaml)');

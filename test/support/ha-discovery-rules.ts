@@ -7,6 +7,12 @@
 //   binary sensor:               https://www.home-assistant.io/integrations/binary_sensor.mqtt/
 //   event:                       https://www.home-assistant.io/integrations/event.mqtt/
 //   device trigger:              https://www.home-assistant.io/integrations/device_trigger.mqtt/
+//   switch:                      https://www.home-assistant.io/integrations/switch.mqtt/
+//   number:                      https://www.home-assistant.io/integrations/number.mqtt/
+//                                (min default 1, max default 100, step default 1 and at least 0.001,
+//                                mode auto/box/slider; Home Assistant refuses max <= min)
+//   button:                      https://www.home-assistant.io/integrations/button.mqtt/
+//   (command_topic "Required" for all three: they are MQTT's read-write schema)
 
 /** Keys every MQTT entity (not device triggers) accepts. */
 const ENTITY_KEYS = [
@@ -39,7 +45,13 @@ export interface ComponentRule {
   readonly allowed: readonly string[];
 }
 
-export const COMPONENT_RULES: Record<'sensor' | 'binary_sensor' | 'event' | 'device_automation', ComponentRule> = {
+/** Keys every commanded entity (switch, number, button) accepts besides its own. */
+const COMMAND_KEYS = ['command_template', 'command_topic', 'retain'];
+
+export const COMPONENT_RULES: Record<
+  'sensor' | 'binary_sensor' | 'event' | 'device_automation' | 'switch' | 'number' | 'button',
+  ComponentRule
+> = {
   sensor: {
     required: ['state_topic'],
     allowed: [
@@ -68,7 +80,45 @@ export const COMPONENT_RULES: Record<'sensor' | 'binary_sensor' | 'event' | 'dev
     required: ['automation_type', 'topic', 'type', 'subtype', 'device'],
     allowed: ['automation_type', 'device', 'payload', 'qos', 'subtype', 'topic', 'type', 'value_template'],
   },
+  switch: {
+    required: ['command_topic'],
+    allowed: [
+      ...ENTITY_KEYS,
+      ...COMMAND_KEYS,
+      'device_class',
+      'optimistic',
+      'payload_off',
+      'payload_on',
+      'state_off',
+      'state_on',
+      'state_topic',
+    ],
+  },
+  number: {
+    required: ['command_topic'],
+    allowed: [
+      ...ENTITY_KEYS,
+      ...COMMAND_KEYS,
+      'device_class',
+      'max',
+      'min',
+      'mode',
+      'optimistic',
+      'payload_reset',
+      'state_topic',
+      'step',
+      'unit_of_measurement',
+    ],
+  },
+  button: {
+    required: ['command_topic'],
+    allowed: [...ENTITY_KEYS, ...COMMAND_KEYS, 'device_class', 'payload_press'],
+  },
 };
+
+export const SWITCH_DEVICE_CLASSES = ['outlet', 'switch'];
+export const BUTTON_DEVICE_CLASSES = ['identify', 'restart', 'update'];
+export const NUMBER_MODES = ['auto', 'box', 'slider'];
 
 export const DEVICE_KEYS = [
   'configuration_url',
@@ -180,6 +230,20 @@ export function discoveryProblems(component: keyof typeof COMPONENT_RULES, paylo
     const types = payload.event_types;
     if (!Array.isArray(types) || types.length === 0 || !types.every((type) => typeof type === 'string'))
       problems.push('event_types must be a non-empty list of strings');
+  }
+  if (component === 'switch' && payload.device_class !== undefined && !SWITCH_DEVICE_CLASSES.includes(payload.device_class as string))
+    problems.push(`switch device_class ${String(payload.device_class)}`);
+  if (component === 'button' && payload.device_class !== undefined && !BUTTON_DEVICE_CLASSES.includes(payload.device_class as string))
+    problems.push(`button device_class ${String(payload.device_class)}`);
+  if (component === 'number') {
+    const { min = 1, max = 100, step = 1, mode = 'auto' } = payload as { min?: unknown; max?: unknown; step?: unknown; mode?: unknown };
+    if (typeof min !== 'number' || typeof max !== 'number' || typeof step !== 'number') problems.push('min, max and step must be numbers');
+    else {
+      if (max <= min) problems.push('max must be greater than min');
+      if (step < 0.001) problems.push('step must be at least 0.001');
+      if (step > max - min) problems.push('step must fit within min..max');
+    }
+    if (!NUMBER_MODES.includes(mode as string)) problems.push(`number mode ${String(mode)}`);
   }
   if (component === 'device_automation') {
     if (payload.automation_type !== 'trigger') problems.push('automation_type must be trigger');

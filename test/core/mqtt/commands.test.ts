@@ -1,7 +1,7 @@
 // MQTT commands: the accepted forms, and every hostile one refused with a code and a reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_COMMAND_BYTES, parseCommand, RefusalAnswers, sameSecret } from '../../../core/mqtt/commands.js';
+import { MAX_COMMAND_BYTES, parseCommand, parseEntityCommand, RefusalAnswers, sameSecret } from '../../../core/mqtt/commands.js';
 
 const parse = (text: string, token?: string) => parseCommand(text, Buffer.byteLength(text), token);
 const code = (text: string, token?: string) => {
@@ -80,6 +80,33 @@ test('refusals are answered at most once per interval per topic; the skipped one
       { answer: true, skipped: 0 },
       { answer: true, skipped: 0 },
     ],
+  );
+});
+
+test("the entities' commands: the switch's ON/OFF, the number's percent, the button's PRESS; nothing else", () => {
+  const entity = (source: 'mute' | 'brightness' | 'acknowledge', text: string) => parseEntityCommand(source, text, Buffer.byteLength(text));
+  assert.equal(entity('mute', 'ON'), { ok: true, command: { type: 'mute' } });
+  assert.equal(entity('mute', 'OFF'), { ok: true, command: { type: 'unmute' } });
+  assert.equal(entity('acknowledge', 'PRESS'), { ok: true, command: { type: 'acknowledge' } });
+  assert.equal(entity('brightness', '40'), { ok: true, command: { type: 'brightness', percent: 40 } });
+  assert.equal(entity('brightness', '12.5'), { ok: true, command: { type: 'brightness', percent: 12.5 } });
+  const refused = (source: 'mute' | 'brightness' | 'acknowledge', text: string) => {
+    const check = entity(source, text);
+    return check.ok ? 'ok' : check.code;
+  };
+  assert.equal(
+    [
+      refused('mute', 'on'),
+      refused('mute', '{"command":"mute"}'),
+      refused('acknowledge', 'ON'),
+      refused('brightness', ''),
+      refused('brightness', '101'),
+      refused('brightness', '-1'),
+      refused('brightness', 'Infinity'),
+      refused('brightness', '0x10'),
+      refused('brightness', '0x10 '.repeat(10)),
+    ],
+    ['malformed', 'malformed', 'malformed', 'malformed', 'malformed', 'malformed', 'malformed', 'malformed', 'oversized'],
   );
 });
 

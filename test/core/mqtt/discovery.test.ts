@@ -18,7 +18,11 @@ const layout: MqttLayout = {
 };
 
 test('every discovery payload follows the documented rules of its component', () => {
-  const messages = discoveryMessages(layout, ['BTC-USD', 'ETH-EUR']);
+  const messages = [
+    ...discoveryMessages(layout, ['BTC-USD', 'ETH-EUR']),
+    ...discoveryMessages({ ...layout, configurationUrl: 'http://pi-kitchen.local:8080/' }, ['BTC-USD'], { controls: true }),
+  ];
+  assert.ok(['switch', 'number', 'button'].every((component) => messages.some((message) => message.component === component)));
   for (const message of messages) {
     assert.is(discoveryTopicProblem(message.topic, 'homeassistant', message.component), undefined);
     assert.equal(discoveryProblems(message.component, message.payload as Record<string, unknown>), [], message.topic);
@@ -39,13 +43,22 @@ test('every discovery payload follows the documented rules of its component', ()
     }),
     ['unique_id is not a device_automation key', 'automation_type must be trigger'],
   );
+  assert.equal(discoveryProblems('switch', { state_topic: 't' }), ['command_topic is required']);
+  assert.equal(discoveryProblems('number', { command_topic: 't', min: 0, max: 0, step: 1, mode: 'dial' }), [
+    'max must be greater than min',
+    'step must fit within min..max',
+    'number mode dial',
+  ]);
+  assert.equal(discoveryProblems('number', { command_topic: 't', min: 0, max: 100, step: 0 }), ['step must be at least 0.001']);
+  assert.equal(discoveryProblems('button', { command_topic: 't', state_topic: 's' }), ['state_topic is not a button key']);
 });
 
-test('the entities: one device, per symbol five sensors, last signal, an event and three triggers (buy, sell, alert), plus the feed', () => {
+test('the entities: one device, per symbol five sensors, last signal, stance, an event and three triggers (buy, sell, alert), plus the feed', () => {
   const messages = discoveryMessages(layout, ['BTC-USD', 'ETH-EUR']);
-  assert.is(messages.length, 1 + 2 * (6 + 1 + 3));
+  assert.is(messages.length, 1 + 2 * (7 + 1 + 3));
   const count = (component: string) => messages.filter((message) => message.component === component).length;
-  assert.equal([count('sensor'), count('event'), count('device_automation'), count('binary_sensor')], [12, 2, 6, 1]);
+  assert.equal([count('sensor'), count('event'), count('device_automation'), count('binary_sensor')], [14, 2, 6, 1]);
+  assert.equal([count('switch'), count('number'), count('button')], [0, 0, 0], 'no controls unless entity commands are allowed');
   const uniqueIds = messages.map((message) => message.payload.unique_id).filter((id) => id !== undefined);
   assert.is(new Set(uniqueIds).size, uniqueIds.length, 'unique_ids are unique');
   assert.ok(uniqueIds.every((id) => String(id).startsWith('pi-kitchen_')));
@@ -90,6 +103,33 @@ test('the price: the quote currency as unit, state_class measurement, no monetar
   );
 });
 
+test('the stance sensor, the controls and the device link', () => {
+  const messages = discoveryMessages({ ...layout, configurationUrl: 'http://pi-kitchen.local:8080/' }, ['BTC-USD'], { controls: true });
+  assert.is(messages.length, 1 + 3 + 7 + 1 + 3);
+  const byObject = (objectId: string) => messages.find((message) => message.topic.endsWith(`/pi-kitchen/${objectId}/config`))!.payload;
+  const stance = byObject('btc_usd_stance');
+  assert.equal(
+    [stance.device_class, stance.options, stance.value_template, stance.json_attributes_topic],
+    ['enum', ['flat', 'long'], '{{ value_json.stance }}', 'stock-stream/BTC-USD/stance'],
+  );
+  const mute = byObject('mute');
+  assert.equal(
+    [mute.command_topic, mute.payload_on, mute.payload_off, mute.state_topic, mute.state_on, mute.state_off],
+    ['stock-stream/buzzer/set', 'ON', 'OFF', 'stock-stream/buzzer', 'muted', 'unmuted'],
+  );
+  const brightness = byObject('brightness');
+  assert.equal(
+    [brightness.command_topic, brightness.state_topic, brightness.min, brightness.max, brightness.step, brightness.unit_of_measurement],
+    ['stock-stream/brightness/set', 'stock-stream/brightness', 0, 100, 1, '%'],
+  );
+  const acknowledge = byObject('acknowledge');
+  assert.equal([acknowledge.command_topic, acknowledge.payload_press], ['stock-stream/acknowledge/set', 'PRESS']);
+  for (const objectId of ['mute', 'brightness', 'acknowledge', 'btc_usd_stance'])
+    assert.is(byObject(objectId).availability_topic, 'stock-stream/status', `${objectId} has availability`);
+  assert.is((byObject('btc_usd_price').device as Record<string, unknown>).configuration_url, 'http://pi-kitchen.local:8080/');
+  assert.equal([byObject('btc_usd_price').suggested_display_precision, byObject('btc_usd_rsi').suggested_display_precision], [2, 1]);
+});
+
 test('own discovery topics are recognised by device id, others are not', () => {
   assert.ok(isOwnDiscoveryTopic(layout, 'homeassistant/sensor/pi-kitchen/old_price/config'));
   assert.ok(isOwnDiscoveryTopic(layout, 'homeassistant/device_automation/pi-kitchen/x_buy/config'));
@@ -101,7 +141,16 @@ test('own discovery topics are recognised by device id, others are not', () => {
 
 test('state payloads: numbers as decimal strings, change since the day open, nothing while warming up', () => {
   assert.equal(
-    symbolStateMessages(layout, { symbol: 'BTC-USD', price: null, dayOpen: null, rsi: null, sma: null, ema: null, signal: null }),
+    symbolStateMessages(layout, {
+      symbol: 'BTC-USD',
+      price: null,
+      dayOpen: null,
+      rsi: null,
+      sma: null,
+      ema: null,
+      signal: null,
+      stance: null,
+    }),
     [],
   );
   const messages = symbolStateMessages(layout, {
@@ -112,9 +161,16 @@ test('state payloads: numbers as decimal strings, change since the day open, not
     sma: 100_500.123456789,
     ema: null,
     signal: { id: 's1', side: 'sell', ts: 1_764_200_000_000, price: 101_000.5, rule: 'rsi', reason: 'RSI above 70' },
+    stance: { strategy: 'rsi-30-70', stance: 'long', since: 1_764_200_000_000, entryPrice: 100_900 },
   });
   const byLeaf = Object.fromEntries(messages.map((message) => [message.topic.split('/').pop(), message]));
-  assert.equal(Object.keys(byLeaf), ['price', 'change', 'rsi', 'sma', 'signal']);
+  assert.equal(Object.keys(byLeaf), ['price', 'change', 'rsi', 'sma', 'signal', 'stance']);
+  assert.equal(JSON.parse(byLeaf.stance!.payload), {
+    stance: 'long',
+    strategy: 'rsi-30-70',
+    since: '2025-11-26T23:33:20.000Z',
+    entry_price: 100_900,
+  });
   assert.ok(messages.every((message) => message.retain));
   assert.is(byLeaf.price!.payload, '101000.5');
   assert.is(byLeaf.change!.payload, '1.0005');
