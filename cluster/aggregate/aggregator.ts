@@ -79,7 +79,7 @@ export class Aggregator implements Role {
     const { metrics } = this.options;
     if (metrics) {
       const labels = { topic: first.topic };
-      const duplicates = result.duplicateSignals;
+      const duplicates = result.duplicateSignals + result.duplicateTicks;
       if (result.applied - duplicates > 0) metrics.messages.inc({ ...labels, result: 'applied' }, result.applied - duplicates);
       if (duplicates > 0) metrics.messages.inc({ ...labels, result: 'duplicate' }, duplicates);
       if (result.skipped > 0) metrics.messages.inc({ ...labels, result: 'redelivered' }, result.skipped);

@@ -3,6 +3,7 @@
 // minimum interval, coalescing window and the channel's rate limit. Every lane sends on its own, so
 // a failing or slow channel never delays another. The ledger records each step:
 //   pending/retry --claim--> sending --outcome--> sent | retry | failed | in-doubt
+// A message's entries are claimed in one atomic ledger write, and its send starts right after it.
 // The crash window is between the claim and the outcome. A sending entry older than the send
 // timeout plus a grace period has lost its sender; its channel's inDoubt policy then resends it
 // (at least once, same Message-ID / Idempotency-Key) or leaves it in-doubt (at most once).
@@ -237,11 +238,16 @@ export class Dispatcher {
         .update(batch.map((e) => e.key).join('\n'))
         .digest('hex')
         .slice(0, 32)}`;
-    const claimed: Delivery[] = [];
-    for (const entry of batch) {
-      const next: Delivery = { ...entry, state: 'sending', attempts: entry.attempts + 1, claimedAt: now, updatedAt: now, messageId };
-      if (await ledger.transition(next, WAITING)) claimed.push(next);
-    }
+    const claimed = await ledger.claim(
+      batch.map((entry): Delivery => ({
+        ...entry,
+        state: 'sending',
+        attempts: entry.attempts + 1,
+        claimedAt: now,
+        updatedAt: now,
+        messageId,
+      })),
+    );
     if (claimed.length === 0) return;
     this.busy.add(lane);
     const sending = this.send(lane, claimed, configured, sub)

@@ -62,6 +62,12 @@ export interface Ledger {
   enqueue(entries: readonly Delivery[], maxQueued: number, now: number): Promise<EnqueueResult>;
   /** Waiting entries (pending, retry) whose time has come, oldest first. */
   due(now: number, limit: number): Promise<Delivery[]>;
+  /**
+   * Claims the entries of one message in one atomic write: stores each entry (in state sending) whose
+   * stored state is waiting, and returns those; an entry someone else moved is left out. A failure
+   * part-way claims nothing, so an entry is sending only once its send is about to begin.
+   */
+  claim(entries: readonly Delivery[]): Promise<Delivery[]>;
   /** Replaces the entry when its stored state is one of `from`; false when it was not (someone else moved it). */
   transition(next: Delivery, from: readonly DeliveryState[]): Promise<boolean>;
   /** Entries in state sending claimed before `before`: their sender died or hung. */

@@ -34,6 +34,29 @@ if ARGV[3] == 'sending' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2]) end
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[2])
 return 1`;
 
+// A lane's batch claimed in one script (Redis runs it whole): every entry still waiting moves to
+// sending, the others (moved by another sender) are left alone. Everything is read and decoded
+// before the first write, so an error leaves the batch untouched. KEYS: due, sending, log, then the
+// entries; ARGV: per entry its JSON, key, claim time, update time. Returns the claimed positions (1-based).
+const CLAIM = `
+local n = #KEYS - 3
+local take = {}
+for i = 1, n do
+  local current = redis.call('GET', KEYS[3 + i])
+  if current then
+    local state = cjson.decode(current).state
+    if state == 'pending' or state == 'retry' then take[#take + 1] = i end
+  end
+end
+for _, i in ipairs(take) do
+  local a = (i - 1) * 4
+  redis.call('SET', KEYS[3 + i], ARGV[a + 1])
+  redis.call('ZREM', KEYS[1], ARGV[a + 2])
+  redis.call('ZADD', KEYS[2], ARGV[a + 3], ARGV[a + 2])
+  redis.call('ZADD', KEYS[3], ARGV[a + 4], ARGV[a + 2])
+end
+return take`;
+
 const CHUNK = 500;
 
 export interface RedisLedgerOptions {
@@ -88,6 +111,17 @@ export class RedisLedger implements Ledger {
     const keys = await this.client.zRangeByScore(this.k.due, '-inf', now, { LIMIT: { offset: 0, count: limit } });
     const entries = (await this.load(keys)).filter((entry) => WAITING.includes(entry.state));
     return entries.sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+  }
+
+  async claim(entries: readonly Delivery[]): Promise<Delivery[]> {
+    if (entries.length === 0) return [];
+    // Serialised before anything is sent: a claim that cannot be written claims nothing.
+    const args = entries.flatMap((entry) => [JSON.stringify(entry), entry.key, String(entry.claimedAt ?? 0), String(entry.updatedAt)]);
+    const taken = (await this.client.eval(CLAIM, {
+      keys: [this.k.due, this.k.sending, this.k.log, ...entries.map((entry) => this.k.entry(entry.key))],
+      arguments: args,
+    })) as number[];
+    return taken.map((i) => entries[Number(i) - 1]!);
   }
 
   async transition(next: Delivery, from: readonly DeliveryState[]): Promise<boolean> {

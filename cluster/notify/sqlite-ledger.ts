@@ -2,7 +2,7 @@
 // statement or one immediate transaction, so a kill -9 leaves each entry in exactly one state.
 import type Database from 'better-sqlite3';
 import type { HealthStatus } from '../../platform/health.js';
-import { FINAL, laneOf, type Delivery, type DeliveryState, type EnqueueResult, type Ledger } from './ledger.js';
+import { FINAL, WAITING, laneOf, type Delivery, type DeliveryState, type EnqueueResult, type Ledger } from './ledger.js';
 import { openSqlite } from '../../platform/sqlite.js';
 
 const SCHEMA = `
@@ -69,7 +69,17 @@ export class SqliteLedger implements Ledger {
     return rows.map((row) => JSON.parse(row.record) as Delivery);
   }
 
+  async claim(entries: readonly Delivery[]): Promise<Delivery[]> {
+    // One transaction: a crash or an error part-way leaves every entry as it was, never some claimed
+    // for a send that will not begin.
+    return this.db.transaction(() => entries.filter((entry) => this.compareAndSet(entry, WAITING))).immediate();
+  }
+
   async transition(next: Delivery, from: readonly DeliveryState[]): Promise<boolean> {
+    return this.compareAndSet(next, from);
+  }
+
+  private compareAndSet(next: Delivery, from: readonly DeliveryState[]): boolean {
     const placeholders = from.map(() => '?').join(',');
     const result = this.db
       .prepare(

@@ -51,6 +51,8 @@ export interface BatchChanges {
   readonly prune: ReadonlyArray<{ readonly symbol: string; readonly timeframe: Timeframe; readonly before: number }>;
   /** Signals already counted (a replay of the signals topic), left out. */
   readonly duplicateSignals: number;
+  /** Ticks not later than the last tick counted for their symbol (a restarted source, a re-sent ticker), left out. */
+  readonly duplicateTicks: number;
 }
 
 export function batchKeys(items: readonly AggregateItem[]): BatchKeys {
@@ -82,12 +84,15 @@ export function batchKeys(items: readonly AggregateItem[]): BatchKeys {
 
 /**
  * The batch's effect, item by item in arrival order:
- * - a tick updates its UTC day and its 1m, 5m and 1h candles, open/close by ts (see PriceSummary);
- *   a candle bucket older than the retention behind the symbol's newest tick so far is left alone,
- *   since it is deleted anyway;
+ * - a tick counts only when its ts is later than that of the last tick counted for its symbol, which
+ *   is the stored latest tick: a source that restarts (a replay from its first row, an exchange
+ *   re-sending its last ticker) publishes ticks again, and the bus's offsets cannot tell. This is the
+ *   processor's rule, so a tick late or repeated is left out of both;
+ * - a counted tick updates its UTC day and its 1m, 5m and 1h candles (see PriceSummary); being the
+ *   symbol's newest, it is always inside candle retention;
  * - the day's TWAP sum gains, for each 1m candle touched, its new tick average minus its old one;
  * - a signal counts once per id (the processor derives ids from symbol, ts and rule);
- * - the latest tick and indicators are those with the greatest ts (ties: the later one).
+ * - the latest tick is the last one counted; the latest indicators those with the greatest ts (ties: the later one).
  */
 export function applyBatch(view: StoredView, items: readonly AggregateItem[], settings: AggregateSettings): BatchChanges {
   const days = new Map<string, DayRecord>();
@@ -99,6 +104,7 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
   const counted = new Set<string>();
   const newSignals: SignalSummary[] = [];
   let duplicateSignals = 0;
+  let duplicateTicks = 0;
 
   const dayRecord = (symbol: string, day: string): DayRecord => {
     const key = `${symbol}|${day}`;
@@ -132,8 +138,12 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
     if (item.kind === 'tick') {
       const tick = item.tick;
       const { symbol, ts } = tick;
-      const newestTs = Math.max(newest.get(symbol) ?? latestTick(symbol)?.ts ?? Number.NEGATIVE_INFINITY, ts);
-      newest.set(symbol, newestTs);
+      const lastCounted = newest.get(symbol) ?? latestTick(symbol)?.ts;
+      if (lastCounted !== undefined && ts <= lastCounted) {
+        duplicateTicks++;
+        continue;
+      }
+      newest.set(symbol, ts);
       if (symbol !== lastSymbol) {
         lastSymbol = symbol;
         lastDayNumber = Number.NaN;
@@ -148,7 +158,6 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
       for (let f = 0; f < TIMEFRAMES.length; f++) {
         const timeframe = TIMEFRAMES[f]!;
         const start = bucketStart(ts, timeframe);
-        if (start < newestTs - settings.candleRetentionMs[timeframe]) continue;
         const previous = lastCandles[f];
         if (previous !== undefined && previous.start === start) {
           addTick(previous.candle, tick);
@@ -171,8 +180,7 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
         }
         lastCandles[f] = { start, candle };
       }
-      const previous = latestTick(symbol);
-      if (!previous || ts >= previous.ts) latestOf(symbol).tick = tick;
+      latestOf(symbol).tick = tick;
     } else if (item.kind === 'signal') {
       const signal = item.signal;
       const day = utcDay(signal.ts);
@@ -207,5 +215,13 @@ export function applyBatch(view: StoredView, items: readonly AggregateItem[], se
   for (const [symbol, newestTs] of newest) {
     for (const timeframe of TIMEFRAMES) prune.push({ symbol, timeframe, before: newestTs - settings.candleRetentionMs[timeframe] });
   }
-  return { days: [...days.values()], candles: [...candles.values()], latest: [...latest.values()], newSignals, prune, duplicateSignals };
+  return {
+    days: [...days.values()],
+    candles: [...candles.values()],
+    latest: [...latest.values()],
+    newSignals,
+    prune,
+    duplicateSignals,
+    duplicateTicks,
+  };
 }

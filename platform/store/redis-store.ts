@@ -100,6 +100,7 @@ export class RedisStore implements AggregateStore {
         const multi = client.multi();
         if (next !== storedNext) multi.hSet(k.offsets(), field, next);
         let duplicateSignals = 0;
+        let duplicateTicks = 0;
         if (pending.length > 0) {
           const dayMap = new Map<string, DayRecord>();
           keys.days.forEach((d, i) => {
@@ -129,6 +130,7 @@ export class RedisStore implements AggregateStore {
             this.options,
           );
           duplicateSignals = changes.duplicateSignals;
+          duplicateTicks = changes.duplicateTicks;
           const symbols = new Set<string>();
           for (const day of changes.days) {
             symbols.add(day.symbol);
@@ -159,7 +161,7 @@ export class RedisStore implements AggregateStore {
         }
         await multi.exec();
         this.lastError = undefined;
-        return { applied: pending.length, skipped, duplicateSignals };
+        return { applied: pending.length, skipped, duplicateSignals, duplicateTicks };
       } catch (error) {
         if (error instanceof WatchError) continue;
         await client.unwatch().catch(() => {});

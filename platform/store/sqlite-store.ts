@@ -145,7 +145,7 @@ export class SqliteStore implements AggregateStore {
         const skipped = batch.items.length - pending.length;
         const next = laterOffset(stored, batch.nextOffset);
         if (next !== stored) this.statements.putOffset.run(batch.topic, batch.partition, next);
-        if (pending.length === 0) return { applied: 0, skipped, duplicateSignals: 0 };
+        if (pending.length === 0) return { applied: 0, skipped, duplicateSignals: 0, duplicateTicks: 0 };
         const changes = applyBatch(
           this.view(),
           pending.map((entry) => entry.item),
@@ -160,7 +160,7 @@ export class SqliteStore implements AggregateStore {
         }
         for (const signal of changes.newSignals)
           this.statements.putSignal.run(signal.symbol, utcDay(signal.ts), signal.id, JSON.stringify(signal));
-        return { applied: pending.length, skipped, duplicateSignals: changes.duplicateSignals };
+        return { applied: pending.length, skipped, duplicateSignals: changes.duplicateSignals, duplicateTicks: changes.duplicateTicks };
       })
       .immediate();
   }

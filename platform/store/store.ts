@@ -24,6 +24,8 @@ export interface ApplyResult {
   readonly skipped: number;
   /** Signals already counted under their id, left out. */
   readonly duplicateSignals: number;
+  /** Ticks not later than the last tick counted for their symbol (a restarted source), left out. */
+  readonly duplicateTicks: number;
 }
 
 export interface LatestSnapshot {

@@ -56,8 +56,20 @@ export function aggregateInput(
   return { ticks, signals };
 }
 
-/** The daily figures, computed directly from all the ticks and signals. */
-export function directDailies(ticks: readonly Tick[], signals: readonly SignalSummary[]): DailyStats[] {
+/** The ticks the aggregator counts: per symbol, in arrival order, each one later than all before it. */
+export function countedTicks(ticks: readonly Tick[]): Tick[] {
+  const last = new Map<string, number>();
+  return ticks.filter((tick) => {
+    const before = last.get(tick.symbol);
+    if (before !== undefined && tick.ts <= before) return false;
+    last.set(tick.symbol, tick.ts);
+    return true;
+  });
+}
+
+/** The daily figures, computed directly from the ticks (in arrival order) the aggregator counts, and the signals. */
+export function directDailies(arrived: readonly Tick[], signals: readonly SignalSummary[]): DailyStats[] {
+  const ticks = countedTicks(arrived);
   const dayOf = (ts: number) => new Date(ts).toISOString().slice(0, 10);
   const groups = new Map<string, Tick[]>();
   for (const tick of ticks) {

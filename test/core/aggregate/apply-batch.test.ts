@@ -14,7 +14,7 @@ import type { Candle } from '../../../core/aggregate/candle.js';
 import { dailyStats, type DayRecord } from '../../../core/aggregate/daily.js';
 import { mergeSummaries, type PriceSummary } from '../../../core/aggregate/price-summary.js';
 import { seededRandom } from '../indicators/price-series.js';
-import { aggregateInput, assertSameDailies, directDailies } from '../../support/aggregates.js';
+import { aggregateInput, assertSameDailies, countedTicks, directDailies } from '../../support/aggregates.js';
 
 const SETTINGS: AggregateSettings = { candleRetentionMs: { '1m': 7 * DAY_MS, '5m': 30 * DAY_MS, '1h': 365 * DAY_MS } };
 
@@ -66,7 +66,7 @@ function applyInBatches(store: MemoryStore, all: readonly AggregateItem[], seed:
   }
 }
 
-test('daily figures equal the direct computation, late ticks and replayed signals included, for any batching', () => {
+test('daily figures equal the direct computation (late and repeated ticks left out, replayed signals once), for any batching', () => {
   const input = aggregateInput({ days: 3 });
   const all = items(input);
   const expected = directDailies(input.ticks, input.signals);
@@ -81,13 +81,36 @@ test('daily figures equal the direct computation, late ticks and replayed signal
   assertSameDailies([...whole.days.values()].map(dailyStats), expected);
 });
 
+test('a restarted source: a tick not later than the last counted for its symbol is not counted again, across batches', () => {
+  const input = aggregateInput({ days: 2 });
+  const all = items(input);
+  const expected = directDailies(input.ticks, input.signals);
+  const store = new MemoryStore();
+  // The source publishes part of the stream, restarts, and publishes everything again from the start.
+  const cut = Math.floor(all.length / 3);
+  applyInBatches(store, all.slice(0, cut), 4);
+  applyInBatches(store, all, 5);
+  assertSameDailies([...store.days.values()].map(dailyStats), expected);
+  // An exchange re-sending its last ticker after a reconnect: the same (symbol, ts), in the same batch or the next.
+  const t0 = Date.UTC(2026, 5, 1, 12);
+  const tick: AggregateItem = { kind: 'tick', tick: { symbol: 'SOL-USD', price: 150, ts: t0, source: 't', volume: 2 } };
+  const once = new MemoryStore();
+  const twice = applyBatch(once.view, [tick, tick], SETTINGS);
+  assert.is(twice.duplicateTicks, 1);
+  once.apply([tick]);
+  once.apply([tick]);
+  const day = dailyStats(once.days.get('SOL-USD|2026-06-01')!);
+  assert.is(day.ticks, 1);
+  assert.is(day.volume, 2);
+});
+
 test('candles: the 1m candles equal a direct computation; each 5m and 1h candle is the merge of its 1m candles', () => {
   const input = aggregateInput({ symbols: ['BTC-USD'], days: 1 });
   const store = new MemoryStore();
   applyInBatches(store, items(input), 9);
   const minutes = store.candlesOf('BTC-USD', '1m');
   const byMinute = new Map<number, typeof input.ticks>();
-  for (const tick of input.ticks) {
+  for (const tick of countedTicks(input.ticks)) {
     const start = Math.floor(tick.ts / 60_000) * 60_000;
     if (!byMinute.has(start)) byMinute.set(start, []);
     byMinute.get(start)!.push(tick);
@@ -115,22 +138,24 @@ test('candles: the 1m candles equal a direct computation; each 5m and 1h candle 
   }
 });
 
-test('open and close follow ts, not arrival: a late tick earlier than the open becomes the open', () => {
+test('a late tick, not later than the last counted for its symbol, is left out: not in its day, its candles nor the latest', () => {
   const store = new MemoryStore();
   const t0 = Date.UTC(2026, 2, 1, 12);
   const tick = (ts: number, price: number): AggregateItem => ({ kind: 'tick', tick: { symbol: 'BTC-USD', price, ts, source: 't' } });
   store.apply([tick(t0 + 10_000, 100), tick(t0 + 20_000, 110)]);
-  store.apply([tick(t0 + 5_000, 90), tick(t0 + 15_000, 120)]);
+  const changes = applyBatch(store.view, [tick(t0 + 5_000, 90), tick(t0 + 20_000, 130), tick(t0 + 30_000, 120)], SETTINGS);
+  assert.is(changes.duplicateTicks, 2, 'the 5 s tick (late) and the second 20 s tick (same ts)');
+  store.apply([tick(t0 + 5_000, 90), tick(t0 + 20_000, 130), tick(t0 + 30_000, 120)]);
   const day = dailyStats(store.days.get(`BTC-USD|2026-03-01`)!);
-  assert.is(day.open, 90);
-  assert.is(day.close, 110, 'the late 15 s tick is not the close');
-  assert.is(day.high, 120);
-  assert.is(day.firstTs, t0 + 5_000);
-  assert.is(store.latest.get('BTC-USD')?.tick?.price, 110, 'the latest tick is the one with the greatest ts');
-  // A late tick from the day before lands in that day.
+  assert.equal([day.open, day.high, day.low, day.close, day.ticks, day.firstTs], [100, 120, 100, 120, 3, t0 + 10_000]);
+  assert.is(store.candlesOf('BTC-USD', '1m')[0]?.ticks, 3);
+  assert.is(store.latest.get('BTC-USD')?.tick?.price, 120, 'the latest tick is the last one counted');
+  // A late tick from the day before does not open that day.
   store.apply([tick(t0 - DAY_MS, 70)]);
-  assert.is(dailyStats(store.days.get(`BTC-USD|2026-02-28`)!).ticks, 1);
-  assert.is(dailyStats(store.days.get(`BTC-USD|2026-03-01`)!).ticks, 4);
+  assert.is(store.days.get(`BTC-USD|2026-02-28`), undefined);
+  // Another symbol has its own last tick.
+  store.apply([{ kind: 'tick', tick: { symbol: 'ETH-USD', price: 3, ts: t0, source: 't' } }]);
+  assert.is(dailyStats(store.days.get(`ETH-USD|2026-03-01`)!).ticks, 1);
 });
 
 test('retention: candles older than the window behind the newest tick are pruned; daily figures stay', () => {
@@ -148,10 +173,6 @@ test('retention: candles older than the window behind the newest tick are pruned
   assert.is(store.candlesOf('BTC-USD', '5m').length, 4);
   assert.is(store.candlesOf('BTC-USD', '1h').length, 5);
   assert.is(store.days.size, 5);
-  // A tick far older than the 1m window still counts in its day but makes no 1m candle.
-  store.apply([{ kind: 'tick', tick: { symbol: 'BTC-USD', price: 50, ts: start + 60_000, source: 't' } }], settings);
-  assert.is(dailyStats(store.days.get('BTC-USD|2026-04-01')!).ticks, 2);
-  assert.is(store.candlesOf('BTC-USD', '1m').length, 3);
 });
 
 test('utcDay and dayStart agree at the edges of a day', () => {
