@@ -2,9 +2,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { signalRecord } from '../../core/contracts/index.js';
 import { SymbolPipeline } from '../../core/pipeline.js';
-import { followSignal, observePrice, startBacktest, summarize } from '../../core/backtest.js';
+import { Backtest } from '../../core/backtest/backtest.js';
 import { SYMBOL_PATTERN, priceProblem, tsProblem, type Tick } from '../../core/contracts/index.js';
 import { TickCsvParser } from '../../platform/replay/tick-csv.js';
+import { backtestLines, backtestTable } from '../backtest-report.js';
 import { UsageError, type Command } from '../command.js';
 import { BufferedLines } from '../output.js';
 
@@ -30,13 +31,32 @@ export const replayCommand: Command = {
     'and the alerts come from the configuration (indicators:, strategy:, alerts:).\n' +
     'Malformed rows, and rows not later than the one before, are reported on stderr with their line\n' +
     `numbers and skipped; the run goes on and exits ${EXIT_ROWS_SKIPPED}. At the end stderr gets a summary and a\n` +
-    'HYPOTHETICAL backtest: all in on each recommended buy, all out on each sell, against buying and holding.',
+    'HYPOTHETICAL backtest, not advice: all in on each recommended buy, all out on each sell, a fee and\n' +
+    'slippage on each fill, against buying at the first price and holding (a table on a terminal):\n' +
+    '  period          first and last ts; candles: closed candles of the strategy timeframe\n' +
+    '  trades          round trips; a position still held at the end is valued at the last price (open)\n' +
+    '  total return    of the account, and of buying and holding over the same period\n' +
+    '  max drawdown    deepest fall of the equity below its peak, marked at each closed candle (both)\n' +
+    '  win rate        share of trades with a return above 0 after fees; average, median, best, worst\n' +
+    '  profit factor   sum of winning returns over sum of losing ones (none without a loss)\n' +
+    '  exposure        share of the period in the market; average holding: time per trade\n' +
+    '  Sharpe, Sortino per-candle returns of the equity, annualised by sqrt(candles a year), risk-free 0\n' +
+    '--summary-json adds the report as one {"type":"backtest",...} line on stdout after all the others,\n' +
+    '--trades a {"type":"trade","entryTs","entryPrice","exitTs","exitPrice","return","open"} line per\n' +
+    'trade before it (fills, slippage included; returns after fees, as fractions). See docs/processing.md.',
   positionals: [],
   options: {
     input: { type: 'string', short: 'i', value: 'FILE', description: 'the CSV file, or - for standard input (required)' },
     symbol: { type: 'string', value: 'SYMBOL', description: 'the symbol of the prices (default: the first configured, BTC-USD)' },
     'signals-only': { type: 'boolean', description: 'print only the recommendations and alerts (no candles, no crossings)' },
-    fee: { type: 'string', value: 'PERCENT', description: 'backtest fee per trade in percent (default: 0.1)' },
+    fee: { type: 'string', value: 'PERCENT', description: 'backtest fee per fill in percent (default: 0.1)' },
+    slippage: {
+      type: 'string',
+      value: 'PERCENT',
+      description: 'backtest slippage in percent: buys fill this much higher, sells lower (default: 0)',
+    },
+    'summary-json': { type: 'boolean', description: 'print the backtest report as a last JSON line on stdout' },
+    trades: { type: 'boolean', description: 'print a JSON line per backtest trade on stdout (before the report)' },
   },
   examples: ['stock-stream replay --input examples/simulated-btc-usd-1w.csv --signals-only'],
   async run(context) {
@@ -49,6 +69,10 @@ export const replayCommand: Command = {
     if (!Number.isFinite(feePercent) || feePercent < 0 || feePercent >= 100) {
       throw new UsageError(`--fee must be a percentage from 0 to below 100, got "${String(context.options.fee)}"`);
     }
+    const slippagePercent = Number(context.options.slippage ?? '0');
+    if (!Number.isFinite(slippagePercent) || slippagePercent < 0 || slippagePercent >= 100) {
+      throw new UsageError(`--slippage must be a percentage from 0 to below 100, got "${String(context.options.slippage)}"`);
+    }
     const signalsOnly = context.options['signals-only'] === true;
     const pipeline = new SymbolPipeline(symbol, {
       periods: config.indicators,
@@ -59,7 +83,8 @@ export const replayCommand: Command = {
     let candles = 0;
     let crossings = 0;
     let alerts = 0;
-    const backtest = startBacktest(feePercent / 100);
+    const timeframe = config.strategy.timeframe;
+    const backtest = new Backtest({ feeRate: feePercent / 100, slippageRate: slippagePercent / 100, timeframe });
     const out = new BufferedLines(context.stdout);
     const problems: string[] = [];
     let problemCount = 0;
@@ -83,11 +108,15 @@ export const replayCommand: Command = {
         const signals = pipeline.step(tick);
         if (signals === undefined) return report(row.line, 'ts: not later than the previous row');
         ticks++;
-        observePrice(backtest, row.price);
+        backtest.observe(row.ts, row.price);
         if (pipeline.closedOnLastTick) {
           const closed = pipeline.closedCandles();
           candles += closed.length;
-          if (!signalsOnly) for (const candle of closed) out.push(JSON.stringify(candle));
+          for (const candle of closed) {
+            // Marked before this tick's signals: the candle closed at the previous tick's price.
+            if (candle.timeframe === timeframe) backtest.candleClosed(candle.close);
+            if (!signalsOnly) out.push(JSON.stringify(candle));
+          }
         }
         for (const signal of signals) {
           if (signal.kind === 'crossing') {
@@ -103,7 +132,7 @@ export const replayCommand: Command = {
           }
           if (signal.side === 'buy') buys++;
           else sells++;
-          followSignal(backtest, signal.side, signal.price);
+          backtest.follow(signal.side, signal.ts, signal.price);
         }
       },
     });
@@ -142,6 +171,9 @@ export const replayCommand: Command = {
       }
     }
     parser.end();
+    const result = backtest.report();
+    if (context.options.trades === true) for (const trade of backtest.trades()) out.push(JSON.stringify(trade));
+    if (context.options['summary-json'] === true) out.push(JSON.stringify(result));
     await out.flush();
     progress?.clear();
     const seconds = (performance.now() - started) / 1000;
@@ -154,13 +186,8 @@ export const replayCommand: Command = {
         `on ${config.strategy.timeframe} candles, ${crossings} crossings, ${alerts} alerts, ${candles} candles closed, ` +
         `${problemCount} rows skipped, ${seconds.toFixed(2)} s, ${rate} ticks/s\n`,
     );
-    const result = summarize(backtest);
-    const percent = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} %`;
-    context.stderr.write(
-      `hypothetical backtest, not advice: following the signals ${percent(result.strategyReturn)} ` +
-        `(${result.trades} trades at ${feePercent} % fee${result.holding ? ', still holding' : ''}); ` +
-        `buying and holding ${percent(result.buyAndHoldReturn)}\n`,
-    );
+    const terminal = context.stderr === process.stderr && process.stderr.isTTY;
+    for (const line of terminal ? backtestTable(result) : backtestLines(result)) context.stderr.write(`${line}\n`);
     return problemCount > 0 ? EXIT_ROWS_SKIPPED : 0;
   },
 };

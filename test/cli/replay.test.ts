@@ -104,6 +104,48 @@ test('the default strategy reads 1-hour candles: a day and a half of minutes giv
   assert.ok(candles.every((c) => c.timeframe === '1h' && c.start % 3_600_000 === 0));
 });
 
+test('--trades and --summary-json: a line per round trip, then the report, consistent with the candles and signals', async () => {
+  const small = join(dir, 'small.csv');
+  const some = ticks.slice(0, 600);
+  writeFileSync(small, `ts,price\n${some.map((t) => `${t.ts},${t.price}`).join('\n')}\n`);
+  const run = await cli(['replay', '--input', small, '--config', config, '--trades', '--summary-json', '--slippage', '0.5']);
+  assert.is(run.code, 0, run.stderr);
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const report = lines.at(-1)!;
+  assert.is(report.type, 'backtest', 'the report comes last');
+  assert.is(report.note, 'hypothetical, not advice');
+  const trades = lines.filter((line) => line.type === 'trade');
+  assert.equal(Object.keys(trades[0]!), ['type', 'entryTs', 'entryPrice', 'exitTs', 'exitPrice', 'return', 'open']);
+  assert.ok(
+    lines.slice(-1 - trades.length, -1).every((line) => line.type === 'trade'),
+    'trades just before the report',
+  );
+  const recommendations = lines.filter((line) => line.kind === 'recommendation');
+  assert.is(report.recommendations, recommendations.length);
+  assert.is(report.trades, trades.length);
+  assert.is(report.trades, Math.ceil(recommendations.length / 2));
+  assert.is(report.candles, lines.filter((line) => line.type === 'candle' && line.timeframe === '1m').length);
+  assert.equal([report.start, report.end, report.timeframe], [some[0]!.ts, some.at(-1)!.ts, '1m']);
+  assert.equal([report.feePercent, report.slippagePercent], [0.1, 0.5]);
+  trades.forEach((trade, i) => {
+    const buy = recommendations[2 * i]!;
+    assert.is(trade.entryTs, buy.ts);
+    assert.ok(Math.abs((trade.entryPrice as number) - (buy.price as number) * 1.005) < 1e-6, 'buys fill 0.5 % higher');
+    assert.is(trade.open, 2 * i + 1 >= recommendations.length);
+  });
+  // All in, all out: the account's return compounds the trades' returns.
+  const compounded = trades.reduce((value, trade) => value * (1 + (trade.return as number)), 1) - 1;
+  assert.ok(Math.abs(compounded - (report.totalReturn as number)) < 1e-12);
+  for (const key of ['maxDrawdown', 'buyAndHoldMaxDrawdown', 'winRate', 'profitFactor', 'exposure', 'sharpe', 'sortino']) {
+    assert.ok(key in report, key);
+  }
+  assert.match(run.stderr, /^hypothetical backtest, not advice: following the signals .* at 0\.1 % fee, 0\.5 % slippage/m);
+  assert.match(run.stderr, /^hypothetical backtest, not advice: max drawdown -?[\d.]+ % \(buying and holding -?[\d.]+ %\), Sharpe /m);
+});
+
 test('malformed and out-of-order rows: reported by line, the rest processed, exit code 3', async () => {
   const bad = join(dir, 'bad.csv');
   writeFileSync(
@@ -142,6 +184,7 @@ test('standard input, and usage errors', async () => {
   for (const [args, pattern] of [
     [['replay'], /--input FILE is required/],
     [['replay', '--input', csv, '--fee', 'lots'], /--fee must be a percentage/],
+    [['replay', '--input', csv, '--slippage', '100'], /--slippage must be a percentage/],
     [['replay', '--input', csv, '--symbol', 'bitcoin'], /--symbol must look like BTC-USD/],
   ] as const) {
     const run = await cli([...args]);
