@@ -5,7 +5,7 @@
 //   node --import tsx bench/strategy-evaluation.ts            (prints the Markdown table docs/signals.md shows)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { followSignal, observePrice, startBacktest, summarize } from '../core/backtest.js';
+import { Backtest } from '../core/backtest/backtest.js';
 import { initialSimulatorState, stepSimulator, type SimulatorOptions } from '../core/ingest/simulator.js';
 import { DEFAULT_INDICATOR_PERIODS } from '../core/indicators/indicator-set.js';
 import { SymbolPipeline } from '../core/pipeline.js';
@@ -78,7 +78,7 @@ interface Result {
 
 export function evaluate(strategy: StrategyConfig, series: Series): Result {
   const pipeline = new SymbolPipeline('BTC-USD', { periods: DEFAULT_INDICATOR_PERIODS, timeframes: ['1h'], strategy });
-  const account = startBacktest(FEE);
+  const account = new Backtest({ feeRate: FEE, slippageRate: 0, timeframe: strategy.timeframe });
   let first: number | undefined;
   let firstTs = 0;
   let lastTs = 0;
@@ -92,29 +92,29 @@ export function evaluate(strategy: StrategyConfig, series: Series): Result {
   for (const { ts, price } of series.ticks()) {
     if (first === undefined) [first, firstTs] = [price, ts];
     lastTs = ts;
-    observePrice(account, price);
+    account.observe(ts, price);
     for (const signal of pipeline.step({ symbol: 'BTC-USD', ts, price, source: 'evaluation' }) ?? []) {
       if (signal.kind !== 'recommendation') continue;
       recommendations++;
       if (signal.side === lastSide) alternating = false;
       lastSide = signal.side;
-      followSignal(account, signal.side, price);
+      account.follow(signal.side, ts, price);
     }
     if (pipeline.closedOnLastTick && pipeline.closedCandles().some((candle) => candle.timeframe === '1h')) {
-      const equity = account.cash + account.units * price;
+      const equity = account.equityAt(price);
       peak = Math.max(peak, equity);
       drawdown = Math.max(drawdown, 1 - equity / peak);
       holdPeak = Math.max(holdPeak, price);
       holdDrawdown = Math.max(holdDrawdown, 1 - price / holdPeak);
     }
   }
-  const summary = summarize(account);
+  const summary = account.report();
   const days = (lastTs - firstTs) / 86_400_000;
   return {
     strategy: strategy.name,
     series: series.name,
     days,
-    strategyReturn: summary.strategyReturn,
+    strategyReturn: summary.totalReturn,
     holdReturn: summary.buyAndHoldReturn,
     drawdown,
     holdDrawdown,

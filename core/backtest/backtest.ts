@@ -95,7 +95,7 @@ export class Backtest {
   /** A closed candle of the strategy's timeframe, before the signals of the tick that closed it. */
   candleClosed(close: number): void {
     this.candleCount++;
-    const equity = this.cash + this.units * close;
+    const equity = this.equityAt(close);
     this.drawdown.mark(equity);
     this.holdDrawdown.mark(this.holdUnits * close);
     this.returns.add(equity / this.equityBefore - 1);
@@ -119,6 +119,11 @@ export class Backtest {
       this.closedInMarketMs += ts - this.entry.ts;
       this.entry = null;
     }
+  }
+
+  /** What the account would be worth at `price` (cash, or the position valued at it, no exit costs). */
+  equityAt(price: number): number {
+    return this.cash + this.units * price;
   }
 
   /** The round trips so far; a position still held comes last, valued at the last price. */
@@ -151,7 +156,7 @@ export class Backtest {
       trades: n,
       openTrade: this.entry !== null,
       totalReturn: this.cash + this.units * this.lastPrice - 1,
-      buyAndHoldReturn: this.first === null ? 0 : this.holdUnits * this.lastPrice - 1,
+      buyAndHoldReturn: this.first === null ? 0 : ((1 - feeRate) * this.lastPrice) / (this.first.price * (1 + slippageRate)) - 1,
       maxDrawdown: this.drawdown.max,
       buyAndHoldMaxDrawdown: this.holdDrawdown.max,
       winRate: n === 0 ? null : wins.length / n,
