@@ -39,11 +39,29 @@ export function symbolSnapshotBound(symbol: string, settings: PipelineSettings):
  * lands in that partition, as they may: its envelope, its key, and each symbol's pipeline.
  */
 export function partitionSnapshotBound(symbols: readonly string[], settings: PipelineSettings, ticksTopic: string): number {
-  // {"version":1,"topic":"…","partition":N,"nextOffset":"N","symbols":{}} and the key "pN".
-  const envelope = 100 + bytes(JSON.stringify(ticksTopic)) + 2 * NUMBER_BYTES;
-  let total = envelope;
-  for (const symbol of new Set(symbols)) total += bytes(JSON.stringify(symbol)) + 2 + symbolSnapshotBound(symbol, settings);
-  return total;
+  return symbolEntryBounds([...new Set(symbols)], settings).reduce((sum, bound) => sum + bound, partitionEnvelopeBound(ticksTopic));
+}
+
+/** {"version":1,"topic":"…","partition":N,"nextOffset":"N","symbols":{}} and the key "pN". */
+export function partitionEnvelopeBound(ticksTopic: string): number {
+  return 100 + bytes(JSON.stringify(ticksTopic)) + 2 * NUMBER_BYTES;
+}
+
+/**
+ * Each symbol's share of a partition snapshot: its key and its pipeline's bound. Symbols differ
+ * only by their name and the alerts that apply to them, so one pipeline is walked per set of alerts
+ * (a check over hundreds of symbols with long periods stays quick).
+ */
+export function symbolEntryBounds(symbols: readonly string[], settings: PipelineSettings): number[] {
+  const walked = new Map<string, { symbol: string; bound: number }>();
+  return symbols.map((symbol) => {
+    const alerts = (settings.alerts ?? []).map((alert) => alert.symbols === undefined || alert.symbols.includes(symbol));
+    const key = alerts.map((applies) => (applies ? 1 : 0)).join('');
+    let done = walked.get(key);
+    if (done === undefined) walked.set(key, (done = { symbol, bound: symbolSnapshotBound(symbol, settings) }));
+    const name = bytes(JSON.stringify(symbol));
+    return name + 2 + done.bound + name - bytes(JSON.stringify(done.symbol));
+  });
 }
 
 // A reason names rules and quotes their levels (both in the strategy's JSON) around fixed text;

@@ -5,7 +5,7 @@ import type { AlertConfig } from '../../core/alerts/alert-config.js';
 import type { CandleTimeframe } from '../../core/candles/timeframe.js';
 import type { IndicatorPeriods } from '../../core/indicators/indicator-set.js';
 import type { PipelineSettings } from '../../core/pipeline.js';
-import { partitionSnapshotBound, symbolSnapshotBound } from '../../core/snapshot-budget.js';
+import { partitionEnvelopeBound, partitionSnapshotBound, symbolEntryBounds } from '../../core/snapshot-budget.js';
 import type { StrategyConfig } from '../../core/strategy/strategy-config.js';
 import { MAX_MESSAGE_BYTES } from '../bus/limits.js';
 
@@ -37,17 +37,15 @@ export function checkStateSize(config: StateSizeConfig, context: z.RefinementCtx
   const periods = config.indicators;
   if (fits(periods)) return;
   const limitText = `the bus's ${limit.toLocaleString('en-US')}-byte message limit`;
-  const perSymbol = Math.max(...config.symbols.map((symbol) => symbolSnapshotBound(symbol, settings(periods))));
+  const perSymbol = Math.max(...symbolEntryBounds([...new Set(config.symbols)], settings(periods)));
   const state = partitionSnapshotBound(config.symbols, settings(periods), config.topics.ticks);
   const one = [config.symbols[0]!];
   const oneFits = (p: IndicatorPeriods) => partitionSnapshotBound(one, settings(p), config.topics.ticks) <= limit;
   if (config.symbols.length > 1 && oneFits(periods)) {
-    let most = 1;
-    while (
-      most < config.symbols.length &&
-      partitionSnapshotBound(config.symbols.slice(0, most + 1), settings(periods), config.topics.ticks) <= limit
-    )
-      most++;
+    const shares = symbolEntryBounds([...new Set(config.symbols)], settings(periods));
+    let most = 0;
+    for (let used = partitionEnvelopeBound(config.topics.ticks); most < shares.length && used + shares[most]! <= limit; most++)
+      used += shares[most]!;
     context.addIssue({
       code: 'custom',
       path: ['symbols'],

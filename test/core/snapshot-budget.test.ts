@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import type { AlertConfig } from '../../core/alerts/alert-config.js';
 import { CANDLE_TIMEFRAMES } from '../../core/candles/timeframe.js';
 import { DEFAULT_PIPELINE_SETTINGS, SymbolPipeline, type PipelineSettings } from '../../core/pipeline.js';
-import { NUMBER_BYTES, partitionSnapshotBound, symbolSnapshotBound } from '../../core/snapshot-budget.js';
+import { NUMBER_BYTES, partitionSnapshotBound, symbolEntryBounds, symbolSnapshotBound } from '../../core/snapshot-budget.js';
 
 const alert = (fields: Record<string, unknown>) => ({ hysteresisPercent: 0.5, cooldownMinutes: 0, ...fields }) as unknown as AlertConfig;
 
@@ -96,6 +96,22 @@ test('a partition holds every symbol: their bounds add up, counted once each', (
   const one = partitionSnapshotBound(['BTC-USD'], WIDE, 'stock.ticks');
   const three = partitionSnapshotBound(['BTC-USD', 'ETH-USD', 'SOL-USD', 'ETH-USD'], WIDE, 'stock.ticks');
   assert.ok(three >= 3 * symbolSnapshotBound('BTC-USD', WIDE) && three < 3 * one, `${three} for three, ${one} for one`);
+});
+
+test('symbols sharing a set of alerts share one walk: the same bound as walking each', () => {
+  const settings = {
+    ...WIDE,
+    alerts: [...WIDE.alerts!, alert({ type: 'move', name: 'eth-only', percent: 1, window: '24h', symbols: ['ETH-USD'] })],
+  };
+  const symbols = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'DOGE-USD'];
+  assert.equal(
+    symbolEntryBounds(symbols, settings),
+    symbols.map((symbol) => JSON.stringify(symbol).length + 2 + symbolSnapshotBound(symbol, settings)),
+  );
+  assert.ok(
+    symbolEntryBounds(symbols, settings)[1]! > symbolEntryBounds(symbols, settings)[0]! + 1441 * NUMBER_BYTES,
+    'ETH has one more 24h ring',
+  );
 });
 
 test.run();
