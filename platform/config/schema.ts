@@ -7,6 +7,7 @@ import { CANDLE_TIMEFRAMES } from '../../core/candles/timeframe.js';
 import { DEFAULT_STRATEGY, validateStrategy, type StrategyConfig } from '../../core/strategy/strategy-config.js';
 import { mqttSchema } from './mqtt-schema.js';
 import { notifySchema } from './notify-schema.js';
+import { checkStateSize } from './state-size.js';
 
 const symbol = z.string().regex(SYMBOL_PATTERN, 'must look like BTC-USD (2-10 capitals or digits, a dash, 2-10 more)');
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 characters of letters, digits, ".", "_" or "-"');
@@ -373,7 +374,12 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  // The processor's state snapshot must fit one bus message. Zod runs this even when a key below
+  // failed its own check (macd.fast >= slow), and no pipeline can be built from that: its issue is the one to report.
+  .superRefine((config, context) => {
+    if (context.issues.length === 0) checkStateSize(config, context);
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -162,6 +162,47 @@ test('hostile files: alias bombs and prototype keys are refused, nothing is poll
   assert.match(failure(env, files({ '/c.yaml': 'constructor:\n  prototype:\n    polluted: true\n' })), /^constructor: unknown key/);
 });
 
+test("the processor's state must fit one bus message: a period or symbols over the limit are refused, naming the key", () => {
+  const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
+  const load = (yaml: string) => loadConfig({ env, readFile: files({ '/c.yaml': yaml }) });
+  // 60,000 SMA values on the strategy's candles: about 1.6 MB at worst, where the bus takes 1 MB.
+  const refused = failure(env, files({ '/c.yaml': 'indicators: {sma: 60000}\n' }));
+  assert.match(
+    refused,
+    /^indicators\.sma: 60000 makes the processor's state up to 1\.6 MB \(1\.6 MB a symbol\), over the bus's 1,000,000-byte message limit; at most \d+ with these symbols, timeframes and alerts \(in \/c\.yaml\)$/,
+  );
+  // At the limit: the largest period it names is accepted, one more is not.
+  const most = Number(/at most (\d+)/.exec(refused)![1]);
+  assert.ok(most > 30_000 && most < 60_000, `${most}`);
+  assert.is(load(`indicators: {sma: ${most}}\n`).indicators.sma, most);
+  assert.match(failure(env, files({ '/c.yaml': `indicators: {sma: ${most + 1}}\n` })), /^indicators\.sma: /);
+  // The longer ring is the one named; both at the schema's maximum: it says so.
+  assert.match(
+    failure(env, files({ '/c.yaml': 'indicators: {sma: 20, bollinger: {period: 50000}}\n' })),
+    /^indicators\.bollinger\.period: 50000 makes .* at most \d+ with these/,
+  );
+  assert.match(
+    failure(env, files({ '/c.yaml': 'indicators: {sma: 100000, bollinger: {period: 100000}}\n' })),
+    /^indicators\.sma: 100000 makes .*; at most \d+ for both indicators\.sma and indicators\.bollinger\.period with these/,
+  );
+  // Each followed timeframe holds its own rings, so the same period may be too long with more of them.
+  assert.match(
+    failure(env, files({ '/c.yaml': 'indicators: {sma: 10000}\ntimeframes: [5m, 15m, 1h, 4h, 1d]\n' })),
+    /^indicators\.sma: 10000 /,
+  );
+  // Many symbols, each small: the symbols are named, with how many fit.
+  const symbols = Array.from({ length: 500 }, (_, i) => `S${i}-USD`);
+  const tooMany = failure({ STOCK_STREAM_SYMBOLS: symbols.join(',') });
+  assert.match(
+    tooMany,
+    /^symbols: 500 symbols make the processor's state up to [\d.]+ MB in one partition \(\d+ kB a symbol\), over .*; follow at most (\d+) /,
+  );
+  const fit = Number(/follow at most (\d+)/.exec(tooMany)![1]);
+  assert.ok(fit >= 50, `the defaults allow ${fit} symbols`);
+  assert.is(loadConfig({ env: { STOCK_STREAM_SYMBOLS: symbols.slice(0, fit).join(',') } }).symbols.length, fit);
+  assert.match(failure({ STOCK_STREAM_SYMBOLS: symbols.slice(0, fit + 1).join(',') }), /^symbols: /);
+});
+
 test('secrets: only from the environment or a file, never from the config file', () => {
   assert.is(loadConfig({ env: { MQTT_PASSWORD: 's3cret' } }).mqtt.password, 's3cret');
   const fromFile = loadConfig({
