@@ -58,6 +58,21 @@ export function emptyIndicatorValues(): IndicatorValues {
   return { sma: null, ema: null, rsi: null, macd: null, macdSignal: null, macdHist: null, bbUpper: null, bbMiddle: null, bbLower: null };
 }
 
+/** A fresh values object from slots in RAW_FIELDS order (NaN while warming up becomes null). */
+export function valuesOfRaw(raw: Float64Array): IndicatorValues {
+  return {
+    sma: orNull(raw[0]!),
+    ema: orNull(raw[1]!),
+    rsi: orNull(raw[2]!),
+    macd: orNull(raw[3]!),
+    macdSignal: orNull(raw[4]!),
+    macdHist: orNull(raw[5]!),
+    bbUpper: orNull(raw[6]!),
+    bbMiddle: orNull(raw[7]!),
+    bbLower: orNull(raw[8]!),
+  };
+}
+
 export interface IndicatorSetSnapshot {
   kind: 'indicator-set';
   sma: SmaSnapshot;
@@ -150,19 +165,8 @@ export class IndicatorSet {
 
   /** previewInto as a fresh IndicatorValues object (null for NaN), for callers off the hot path. */
   previewValues(price: number): IndicatorValues {
-    const raw = this.previewRaw;
-    this.previewInto(price, raw);
-    return {
-      sma: orNull(raw[0]!),
-      ema: orNull(raw[1]!),
-      rsi: orNull(raw[2]!),
-      macd: orNull(raw[3]!),
-      macdSignal: orNull(raw[4]!),
-      macdHist: orNull(raw[5]!),
-      bbUpper: orNull(raw[6]!),
-      bbMiddle: orNull(raw[7]!),
-      bbLower: orNull(raw[8]!),
-    };
+    this.previewInto(price, this.previewRaw);
+    return valuesOfRaw(this.previewRaw);
   }
 
   /** Copies the MACD and Bollinger outputs into raw (the single values are already there). */

@@ -5,6 +5,7 @@ import type { CandleTimeframe } from '../candles/timeframe.js';
 import {
   IndicatorSet,
   RAW_FIELDS,
+  valuesOfRaw,
   type IndicatorPeriods,
   type IndicatorSetSnapshot,
   type IndicatorValues,
@@ -53,10 +54,7 @@ export class TimeframeSeries {
 
   /** The forming candle's indicators as a fresh object (null while warming up). */
   formingValues(): IndicatorValues {
-    const raw = this.formingRawValues();
-    const values = {} as Record<string, number | null>;
-    RAW_FIELDS.forEach((field, i) => (values[field] = Number.isNaN(raw[i]!) ? null : raw[i]!));
-    return values as unknown as IndicatorValues;
+    return valuesOfRaw(this.formingRawValues());
   }
 
   /** The last closed candle's indicators as a fresh object. */
