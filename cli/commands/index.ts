@@ -23,7 +23,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'process',
-    summary: 'run the stream processor: ticks in, indicators and buy/sell signals out',
+    summary: 'run the stream processor: ticks in; candles, indicators, recommendations, crossings and alerts out',
     load: async () => (await import('./process.js')).processCommand,
   },
   {
@@ -33,7 +33,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'notify',
-    summary: 'run the notifier: each buy/sell signal to its subscribers by email, SMS, webhooks and the dashboard',
+    summary: 'run the notifier: each recommendation and alert to its subscribers by email, SMS, webhooks and the dashboard',
     load: async () => (await import('./notify.js')).notifyCommand,
   },
   {
@@ -48,7 +48,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'replay',
-    summary: 'run indicators and signal rules over a price CSV (a backtest), without any bus',
+    summary: 'run the strategy and alerts over a price CSV (candles, signals, a hypothetical backtest report), without any bus',
     load: async () => (await import('./replay.js')).replayCommand,
   },
   {

@@ -10,8 +10,9 @@ import { runRole } from '../role-runner.js';
 export const notifyCommand: Command = {
   name: 'notify',
   description:
-    'Consumes the signals topic as the consumer group notify.group and, for every subscriber in\n' +
-    'notify.subscribers whose symbols and sides match, records one entry per (signal id, subscriber,\n' +
+    'Consumes the signals topic as the consumer group notify.group and, for each recommendation and\n' +
+    'alert (crossings are not notified) and every subscriber in notify.subscribers whose symbols and\n' +
+    'sides match, records one entry per (signal id, subscriber,\n' +
     'channel) in the ledger (Redis when REDIS_URL is set, else <dataDir>/notifications.sqlite) before\n' +
     'committing, so replays and restarts never queue a signal twice. Entries are sent per subscriber\n' +
     'and channel, outside quiet hours, at most one message per minIntervalSeconds (what arrives in\n' +
