@@ -52,6 +52,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./replay.js')).replayCommand,
   },
   {
+    name: 'download',
+    summary: "write an exchange's past candles (Coinbase, Kraken) to a CSV that replay reads; run again to resume",
+    load: async () => (await import('./download.js')).downloadCommand,
+  },
+  {
     name: 'stats',
     summary: 'print the daily figures per symbol: open, high, low, close, averages, ticks, volume, signals',
     load: async () => (await import('./stats.js')).statsCommand,
