@@ -5,7 +5,7 @@ import { backoffDelay, sleep } from '../retry.js';
 import { CandleHistoryError, RetryableAnswer } from './errors.js';
 
 export interface RestClientOptions {
-  /** At least this long between the starts of two requests: the exchange's public limit, with room. */
+  /** At least this long from the end of one answer to the next request: the exchange's public limit, with room. */
   readonly minIntervalMs: number;
   /** One request, from sending it to its last byte (default 15 s). */
   readonly timeoutMs?: number;
@@ -43,7 +43,13 @@ export class PoliteJsonClient {
     const maxRetryAfterMs = this.options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     for (let attempt = 0; ; attempt++) {
       await this.pace(signal);
-      const outcome = await this.once(url, read, signal);
+      let outcome: Attempt<T>;
+      try {
+        outcome = await this.once(url, read, signal);
+      } finally {
+        // Counted from the end of the answer: the server sees at least this much between two requests.
+        this.nextAt = performance.now() + this.options.minIntervalMs;
+      }
       if ('value' in outcome) return outcome.value;
       if (attempt + 1 >= attempts) throw this.error(`${outcome.retry}; gave up after ${attempts} attempts`);
       if (outcome.waitMs !== undefined && outcome.waitMs > maxRetryAfterMs) {
@@ -56,13 +62,12 @@ export class PoliteJsonClient {
     }
   }
 
-  /** Waits until the previous request started at least minIntervalMs ago. */
+  /** Waits until the previous answer ended at least minIntervalMs ago. */
   private async pace(signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
     const wait = this.nextAt - performance.now();
     if (wait > 0) await sleep(wait, signal);
     signal?.throwIfAborted();
-    this.nextAt = performance.now() + this.options.minIntervalMs;
   }
 
   private async once<T>(url: URL, read: (body: unknown) => T, signal: AbortSignal | undefined): Promise<Attempt<T>> {
