@@ -6,6 +6,7 @@ import type { HistoricalCandle } from './history.js';
 
 export const CANDLE_CSV_HEADER = 'ts,open,high,low,close,volume';
 const CHUNK_BYTES = 1 << 20;
+const ROW = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z)(?:,-?\d+(?:\.\d+)?(?:e[-+]?\d+)?){5}$/;
 
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
@@ -56,14 +57,21 @@ export function inspectCandleCsv(file: string, granularityMs: number, timeframe:
         return;
       }
       if (text.trim() === '') return;
-      const fields = text.split(',');
-      if (fields.length !== 6) fail(`expected 6 fields, found ${fields.length}`);
-      const start = Date.parse(fields[0]!);
-      if (!/Z$/.test(fields[0]!) || Number.isNaN(start)) fail(`ts "${clip(fields[0]!)}" is not an ISO 8601 UTC time`);
-      if (!fields.slice(1).every((f) => f !== '' && Number.isFinite(Number(f)))) fail('a price or the volume is not a number');
-      if (start % granularityMs !== 0) fail(`${fields[0]} is not on a ${timeframe} boundary`);
+      // The rows download writes match ROW; anything else is taken apart to say what is wrong.
+      const row = ROW.exec(text);
+      const ts = row !== null ? row[1]! : text.split(',')[0]!;
+      const start = Date.parse(ts);
+      if (row === null) {
+        const fields = text.split(',');
+        if (fields.length !== 6) fail(`expected 6 fields, found ${fields.length}`);
+        if (!/Z$/.test(ts) || Number.isNaN(start)) fail(`ts "${clip(ts)}" is not an ISO 8601 UTC time`);
+        if (!fields.slice(1).every((f) => f !== '' && Number.isFinite(Number(f)))) fail('a price or the volume is not a number');
+      } else if (Number.isNaN(start)) {
+        fail(`ts "${clip(ts)}" is not a real time`);
+      }
+      if (start % granularityMs !== 0) fail(`${ts} is not on a ${timeframe} boundary`);
       if (lastStart !== undefined) {
-        if (start <= lastStart) fail(`${fields[0]} is not later than the row before`);
+        if (start <= lastStart) fail(`${ts} is not later than the row before`);
         smallestStep = Math.min(smallestStep, start - lastStart);
       }
       firstStart ??= start;
