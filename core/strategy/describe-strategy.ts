@@ -20,7 +20,8 @@ export function describeStrategy(strategy: StrategyConfig, periods: IndicatorPer
     `${strategy.name} reads ${TIMEFRAME_WORDS[strategy.timeframe]} candles and holds one stance: flat (no position) or long (spot, no shorting).`,
   ];
   for (const condition of strategy.entry) lines.push(`Buy when flat: ${describeCondition(condition, 'buy', strategy.timeframe, periods)}.`);
-  for (const condition of strategy.exit) lines.push(`Sell when long: ${describeCondition(condition, 'sell', strategy.timeframe, periods)}.`);
+  for (const condition of strategy.exit)
+    lines.push(`Sell when long: ${describeCondition(condition, 'sell', strategy.timeframe, periods)}.`);
   if (strategy.stopLossPercent !== null)
     lines.push(`Stop-loss: sell when the price falls ${strategy.stopLossPercent} % below the entry price (checked on every tick).`);
   if (strategy.takeProfitPercent !== null)
@@ -56,7 +57,9 @@ function describeRule(rule: RuleConfig, side: 'buy' | 'sell', periods: Indicator
       const by = gap(rule.hysteresis);
       if (rule.mode === 'reversion')
         return side === 'buy' ? `the price comes back above the lower ${bands}${by}` : `the price comes back below the upper ${bands}${by}`;
-      return side === 'buy' ? `the price breaks up through the upper ${bands}${by}` : `the price breaks down through the lower ${bands}${by}`;
+      return side === 'buy'
+        ? `the price breaks up through the upper ${bands}${by}`
+        : `the price breaks down through the lower ${bands}${by}`;
     }
     case 'all-of':
     case 'any-of': {

@@ -57,7 +57,11 @@ export class HistoryFiles {
   /** Opens one listed file for reading; throws HistoryFileError with a one-line reason. */
   async open(name: string): Promise<{ handle: FileHandle; bytes: number }> {
     if (!HISTORY_FILE_PATTERN.test(name))
-      throw new HistoryFileError('ERR_BAD_FILE_NAME', 400, 'file: must be a .csv file name in the history directory (letters, digits, "._-")');
+      throw new HistoryFileError(
+        'ERR_BAD_FILE_NAME',
+        400,
+        'file: must be a .csv file name in the history directory (letters, digits, "._-")',
+      );
     const path = await this.inside(name);
     let handle: FileHandle;
     try {

@@ -121,7 +121,10 @@ test('the chart opens on the strategy timeframe, and its values read as the side
   const panel = await texts('#indicators');
   assert.equal(Object.keys(panel), KEYS);
   assert.equal(await texts('#chart-values'), panel);
-  await eventually(async () => assert.ok(await oledShows(`RSI 1h ${Math.round(Number(panel.rsi))}`), 'the OLED shows the same RSI'), 20_000);
+  await eventually(
+    async () => assert.ok(await oledShows(`RSI 1h ${Math.round(Number(panel.rsi))}`), 'the OLED shows the same RSI'),
+    20_000,
+  );
 });
 
 test('while live ticks flow, across hours and in bursts the feed thins, every place agrees after each step', async () => {

@@ -127,9 +127,12 @@ test('over a history file, with fee and slippage: equal to replay of that file; 
   assert.is(answer.report.slippagePercent, 0.05);
   // replay exits 3 when it skips rows: it reads the clean rows here, which give the same figures.
   const clean = join(web.dir, 'clean.csv');
-  writeFileSync(clean, `ts,price\n${hourlyPath(3000)
-    .map((p) => `${p.ts},${p.price}`)
-    .join('\n')}\n`);
+  writeFileSync(
+    clean,
+    `ts,price\n${hourlyPath(3000)
+      .map((p) => `${p.ts},${p.price}`)
+      .join('\n')}\n`,
+  );
   const expected = await replay(clean, ['--fee', '0.2', '--slippage', '0.05']);
   assert.equal(answer.report, expected.report);
   assert.ok(answer.trades.length <= 200 && answer.trades.length === Math.min(200, expected.trades.length));

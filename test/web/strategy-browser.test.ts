@@ -39,7 +39,13 @@ const fall = (x: number) => `${x > 0 ? '-' : ''}${(x * 100).toFixed(2)} %`;
 const share = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
 const duration = (ms: number | null) =>
-  ms === null ? 'n/a' : ms < HOUR ? `${(ms / 60_000).toFixed(0)} min` : ms < 86_400_000 ? `${(ms / HOUR).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`;
+  ms === null
+    ? 'n/a'
+    : ms < HOUR
+      ? `${(ms / 60_000).toFixed(0)} min`
+      : ms < 86_400_000
+        ? `${(ms / HOUR).toFixed(1)} h`
+        : `${(ms / 86_400_000).toFixed(1)} d`;
 
 interface Answer {
   report: Record<string, number | null | boolean | string>;

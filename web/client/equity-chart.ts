@@ -10,7 +10,13 @@ type Series = Charts.ISeriesApi<Charts.SeriesType, Charts.Time>;
 const seconds = (ms: number) => Math.floor(ms / 1000) as Charts.UTCTimestamp;
 const colour = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 const localDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const localFull = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const localFull = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 export class EquityChart {
   private readonly chart: Charts.IChartApi;
@@ -42,6 +48,8 @@ export class EquityChart {
     this.chart.panes()[0]?.setStretchFactor(0.68);
     this.chart.panes()[1]?.setStretchFactor(0.32);
     this.applyTheme();
+    // The whole period stays in view when the width changes (a phone turned, a window resized).
+    new ResizeObserver(() => this.chart.timeScale().fitContent()).observe(container);
   }
 
   applyTheme(): void {

@@ -364,7 +364,8 @@ function showView(view: 'live' | 'strategy', load = true): void {
   state.view = view;
   byId('live-view').hidden = view !== 'live';
   byId('strategy-view').hidden = view !== 'strategy';
-  for (const button of document.querySelectorAll<HTMLButtonElement>('button.view')) button.setAttribute('aria-pressed', String(button.value === view));
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button.view'))
+    button.setAttribute('aria-pressed', String(button.value === view));
   document.body.dataset.view = view;
   if (view === 'strategy' && load) loadStrategy();
 }

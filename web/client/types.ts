@@ -184,7 +184,9 @@ export interface EquityPoint {
 export interface BacktestAnswer {
   symbol: string;
   strategy: { name: string; timeframe: string };
-  source: { kind: 'store'; timeframe: string; candles: number } | { kind: 'file'; name: string; rows: number; skipped: number; problems: string[] };
+  source:
+    | { kind: 'store'; timeframe: string; candles: number }
+    | { kind: 'file'; name: string; rows: number; skipped: number; problems: string[] };
   report: BacktestReport;
   trades: BacktestTrade[];
   curve: EquityPoint[];

@@ -221,7 +221,13 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     if (!followed(symbol, reply)) return reply;
     return { symbol, signals: (await options.store.latest(symbol))?.recentSignals ?? [] };
   });
-  registerStrategyRoutes(app, { store: options.store, symbols: options.symbols, pipeline: options.pipeline, files: options.historyFiles, now });
+  registerStrategyRoutes(app, {
+    store: options.store,
+    symbols: options.symbols,
+    pipeline: options.pipeline,
+    files: options.historyFiles,
+    now,
+  });
   app.get('/api/health', async () => options.health.collect());
   app.get('/api/panel', async () => options.panel.snapshot());
   app.get('/api/controls', async () => options.controls);

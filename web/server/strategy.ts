@@ -171,7 +171,8 @@ export function registerStrategyRoutes(app: FastifyInstance, options: StrategyRo
     const parser = new TickCsvParser({
       problem,
       row(row) {
-        const bad = priceProblem(row.price) ?? tsProblem(row.ts) ?? (row.volume !== undefined && row.volume < 0 ? 'volume: below 0' : undefined);
+        const bad =
+          priceProblem(row.price) ?? tsProblem(row.ts) ?? (row.volume !== undefined && row.volume < 0 ? 'volume: below 0' : undefined);
         if (bad !== undefined) return problem(row.line, bad);
         if (run.step(row.ts, row.price) === undefined) return problem(row.line, 'ts: not later than the previous row');
         rows++;
