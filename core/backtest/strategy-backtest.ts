@@ -56,18 +56,22 @@ export class StrategyBacktest {
    * previous price.
    */
   step(ts: number, price: number): readonly Signal[] | undefined {
-    this.tick.ts = ts;
-    this.tick.price = price;
-    const signals = this.pipeline.step(this.tick);
+    const tick = this.tick;
+    tick.ts = ts;
+    tick.price = price;
+    const signals = this.pipeline.step(tick);
     if (signals === undefined) return undefined;
     this.backtest.observe(ts, price);
-    this.closed = NONE;
+    if (this.closed !== NONE) this.closed = NONE;
     if (this.pipeline.closedOnLastTick) {
       this.closed = this.pipeline.closedCandles();
       const timeframe = this.backtest.settings.timeframe;
       for (const candle of this.closed) if (candle.timeframe === timeframe) this.mark(candle.start, candle.close);
     }
-    for (const signal of signals) if (signal.kind === 'recommendation') this.backtest.follow(signal.side, signal.ts, signal.price);
+    for (let i = 0; i < signals.length; i++) {
+      const signal = signals[i]!;
+      if (signal.kind === 'recommendation') this.backtest.follow(signal.side, signal.ts, signal.price);
+    }
     return signals;
   }
 
