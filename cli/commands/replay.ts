@@ -1,9 +1,8 @@
 // `stock-stream replay`: runs the core over a price CSV with no bus, writing JSON lines; also the backtest.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { signalRecord } from '../../core/contracts/index.js';
-import { SymbolPipeline } from '../../core/pipeline.js';
-import { Backtest } from '../../core/backtest/backtest.js';
-import { SYMBOL_PATTERN, priceProblem, tsProblem, type Tick } from '../../core/contracts/index.js';
+import { StrategyBacktest } from '../../core/backtest/strategy-backtest.js';
+import { SYMBOL_PATTERN, priceProblem, tsProblem } from '../../core/contracts/index.js';
 import { TickCsvParser } from '../../platform/replay/tick-csv.js';
 import { backtestLines, backtestTable } from '../backtest-report.js';
 import { UsageError, type Command } from '../command.js';
@@ -74,24 +73,20 @@ export const replayCommand: Command = {
       throw new UsageError(`--slippage must be a percentage from 0 to below 100, got "${String(context.options.slippage)}"`);
     }
     const signalsOnly = context.options['signals-only'] === true;
-    const pipeline = new SymbolPipeline(symbol, {
-      periods: config.indicators,
-      timeframes: config.timeframes,
-      strategy: config.strategy,
-      alerts: config.alerts,
-    });
+    const run = new StrategyBacktest(
+      symbol,
+      { periods: config.indicators, timeframes: config.timeframes, strategy: config.strategy, alerts: config.alerts },
+      { feeRate: feePercent / 100, slippageRate: slippagePercent / 100 },
+    );
     let candles = 0;
     let crossings = 0;
     let alerts = 0;
-    const timeframe = config.strategy.timeframe;
-    const backtest = new Backtest({ feeRate: feePercent / 100, slippageRate: slippagePercent / 100, timeframe });
     const out = new BufferedLines(context.stdout);
     const problems: string[] = [];
     let problemCount = 0;
     let ticks = 0;
     let buys = 0;
     let sells = 0;
-    const tick: { -readonly [K in keyof Tick]: Tick[K] } = { symbol, price: 0, ts: 0, source: 'replay' };
     const report = (line: number, reason: string) => {
       problemCount++;
       if (problems.length < PROBLEMS_SHOWN) problems.push(`line ${line}: ${reason}; skipped`);
@@ -103,20 +98,12 @@ export const replayCommand: Command = {
         if (bad !== undefined) return report(row.line, bad);
         if (row.volume !== undefined && row.volume < 0) return report(row.line, 'volume: below 0');
         // The volume is checked but not carried: indicators and rules read only price and time.
-        tick.price = row.price;
-        tick.ts = row.ts;
-        const signals = pipeline.step(tick);
+        const signals = run.step(row.ts, row.price);
         if (signals === undefined) return report(row.line, 'ts: not later than the previous row');
         ticks++;
-        backtest.observe(row.ts, row.price);
-        if (pipeline.closedOnLastTick) {
-          const closed = pipeline.closedCandles();
-          candles += closed.length;
-          for (const candle of closed) {
-            // Marked before this tick's signals: the candle closed at the previous tick's price.
-            if (candle.timeframe === timeframe) backtest.candleClosed(candle.close);
-            if (!signalsOnly) out.push(JSON.stringify(candle));
-          }
+        if (run.closed.length > 0) {
+          candles += run.closed.length;
+          if (!signalsOnly) for (const candle of run.closed) out.push(JSON.stringify(candle));
         }
         for (const signal of signals) {
           if (signal.kind === 'crossing') {
@@ -130,9 +117,9 @@ export const replayCommand: Command = {
             alerts++;
             continue;
           }
+          // The account (run) follows the recommendations.
           if (signal.side === 'buy') buys++;
           else sells++;
-          backtest.follow(signal.side, signal.ts, signal.price);
         }
       },
     });
@@ -171,8 +158,8 @@ export const replayCommand: Command = {
       }
     }
     parser.end();
-    const result = backtest.report();
-    if (context.options.trades === true) for (const trade of backtest.trades()) out.push(JSON.stringify(trade));
+    const result = run.backtest.report();
+    if (context.options.trades === true) for (const trade of run.backtest.trades()) out.push(JSON.stringify(trade));
     if (context.options['summary-json'] === true) out.push(JSON.stringify(result));
     await out.flush();
     progress?.clear();

@@ -16,7 +16,9 @@ export const webCommand: Command = {
   description:
     'Serves the dashboard on http.host:http.port (PORT, default 8080): a live candle chart (1m/5m/1h) with\n' +
     'SMA, EMA, Bollinger, RSI and MACD, buy/sell markers, the signal feed, today and the last days from\n' +
-    'the aggregate store (Redis or SQLite), role health, and the virtual OLED and LEDs. Live data comes\n' +
+    'the aggregate store (Redis or SQLite), role health, and the virtual OLED and LEDs; and a Strategy\n' +
+    'view (/#strategy): the strategy in words, its stance, and a hypothetical backtest (not advice) over\n' +
+    "the store's candles or a CSV file in web.historyDir (default <dataDir>/history). Live data comes\n" +
     'from the ticks, indicators and signals topics (reader group web.group, from the latest message)\n' +
     'as server-sent events on /api/events. Read-only without login; mute and the test notification\n' +
     'need WEB_TOKEN. HTTPS when web.tls.certFile and keyFile are set. Also serves /healthz and /metrics.\n' +

@@ -126,6 +126,11 @@ export class Backtest {
     return this.cash + this.units * price;
   }
 
+  /** What buying at the first price and holding would be worth at `price` (0 before the first price). */
+  holdingAt(price: number): number {
+    return this.holdUnits * price;
+  }
+
   /** The round trips so far; a position still held comes last, valued at the last price. */
   trades(): BacktestTrade[] {
     return this.entry === null

@@ -91,6 +91,10 @@ export const ConfigSchema = z
         staleSeconds: z.number().positive().max(86_400).default(30),
         /** Days in the "last days" table. */
         historyDays: z.number().int().min(1).max(366).default(7),
+        /** Downloaded price files the Strategy view can backtest over (unset: <dataDir>/history). Only files directly in it. */
+        historyDir: z.string().min(1).optional(),
+        /** A history file larger than this many MiB is refused (bounds one backtest's work). */
+        backtestMaxMiB: z.number().int().min(1).max(1024).default(64),
         /** Other roles' /healthz URLs shown on the health panel, by name (cluster mode). */
         roles: z
           .record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lower-case name'), urlWithScheme(['http', 'https']))

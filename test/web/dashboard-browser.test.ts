@@ -104,7 +104,12 @@ async function publish(topic: string, value: unknown): Promise<void> {
 test('the chart renders the stored candles with overlays and panes, live over SSE', async () => {
   await page.goto(url);
   await page.waitForSelector('body[data-connection="live"]', { timeout: 15_000 });
+  // It opens on the strategy's timeframe (1h), where the chart's values are the side panel's; then 1m.
+  assert.is(await page.getAttribute('button.tf[value="1h"]', 'aria-pressed'), 'true');
+  await eventually(async () => assert.ok(Number(await page.getAttribute('#chart', 'data-bars')) >= 4));
+  await page.click('button.tf[value="1m"]');
   await eventually(async () => assert.ok(Number(await page.getAttribute('#chart', 'data-bars')) >= 240));
+  assert.match(String(await page.textContent('#chart-values')), /^1m candles, last: SMA [\d,.]+ · EMA /);
   assert.match(String(await page.textContent('#indicators')), /RSI61\.2/);
   // lightweight-charts draws on canvases; the panes' canvases must hold more than a background.
   const colours = await page.evaluate<number>(`(() => {

@@ -9,6 +9,18 @@ import { Rsi } from '../../core/indicators/rsi.js';
 import { Sma } from '../../core/indicators/sma.js';
 import type { Candle, Periods, Signal } from './types.js';
 
+/** The indicators on the last candle on screen (the forming one while ticks come in); null while warming up. */
+export interface ChartValues {
+  readonly start: number;
+  readonly close: number;
+  readonly sma: number | null;
+  readonly ema: number | null;
+  readonly rsi: number | null;
+  readonly macd: number | null;
+  readonly bbUpper: number | null;
+  readonly bbLower: number | null;
+}
+
 // The chart library is its own script (window.LightweightCharts), cached apart from the app.
 declare const LightweightCharts: typeof Charts;
 
@@ -55,6 +67,8 @@ export class PriceChart {
   constructor(
     private readonly container: HTMLElement,
     private readonly periods: Periods,
+    /** Told the last candle's values after each redraw (the legend shows them beside the side panel's). */
+    private readonly onValues: (values: ChartValues | null) => void = () => undefined,
   ) {
     const L = LightweightCharts;
     this.chart = L.createChart(container, {
@@ -217,6 +231,21 @@ export class PriceChart {
       push(out.middle, time, bands.middle);
       push(out.lower, time, bands.lower);
     }
+    const last = this.data[this.data.length - 1];
+    this.onValues(
+      last === undefined
+        ? null
+        : {
+            start: last.start,
+            close: last.close,
+            sma: sma.value,
+            ema: ema.value,
+            rsi: rsi.value,
+            macd: macd.macd,
+            bbUpper: bands.upper,
+            bbLower: bands.lower,
+          },
+    );
     this.candles.setData(this.data.map((c) => ({ time: seconds(c.start), open: c.open, high: c.high, low: c.low, close: c.close })));
     this.sma.setData(out.sma);
     this.ema.setData(out.ema);

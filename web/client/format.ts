@@ -49,3 +49,48 @@ export function age(ms: number | null): string {
 export function zoneName(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
+
+const fullFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** Date and time in the viewer's zone, always with the date (for history). */
+export function dateTime(ts: number): string {
+  return fullFormat.format(new Date(ts));
+}
+
+/** A return as a signed percentage, "+12.34 %" (the same digits as `replay`'s report). */
+export function gain(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} %`;
+}
+
+/** A fall below the peak, "-8.20 %". */
+export function fall(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  return `${value > 0 ? '-' : ''}${(value * 100).toFixed(2)} %`;
+}
+
+/** A share, "42.5 %". */
+export function share(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  return `${(value * 100).toFixed(1)} %`;
+}
+
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'n/a';
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(0)} min`;
+  if (ms < 86_400_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
+}
+
+/** The strategy's stance the way every panel says it: "LONG since 14:00 at 97,120.00" or "FLAT (no position)". */
+export function stance(view: { strategy: string; stance: 'flat' | 'long'; since: number | null; entryPrice: number | null }): string {
+  return view.stance === 'long'
+    ? `${view.strategy}: LONG since ${time(view.since ?? 0)} at ${price(view.entryPrice)}`
+    : `${view.strategy}: FLAT (no position)`;
+}

@@ -1,10 +1,11 @@
 // The dashboard page: loads the snapshots from the JSON API, follows the live events, and keeps
 // every panel current. Values from data are only ever inserted as text (dom.ts).
-import { PriceChart } from './chart.js';
+import { PriceChart, type ChartValues } from './chart.js';
 import { byId, el, fill, setText } from './dom.js';
 import * as fmt from './format.js';
 import { LiveConnection, type ConnectionState } from './live.js';
 import { drawFrame } from './oled.js';
+import { StrategyView } from './strategy.js';
 import type { Candle, DailyStats, DashboardNotification, Health, Indicators, Latest, Leds, Meta, Panel, Signal, Tick } from './types.js';
 
 const TIMEFRAME_MS = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000 } as const;
@@ -21,6 +22,8 @@ const state = {
   today: null as DailyStats | null,
   signals: [] as Signal[],
   chart: undefined as PriceChart | undefined,
+  view: 'live' as 'live' | 'strategy',
+  strategy: undefined as StrategyView | undefined,
   loadSerial: 0,
 };
 
@@ -86,33 +89,55 @@ function renderToday(): void {
   setText('today-day', today ? `${today.day} (UTC day)` : 'no figures yet');
 }
 
+/** The indicator figures as the side panel and the chart's legend both write them: [key, name, text]. */
+function indicatorTexts(values: Omit<ChartValues, 'start' | 'close'>): Array<[string, string, string]> {
+  return [
+    ['sma', 'SMA', fmt.price(values.sma)],
+    ['ema', 'EMA', fmt.price(values.ema)],
+    ['rsi', 'RSI', fmt.number(values.rsi, 1)],
+    ['macd', 'MACD', fmt.number(values.macd, 2)],
+    ['bollinger', 'Bollinger', `${fmt.price(values.bbLower)} – ${fmt.price(values.bbUpper)}`],
+  ];
+}
+
+function keyed<T extends HTMLElement>(node: T, key: string): T {
+  node.dataset.key = key;
+  return node;
+}
+
+/** The chart's own values on its last candle, under the chart, named with the timeframe on screen. */
+function renderChartValues(values: ChartValues | null): void {
+  const box = byId('chart-values');
+  box.dataset.start = values ? String(values.start) : '';
+  box.dataset.close = values ? String(values.close) : '';
+  fill(
+    box,
+    ...(values
+      ? [
+          el('span', 'tf', `${state.timeframe} candles, last: `),
+          ...indicatorTexts(values).flatMap(([key, name, text], i) => [
+            i > 0 ? ' · ' : '',
+            el('span', '', `${name} `),
+            keyed(el('span', 'value', text), key),
+          ]),
+        ]
+      : []),
+  );
+}
+
 function renderIndicators(values: Indicators | null): void {
-  const rows: Array<[string, string]> = values
-    ? [
-        ['SMA', fmt.price(values.sma)],
-        ['EMA', fmt.price(values.ema)],
-        ['RSI', fmt.number(values.rsi, 1)],
-        ['MACD', fmt.number(values.macd, 2)],
-        ['Bollinger', `${fmt.price(values.bbLower)} – ${fmt.price(values.bbUpper)}`],
-      ]
-    : [];
+  const rows = values ? indicatorTexts(values) : [];
   fill(
     byId('indicators'),
     ...(rows.length
-      ? rows.flatMap(([name, value]) => [el('dt', '', name), el('dd', '', value)])
+      ? rows.flatMap(([key, name, value]) => [el('dt', '', name), keyed(el('dd', '', value), key)])
       : [el('dd', 'empty', 'waiting for the processor')]),
   );
+  byId('indicators').dataset.ts = values ? String(values.ts) : '';
   // The same values the OLED and MQTT show: the strategy timeframe's forming candle.
   setText('indicators-timeframe', values?.timeframe ? `(${values.timeframe} candles, forming)` : '');
   const stance = values?.stance;
-  setText(
-    'stance',
-    !stance
-      ? ''
-      : stance.stance === 'long'
-        ? `${stance.strategy}: LONG since ${fmt.time(stance.since ?? 0)} at ${fmt.price(stance.entryPrice)}`
-        : `${stance.strategy}: FLAT (no position)`,
-  );
+  setText('stance', stance ? fmt.stance(stance) : '');
 }
 
 function renderDays(days: DailyStats[]): void {
@@ -266,6 +291,7 @@ function reload(): void {
   loadSymbol().catch((error: Error) =>
     showNotification({ id: 'load', ts: Date.now(), level: 'warning', title: 'Could not load data', body: error.message, muted: false }),
   );
+  if (state.view === 'strategy') loadStrategy();
   getJson<Panel>('/api/panel').then(renderPanel, () => undefined);
   getJson<Health>('/api/health').then(renderHealth, () => undefined);
 }
@@ -327,6 +353,23 @@ function setupControls(enabled: boolean): void {
   byId('test-notification').addEventListener('click', () => void send('/api/controls/test-notification'));
 }
 
+// ---------- views ----------
+
+function loadStrategy(): void {
+  state.strategy?.load().catch((error: Error) => setText('bt-status', `could not load the strategy: ${error.message}`));
+}
+
+/** Live or Strategy, remembered in the address (#strategy) so a bookmark opens it. */
+function showView(view: 'live' | 'strategy', load = true): void {
+  state.view = view;
+  byId('live-view').hidden = view !== 'live';
+  byId('strategy-view').hidden = view !== 'strategy';
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button.view'))
+    button.setAttribute('aria-pressed', String(button.value === view));
+  document.body.dataset.view = view;
+  if (view === 'strategy' && load) loadStrategy();
+}
+
 // ---------- start ----------
 
 async function start(): Promise<void> {
@@ -349,8 +392,24 @@ async function start(): Promise<void> {
       reload();
     });
   }
-  state.chart = new PriceChart(byId('chart'), meta.indicators);
-  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => state.chart?.applyTheme());
+  // The chart opens on the strategy's timeframe when it has it, so it shows the side panel's numbers.
+  if (meta.strategyTimeframe in TIMEFRAME_MS) {
+    state.timeframe = meta.strategyTimeframe as Timeframe;
+    for (const button of document.querySelectorAll<HTMLButtonElement>('button.tf'))
+      button.setAttribute('aria-pressed', String(button.value === state.timeframe));
+  }
+  state.chart = new PriceChart(byId('chart'), meta.indicators, renderChartValues);
+  state.strategy = new StrategyView(() => state.symbol);
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    state.chart?.applyTheme();
+    state.strategy?.applyTheme();
+  });
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button.view'))
+    button.addEventListener('click', () => {
+      history.replaceState(null, '', button.value === 'strategy' ? '#strategy' : '#');
+      showView(button.value as 'live' | 'strategy');
+    });
+  if (location.hash === '#strategy') showView('strategy', false); // reload() below loads it
   setupControls(meta.controls.enabled);
   reload();
   new LiveConnection('/api/events', {

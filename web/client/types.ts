@@ -108,6 +108,8 @@ export interface Periods {
 export interface Meta {
   symbols: string[];
   timeframes: Array<'1m' | '5m' | '1h'>;
+  /** The strategy's timeframe: the side panel's indicators are on it. */
+  strategyTimeframe: string;
   staleSeconds: number;
   historyDays: number;
   indicators: Periods;
@@ -121,4 +123,71 @@ export interface DashboardNotification {
   title: string;
   body: string;
   muted: boolean;
+}
+
+/** `GET /api/strategy`: the active strategy in words, its stance, the history files on the server. */
+export interface StrategyInfo {
+  symbol: string;
+  name: string;
+  timeframe: string;
+  rules: string[];
+  stance: Stance | null;
+  stanceTs: number | null;
+  storeTimeframe: string;
+  files: Array<{ name: string; bytes: number; modified: number }>;
+}
+
+/** `GET /api/backtest`: core/backtest's report and trades, and the thinned equity curve. */
+export interface BacktestReport {
+  start: number | null;
+  end: number | null;
+  timeframe: string;
+  candles: number;
+  recommendations: number;
+  trades: number;
+  openTrade: boolean;
+  totalReturn: number;
+  buyAndHoldReturn: number;
+  maxDrawdown: number;
+  buyAndHoldMaxDrawdown: number;
+  winRate: number | null;
+  averageTrade: number | null;
+  medianTrade: number | null;
+  bestTrade: number | null;
+  worstTrade: number | null;
+  profitFactor: number | null;
+  exposure: number | null;
+  averageHoldingMs: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  feePercent: number;
+  slippagePercent: number;
+}
+
+export interface BacktestTrade {
+  entryTs: number;
+  entryPrice: number;
+  exitTs: number;
+  exitPrice: number;
+  return: number;
+  open: boolean;
+}
+
+export interface EquityPoint {
+  ts: number;
+  equity: number;
+  hold: number;
+  drawdown: number;
+  holdDrawdown: number;
+}
+
+export interface BacktestAnswer {
+  symbol: string;
+  strategy: { name: string; timeframe: string };
+  source:
+    | { kind: 'store'; timeframe: string; candles: number }
+    | { kind: 'file'; name: string; rows: number; skipped: number; problems: string[] };
+  report: BacktestReport;
+  trades: BacktestTrade[];
+  curve: EquityPoint[];
 }

@@ -6,11 +6,14 @@ import { addDays, isTimeframe, TIMEFRAME_MS, utcDay, type Timeframe } from '../.
 import type { IndicatorPeriods } from '../../core/indicators/indicator-set.js';
 import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
 import type { AggregateStore } from '../../platform/store/store.js';
+import type { PipelineSettings } from '../../core/pipeline.js';
+import type { HistoryFiles } from '../../platform/history/history-files.js';
 import type { PanelView } from '../../core/contracts/index.js';
 import { chooseEncoding, type AssetSet } from './assets.js';
 import type { EventHub } from './event-hub.js';
 import type { HealthSource } from './health.js';
 import type { DashboardControls } from './notifications.js';
+import { registerStrategyRoutes } from './strategy.js';
 
 export interface WebAppOptions {
   readonly store: AggregateStore;
@@ -25,6 +28,10 @@ export interface WebAppOptions {
   readonly historyDays: number;
   /** The chart computes its overlays on candles with the processor's periods. */
   readonly indicatorPeriods: IndicatorPeriods;
+  /** The processor's settings (periods, timeframes, strategy, alerts): the Strategy view describes and backtests them. */
+  readonly pipeline: PipelineSettings;
+  /** Downloaded price files the Strategy view may backtest over. */
+  readonly historyFiles: HistoryFiles;
   readonly controls: DashboardControls;
   /** The role's /healthz and /metrics app, answered on the same port. */
   readonly ops?: FastifyInstance;
@@ -139,6 +146,7 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
   app.get('/api/meta', async () => ({
     symbols: options.symbols,
     timeframes: ['1m', '5m', '1h'],
+    strategyTimeframe: options.pipeline.strategy.timeframe,
     staleSeconds: options.staleSeconds,
     historyDays: options.historyDays,
     indicators: options.indicatorPeriods,
@@ -212,6 +220,13 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     const { symbol } = request.query;
     if (!followed(symbol, reply)) return reply;
     return { symbol, signals: (await options.store.latest(symbol))?.recentSignals ?? [] };
+  });
+  registerStrategyRoutes(app, {
+    store: options.store,
+    symbols: options.symbols,
+    pipeline: options.pipeline,
+    files: options.historyFiles,
+    now,
   });
   app.get('/api/health', async () => options.health.collect());
   app.get('/api/panel', async () => options.panel.snapshot());

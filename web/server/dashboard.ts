@@ -4,6 +4,7 @@
 import type { HealthStatus } from '../../platform/health.js';
 import type { Role } from '../../platform/role.js';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from '../../platform/bus/bus.js';
@@ -13,6 +14,7 @@ import type { AggregateStore } from '../../platform/store/store.js';
 import type { PanelSnapshot, PanelView } from '../../core/contracts/index.js';
 import { buildWebApp, securityHeaders } from './app.js';
 import { defaultAssetsDir, loadAssets } from './assets.js';
+import { HistoryFiles } from '../../platform/history/history-files.js';
 import { EventHub } from './event-hub.js';
 import { HealthSource } from './health.js';
 import { LiveFeed } from './live-feed.js';
@@ -87,6 +89,8 @@ export class Dashboard implements Role {
       staleSeconds: web.staleSeconds,
       historyDays: web.historyDays,
       indicatorPeriods: config.indicators,
+      pipeline: { periods: config.indicators, timeframes: config.timeframes, strategy: config.strategy, alerts: config.alerts },
+      historyFiles: new HistoryFiles(historyDir(config), web.backtestMaxMiB * 1024 * 1024),
       controls: this.controls,
       ...(options.ops ? { ops: options.ops } : {}),
       ...(tls ? { https: tls } : {}),
@@ -147,4 +151,9 @@ export class Dashboard implements Role {
     const muted = this.controls.mutedUntil !== null && Date.now() < this.controls.mutedUntil;
     this.hub.publish('notification', { ...clean, muted });
   }
+}
+
+/** Where the Strategy view finds downloaded price files: web.historyDir, or <dataDir>/history. */
+export function historyDir(config: Config): string {
+  return config.web.historyDir ?? join(config.dataDir, 'history');
 }

@@ -23,6 +23,8 @@ export interface SymbolActivity {
   readonly receivedAt: number;
 }
 
+const MINUTE_MS = 60_000;
+
 /** A bus value this large is nothing the dashboard shows. */
 const MAX_VALUE_CHARS = 64 * 1024;
 
@@ -137,6 +139,14 @@ export class LiveFeed {
       this.lastTickSent.set(tick.symbol, this.now());
       this.options.hub.publish('tick', tick);
       return;
+    }
+    // The last tick of a minute closes a candle of every timeframe the chart shows (1m, 5m, 1h all end
+    // on a minute): it goes out now rather than be replaced, or the chart's close would differ from the
+    // processor's for good (issue 15: the chart and the side panel read different numbers).
+    const pending = this.pendingTicks.get(tick.symbol);
+    if (pending !== undefined && Math.floor(pending.ts / MINUTE_MS) !== Math.floor(tick.ts / MINUTE_MS)) {
+      this.lastTickSent.set(tick.symbol, this.now());
+      this.options.hub.publish('tick', pending);
     }
     this.pendingTicks.set(tick.symbol, tick);
     this.flushTimer ??= setTimeout(() => {
