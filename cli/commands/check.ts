@@ -1,6 +1,7 @@
 // `stock-stream check`: validates the configuration and checks that each configured dependency answers.
 import type { Command } from '../command.js';
 import { probeMqtt, probeRedis, type ProbeResult } from '../../platform/probes.js';
+import { redisAuth } from '../../platform/redis-auth.js';
 import { openCommandBus } from './open-bus.js';
 
 export const checkCommand: Command = {
@@ -22,7 +23,7 @@ export const checkCommand: Command = {
     } catch (error) {
       results.push({ name: config.kafka.brokers ? 'kafka' : 'embedded log', ok: false, detail: (error as Error).message });
     }
-    if (config.redis.url !== undefined) results.push(await probeRedis(config.redis.url, timeoutMs));
+    if (config.redis.url !== undefined) results.push(await probeRedis(config.redis.url, timeoutMs, redisAuth(config.redis)));
     if (config.mqtt.url !== undefined) results.push(await probeMqtt(config.mqtt, timeoutMs));
     for (const result of results) {
       context.stdout.write(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.name.padEnd(12)}  ${result.detail}\n`);
