@@ -8,7 +8,9 @@ export const checkCommand: Command = {
   name: 'check',
   description:
     'Prints one line per dependency: ok or FAIL with the reason. Redis and MQTT are checked only\n' +
-    'when configured (REDIS_URL, MQTT_URL). Exits 1 when any check fails.',
+    'when configured (REDIS_URL, MQTT_URL), with their credentials (REDIS_PASSWORD, MQTT_PASSWORD);\n' +
+    'Kafka with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD when set. A password inside a URL is\n' +
+    'shown as ***. Exits 1 when any check fails.',
   positionals: [],
   options: {},
   async run(context) {
