@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BusError, type BusMessage } from '../../platform/bus/bus.js';
@@ -91,11 +92,21 @@ test('the right password (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE): a tran
 });
 
 test('a wrong password: refused at start with one line naming the user and what to set, without the password', async ({ kafka }) => {
+  const lines: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+  );
   const error = await refusal(() =>
     KafkaBus.connect({
       brokers: kafka.brokers,
       clientId: 'auth-wrong',
-      logger: createLogger('silent'),
+      logger,
       connectTimeoutMs: 15_000,
       sasl: { mechanism: 'scram-sha-512', username: USER, password: 'wrong-pw-3' },
     }),
@@ -104,6 +115,8 @@ test('a wrong password: refused at start with one line naming the user and what 
   assert.match(error.message, new RegExp(`^Kafka at ${kafka.brokers[0]} refused our credentials \\(user "${USER}", SCRAM-SHA-512\\)`));
   assert.match(error.message, /KAFKA_SASL_PASSWORD/);
   assert.not.match(error.message, /wrong-pw-3/);
+  assert.ok(lines.length > 0, 'the client logged the refusal');
+  assert.not.match(lines.join(''), /wrong-pw-3/, 'nor does any log line');
 });
 
 test('an unknown user is refused the same way', async ({ kafka }) => {
