@@ -55,7 +55,13 @@ export function buildAppConfig(options: ClusterOptions): AppConfig {
   const cluster: Record<string, unknown> = {
     dataDir: DATA_DIR,
     http: { host: '0.0.0.0', port: 8080 },
-    kafka: { brokers: kafkaBrokers(options), partitions: options.kafka.partitions, replicationFactor: options.kafka.replicationFactor },
+    kafka: {
+      brokers: kafkaBrokers(options),
+      partitions: options.kafka.partitions,
+      replicationFactor: options.kafka.replicationFactor,
+      // The password comes from the Secret (KAFKA_SASL_PASSWORD), never from here.
+      ...(options.kafka.auth !== 'none' ? { sasl: { mechanism: options.kafka.auth, username: options.kafka.username } } : {}),
+    },
     redis: { url: redisUrl(options) },
     ...(options.roles.includes('web') ? { web: { roles: roleHealthUrls(options) } } : {}),
     ...(options.edge.deviceAccess === 'device-plugin' ? { edge: { gpio: { root: HOST_GPIO_ROOT } } } : {}),

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import type { Config } from '../platform/config/schema.js';
 import { labelsFor, podSecurity, resources, restrictedContainer } from './common.js';
-import { KAFKA_UID } from './kafka.js';
+import { KAFKA_UID, secretEnv } from './kafka.js';
 import type { ClusterOptions } from './options.js';
 
 export interface TopicPlan {
@@ -53,10 +53,19 @@ export function createTopicArgs(topic: TopicPlan, bootstrap: string): string[] {
   ];
 }
 
-export function topicsScript(topics: readonly TopicPlan[], bootstrap: string): string {
-  const tool = '/opt/kafka/bin/kafka-topics.sh';
+/** The client settings file of the topics tool when the brokers want SASL/SCRAM (written at run time: the password is in it). */
+export const TOPICS_CLIENT_CONFIG = '/tmp/client.properties';
+
+export function topicsScript(topics: readonly TopicPlan[], bootstrap: string, sasl?: { mechanism: string; username: string }): string {
+  const tool = sasl ? `/opt/kafka/bin/kafka-topics.sh --command-config ${TOPICS_CLIENT_CONFIG}` : '/opt/kafka/bin/kafka-topics.sh';
   return [
     'set -eu',
+    ...(sasl
+      ? [
+          `case "\${KAFKA_SASL_PASSWORD:-}" in *[!A-Za-z0-9._~+/=-]*|'') echo "KAFKA_SASL_PASSWORD (the Secret's kafka-sasl-password) must be set, letters, digits and ._~+/=-" >&2; exit 1;; esac`,
+          `printf 'security.protocol=SASL_PLAINTEXT\\nsasl.mechanism=${sasl.mechanism.toUpperCase()}\\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${sasl.username}" password="%s";\\n' "$KAFKA_SASL_PASSWORD" > ${TOPICS_CLIENT_CONFIG}`,
+        ]
+      : []),
     // The brokers may still be forming their quorum: wait (the Job's deadline bounds it).
     `until ${tool} --bootstrap-server ${bootstrap} --list > /dev/null; do echo "waiting for Kafka at ${bootstrap}"; sleep 5; done`,
     ...topics.map((topic) => `${tool} ${createTopicArgs(topic, bootstrap).join(' ')}`),
@@ -71,7 +80,9 @@ export class KafkaTopicsJob extends Construct {
     super(scope, id);
     const topics = topicPlan(config);
     const bootstrap = config.kafka.brokers!.join(',');
-    const script = topicsScript(topics, bootstrap);
+    const { username, mechanism } = config.kafka.sasl;
+    const sasl = username !== undefined ? { mechanism, username } : undefined;
+    const script = topicsScript(topics, bootstrap, sasl);
     // A Job's pod template cannot change: a new plan is a new Job (the old one expires after a day).
     this.name = `kafka-topics-${createHash('sha256').update(script).digest('hex').slice(0, 8)}`;
     const labels = labelsFor('kafka-topics');
@@ -98,6 +109,7 @@ export class KafkaTopicsJob extends Construct {
                   { name: 'KAFKA_HEAP_OPTS', value: '-Xms64m -Xmx192m' },
                   // kafka-run-class.sh creates its log folder; /tmp is the one writable place.
                   { name: 'LOG_DIR', value: '/tmp/kafka-logs' },
+                  ...(sasl ? [secretEnv(options, 'KAFKA_SASL_PASSWORD')] : []),
                 ],
                 resources: resources({ cpu: { request: '100m', limit: '1' }, memoryMi: { request: 256, limit: 384 } }),
                 securityContext: { ...restrictedContainer(true), runAsUser: KAFKA_UID },

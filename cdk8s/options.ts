@@ -7,6 +7,7 @@ export const ROLES = ['ingest', 'process', 'aggregate', 'notify', 'web', 'edge']
 export type Role = (typeof ROLES)[number];
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label (lowercase letters, digits, "-")');
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/, 'must be a size like 10Gi or 512Mi');
 
 /** An image reference with a version tag other than latest, or a digest: what runs is what was reviewed. */
@@ -43,6 +44,17 @@ const KafkaOptions = z
     replicationFactor: z.number().int().min(1).max(5).optional(),
     /** The Job that creates the project's topics (also against an external Kafka). */
     createTopics: z.boolean().default(true),
+    /**
+     * SASL/SCRAM on the client listener, users created when a broker's storage is first formatted
+     * (docs/deployment.md#who-may-talk-to-the-bus); none: a plaintext listener anyone in the cluster may use.
+     * Default: scram-sha-512 for the cluster's own Kafka, none for an external one.
+     */
+    auth: z.enum(['scram-sha-512', 'scram-sha-256', 'none']).optional(),
+    /** The SCRAM user the roles and the topics Job log in as (its password: the Secret's kafka-sasl-password). */
+    username: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+      .default('stock-stream'),
   })
   .strict()
   .prefault({});
@@ -59,6 +71,8 @@ const RedisOptions = z
     storage: quantity.default('10Gi'),
     /** Redis refuses writes past this (noeviction): aggregates are never dropped silently. */
     maxMemoryMb: z.number().int().min(32).max(2048).default(256),
+    /** requirepass from the Secret's redis-password (the cluster's own Redis); false: no password. */
+    requirePassword: z.boolean().default(true),
   })
   .strict()
   .prefault({});
@@ -125,6 +139,22 @@ export const ClusterOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    /** NetworkPolicies: which pods may reach Kafka, Redis and the dashboard (docs/deployment.md#who-may-talk-to-the-bus). */
+    network: z
+      .object({
+        policies: z.boolean().default(true),
+        /** Where the LAN's browsers come from: the dashboard port admits these (less the pod network) and the ingress controller. */
+        lanCidrs: z
+          .array(z.string().regex(CIDR, 'must be an IPv4 CIDR like 192.168.1.0/24'))
+          .min(1)
+          .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']),
+        /** The pods' own network (k3s: --cluster-cidr, 10.42.0.0/16), cut out of lanCidrs so a pod is not the LAN. */
+        podCidr: z.string().regex(CIDR, 'must be an IPv4 CIDR like 10.42.0.0/16').default('10.42.0.0/16'),
+        /** The namespace of the ingress controller (k3s' Traefik: kube-system). */
+        ingressNamespace: dnsLabel.default('kube-system'),
+      })
+      .strict()
+      .prefault({}),
     /** The Secret the pods read their secrets from (created by the user, never by synth). */
     secretName: dnsLabel.default('stock-stream-secrets'),
     /** Extra config.yaml values (the project's config schema), merged over the cluster's own. */
@@ -137,6 +167,7 @@ export type ClusterOptionsInput = z.input<typeof ClusterOptionsSchema>;
 /** The options with every default decided. */
 export interface ClusterOptions extends Omit<z.output<typeof ClusterOptionsSchema>, 'kafka' | 'replicas'> {
   readonly kafka: z.output<typeof KafkaOptions> & {
+    readonly auth: 'scram-sha-512' | 'scram-sha-256' | 'none';
     readonly replicas: 1 | 3;
     readonly replicationFactor: number;
     readonly partitions: number;
@@ -195,7 +226,13 @@ export function resolveOptions(input: ClusterOptionsInput = {}): ClusterOptions 
   }
   return {
     ...options,
-    kafka: { ...options.kafka, replicas: kafkaReplicas as 1 | 3, replicationFactor, partitions },
+    kafka: {
+      ...options.kafka,
+      auth: options.kafka.auth ?? (options.kafka.external === undefined ? 'scram-sha-512' : 'none'),
+      replicas: kafkaReplicas as 1 | 3,
+      replicationFactor,
+      partitions,
+    },
     replicas,
   };
 }

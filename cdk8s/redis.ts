@@ -1,8 +1,9 @@
-// Redis (the official image) with a persistent volume and append-only-file persistence.
+// Redis (the official image) with a persistent volume, append-only-file persistence and a password from the Secret.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { REDIS_NAME, REDIS_PORT } from './app-config.js';
 import { labelsFor, podSecurity, resources, restrictedContainer, volumeClaim } from './common.js';
+import { secretEnv } from './kafka.js';
 import type { ClusterOptions } from './options.js';
 
 /** The redis user in the official image. */
@@ -24,6 +25,8 @@ export function redisArgs(options: ClusterOptions): string[] {
     // Aggregates are never evicted silently: past maxmemory a write fails and the aggregator says so.
     '--maxmemory-policy',
     'noeviction',
+    // $(REDIS_PASSWORD) is expanded by the kubelet from the Secret: the pod spec holds only the name.
+    ...(options.redis.requirePassword ? ['--requirepass', '$(REDIS_PASSWORD)'] : []),
   ];
 }
 
@@ -57,6 +60,15 @@ export class Redis extends Construct {
                 image: options.redis.image,
                 imagePullPolicy: 'IfNotPresent',
                 args: redisArgs(options),
+                ...(options.redis.requirePassword
+                  ? {
+                      env: [
+                        secretEnv(options, 'REDIS_PASSWORD'),
+                        // redis-cli (the probes) reads its password from here, not from its arguments.
+                        { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: options.secretName, key: 'redis-password' } } },
+                      ],
+                    }
+                  : {}),
                 ports: [{ name: 'redis', containerPort: REDIS_PORT }],
                 // maxmemory plus room for the AOF rewrite's fork (copy-on-write) and buffers.
                 resources: resources({

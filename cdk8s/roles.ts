@@ -13,8 +13,19 @@ export interface SecretRef {
   readonly key: string;
 }
 
-/** Which role reads the secrets of each config section (MQTT: the edge's Home Assistant bridge). */
-const SECRET_OWNERS: Readonly<Record<string, Role>> = { ingest: 'ingest', notify: 'notify', web: 'web', mqtt: 'edge' };
+/** The roles that talk to the bus (the edge reads signals from it too) and those that use Redis. */
+export const KAFKA_ROLES: readonly Role[] = ['ingest', 'process', 'aggregate', 'notify', 'web', 'edge'];
+export const REDIS_ROLES: readonly Role[] = ['aggregate', 'notify', 'web'];
+
+/** Which roles read the secrets of each config section (MQTT: the edge's Home Assistant bridge). */
+const SECRET_OWNERS: Readonly<Record<string, readonly Role[]>> = {
+  ingest: ['ingest'],
+  notify: ['notify'],
+  web: ['web'],
+  mqtt: ['edge'],
+  kafka: KAFKA_ROLES,
+  redis: REDIS_ROLES,
+};
 
 /** Every secret the schema knows, straight from it: a new one cannot be forgotten here. */
 export const SECRETS: readonly SecretRef[] = ENV_OVERRIDES.filter((o) => o.secret).map((o) => ({
@@ -23,12 +34,12 @@ export const SECRETS: readonly SecretRef[] = ENV_OVERRIDES.filter((o) => o.secre
   key: o.env.toLowerCase().replace(/_/g, '-'),
 }));
 
-export function secretOwner(secret: SecretRef): Role | undefined {
-  return SECRET_OWNERS[secret.path.split('.')[0]!];
+export function secretOwners(secret: SecretRef): readonly Role[] {
+  return SECRET_OWNERS[secret.path.split('.')[0]!] ?? [];
 }
 
 export function secretsFor(role: Role): SecretRef[] {
-  return SECRETS.filter((secret) => secretOwner(secret) === role);
+  return SECRETS.filter((secret) => secretOwners(secret).includes(role));
 }
 
 export interface RoleProfile {

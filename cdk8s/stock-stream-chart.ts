@@ -1,4 +1,4 @@
-// The whole system as one chart: namespace, config, Kafka, Redis, the roles and the dashboard. Synthesizes nothing by itself.
+// The whole system as one chart: namespace, config, Kafka, Redis, the roles, the dashboard and who may reach what. Synthesizes nothing by itself.
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { labelsFor } from './common.js';
 import { Dashboard } from './dashboard.js';
 import { Kafka } from './kafka.js';
 import { KafkaTopicsJob } from './kafka-topics-job.js';
+import { NetworkPolicies } from './network-policies.js';
 import type { ClusterOptions } from './options.js';
 import { Redis } from './redis.js';
 import { RoleDeployment } from './role-deployment.js';
@@ -26,5 +27,6 @@ export class StockStreamChart extends Chart {
     if (!options.redis.external) new Redis(this, 'redis', options);
     for (const role of options.roles) new RoleDeployment(this, role, role, options, this.config);
     if (options.roles.includes('web')) new Dashboard(this, 'dashboard', options);
+    if (options.network.policies) new NetworkPolicies(this, 'network-policies', options);
   }
 }

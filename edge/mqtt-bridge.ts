@@ -7,7 +7,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from '../platform/config/schema.js';
 import type { Logger } from '../platform/log.js';
 import type { HealthStatus } from '../platform/health.js';
-import { safeUrl } from '../platform/probes.js';
+import { safeUrl } from '../platform/safe-url.js';
 import {
   parseCommand,
   parseEntityCommand,

@@ -1,7 +1,9 @@
 // One-shot reachability checks of the configured dependencies, for `stock-stream check` and start-up.
-// The clients are loaded when a probe runs: every role imports safeUrl from here, few probe.
+// The clients are loaded when a probe runs: few processes probe.
 import type { Config } from './config/schema.js';
 import { mqttCredentials } from './mqtt-credentials.js';
+import type { RedisAuth } from './redis-auth.js';
+import { safeUrl } from './safe-url.js';
 
 export interface ProbeResult {
   readonly name: string;
@@ -9,9 +11,9 @@ export interface ProbeResult {
   readonly detail: string;
 }
 
-export async function probeRedis(url: string, timeoutMs: number): Promise<ProbeResult> {
+export async function probeRedis(url: string, timeoutMs: number, auth: RedisAuth = {}): Promise<ProbeResult> {
   const { createClient } = await import('redis');
-  const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
+  const client = createClient({ url, ...auth, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
   client.on('error', () => {}); // reported through the rejected connect below
   try {
     await client.connect();
@@ -33,16 +35,5 @@ export async function probeMqtt(options: Config['mqtt'], timeoutMs: number): Pro
     return { name: 'mqtt', ok: true, detail: `${safeUrl(url)} accepted the connection` };
   } catch (error) {
     return { name: 'mqtt', ok: false, detail: `cannot connect to ${safeUrl(url)}: ${(error as Error).message}` };
-  }
-}
-
-/** A URL without its password, for messages and logs. */
-export function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '(invalid URL)';
   }
 }

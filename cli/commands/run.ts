@@ -15,6 +15,7 @@ import { openBus } from '../../platform/bus/select.js';
 import { buildOpsApp, createMetricsRegistry } from '../../platform/ops/ops-server.js';
 import type { HealthCheck } from '../../platform/health.js';
 import { openStore } from '../../platform/store/select.js';
+import { safeUrl } from '../../platform/safe-url.js';
 import type { Command } from '../command.js';
 import { listenOn, untilAborted } from '../role-runner.js';
 import { version } from '../version.js';
@@ -105,7 +106,7 @@ export const runCommand: Command = {
           `  dashboard  ${scheme}://${host}:${config.http.port}/  (health: /healthz, metrics: /metrics)`,
           `  source     ${described}`,
           `  data       ${resolve(config.dataDir)} (bus: ${bus.kind === 'kafka' ? `Kafka ${config.kafka.brokers?.join(',')}` : 'embedded log'}, store: ${opened.kind})`,
-          `  edge       ${panel?.hardware.display ? 'OLED' : 'virtual OLED'}, ${panel?.hardware.gpio ? 'GPIO LEDs and buzzer' : 'virtual LEDs'}${config.mqtt.url ? `, MQTT ${config.mqtt.url}` : ''}`,
+          `  edge       ${panel?.hardware.display ? 'OLED' : 'virtual OLED'}, ${panel?.hardware.gpio ? 'GPIO LEDs and buzzer' : 'virtual LEDs'}${config.mqtt.url ? `, MQTT ${safeUrl(config.mqtt.url)}` : ''}`,
           `  notify     ${config.notify.subscribers.length} subscriber(s)`,
           'Stop with Ctrl-C.',
           '',

@@ -6,7 +6,8 @@
 import { connectRedis, type RedisClient } from '../../platform/redis-connection.js';
 import type { Logger } from '../../platform/log.js';
 import type { HealthStatus } from '../../platform/health.js';
-import { safeUrl } from '../../platform/probes.js';
+import type { RedisAuth } from '../../platform/redis-auth.js';
+import { safeUrl } from '../../platform/safe-url.js';
 import { FINAL, WAITING, type Delivery, type DeliveryState, type EnqueueResult, type Ledger } from './ledger.js';
 
 type Client = RedisClient;
@@ -59,7 +60,7 @@ return take`;
 
 const CHUNK = 500;
 
-export interface RedisLedgerOptions {
+export interface RedisLedgerOptions extends RedisAuth {
   readonly url: string;
   readonly keyPrefix: string;
   readonly logger: Logger;

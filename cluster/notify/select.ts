@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Config } from '../../platform/config/schema.js';
 import type { Logger } from '../../platform/log.js';
+import { redisAuth } from '../../platform/redis-auth.js';
 import type { Ledger } from './ledger.js';
 
 export function ledgerFile(config: Config): string {
@@ -14,6 +15,7 @@ export async function openLedger(config: Config, logger: Logger): Promise<Ledger
     const { RedisLedger } = await import('./redis-ledger.js');
     return RedisLedger.connect({
       url: config.redis.url,
+      ...redisAuth(config.redis),
       keyPrefix: config.notify.keyPrefix,
       logger,
       connectTimeoutMs: Math.min(config.kafka.connectTimeoutMs, 10_000),

@@ -104,7 +104,7 @@ export interface Bus {
 
 export class BusError extends Error {
   constructor(
-    readonly code: 'ERR_BUS_UNREACHABLE' | 'ERR_BUS_USAGE' | 'ERR_BUS_CLOSED' | 'ERR_BUS_TOO_LARGE',
+    readonly code: 'ERR_BUS_UNREACHABLE' | 'ERR_BUS_AUTH' | 'ERR_BUS_USAGE' | 'ERR_BUS_CLOSED' | 'ERR_BUS_TOO_LARGE',
     message: string,
   ) {
     super(message);

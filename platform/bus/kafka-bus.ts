@@ -1,6 +1,6 @@
 // The cluster bus: Apache Kafka through kafkajs, behind the same Bus contract as the embedded log.
 import { randomUUID } from 'node:crypto';
-import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import type { Logger } from '../log.js';
 import {
   BusError,
@@ -28,7 +28,18 @@ export interface KafkaBusOptions {
   readonly replicationFactor?: number;
   /** How long `connect` waits for the cluster before giving up. */
   readonly connectTimeoutMs?: number;
+  /** SASL/SCRAM credentials; unset: no authentication (a plaintext listener). */
+  readonly sasl?: KafkaSasl;
 }
+
+export interface KafkaSasl {
+  readonly mechanism: 'scram-sha-512' | 'scram-sha-256';
+  readonly username: string;
+  readonly password: string;
+}
+
+/** What a person should set, said in the error they read. */
+const SASL_HINT = 'set kafka.sasl.username (KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE';
 
 export class KafkaBus implements Bus {
   readonly kind = 'kafka' as const;
@@ -57,7 +68,7 @@ export class KafkaBus implements Bus {
       ]);
     } catch (error) {
       await bus.admin.disconnect().catch(() => {});
-      throw new BusError('ERR_BUS_UNREACHABLE', `cannot reach Kafka at ${options.brokers.join(',')}: ${(error as Error).message}`);
+      throw describeConnectFailure(options, error as Error);
     } finally {
       clearTimeout(timer);
     }
@@ -73,6 +84,7 @@ export class KafkaBus implements Bus {
       connectionTimeout: 3000,
       requestTimeout: 30_000,
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 },
+      ...(options.sasl ? { sasl: saslOptions(options.sasl) } : {}),
       logLevel: LogLevel.WARN,
       logCreator:
         () =>
@@ -344,6 +356,27 @@ export class KafkaBus implements Bus {
   private assertOpen(): void {
     if (this.closed) throw new BusError('ERR_BUS_CLOSED', 'the Kafka bus is closed');
   }
+}
+
+/** kafkajs' options, one mechanism at a time (its type is a union by mechanism). */
+function saslOptions({ mechanism, username, password }: KafkaSasl): SASLOptions {
+  return mechanism === 'scram-sha-512' ? { mechanism, username, password } : { mechanism, username, password };
+}
+
+/**
+ * One line for a failed first connection: refused credentials (a wrong user or password) apart from
+ * an unreachable cluster, and a hint when the broker hung up on a client that brought no credentials.
+ */
+function describeConnectFailure(options: KafkaBusOptions, error: Error): BusError {
+  const where = options.brokers.join(',');
+  const why = error.message;
+  if (error.name === 'KafkaJSSASLAuthenticationError' || /SASL .*authentication failed/i.test(why)) {
+    const who = options.sasl ? `user ${JSON.stringify(options.sasl.username)}, ${options.sasl.mechanism.toUpperCase()}` : 'no credentials';
+    return new BusError('ERR_BUS_AUTH', `Kafka at ${where} refused our credentials (${who}): ${why}; ${SASL_HINT}`);
+  }
+  // A SASL listener closes the connection on a client that starts without the handshake.
+  const hint = options.sasl ? '' : ` (if the brokers require SASL/SCRAM, ${SASL_HINT})`;
+  return new BusError('ERR_BUS_UNREACHABLE', `cannot reach Kafka at ${where}: ${why}${hint}`);
 }
 
 function toKafkaMessage(message: OutgoingMessage) {

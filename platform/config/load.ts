@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { withoutUrlPasswords } from '../safe-url.js';
 import { ConfigSchema, ENV_OVERRIDES, SECRET_PATHS, type Config, type EnvParser } from './schema.js';
 
 /** A configuration problem, reported as one line that names the key. */
@@ -87,9 +88,9 @@ export function loadConfig({ readFile = (p) => readFileSync(p, 'utf8'), ...searc
   return result.data;
 }
 
-/** A copy safe to print or log: every secret replaced. */
+/** A copy safe to print or log: every secret replaced, and the password of every URL (redis.url, mqtt.url ...). */
 export function redactConfig(config: Config): Config {
-  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  const copy = withoutUrlPasswords(structuredClone(config)) as unknown as Record<string, unknown>;
   for (const secret of SECRET_PATHS) {
     if (getPath(copy, secret) !== undefined) setPath(copy, secret, REDACTED);
   }

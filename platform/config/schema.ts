@@ -122,6 +122,25 @@ export const ConfigSchema = z
         replicationFactor: z.number().int().min(1).max(5).default(1),
         /** How long start-up waits for the first connection before it gives up. */
         connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        /** SASL/SCRAM authentication to the brokers (docs/deployment.md#who-may-talk-to-the-bus); unset username: none. */
+        sasl: z
+          .object({
+            mechanism: z.enum(['scram-sha-512', 'scram-sha-256']).default('scram-sha-512'),
+            username: z
+              .string()
+              .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+              .optional(),
+            /** Secret: only from KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE. */
+            password: z.string().min(1).max(1024).optional(),
+          })
+          .strict()
+          // A username without its password is refused when the bus opens (platform/bus/select.ts), not
+          // here: the manifests' config.yaml names the user, and the pod's Secret brings the password.
+          .refine((sasl) => sasl.password === undefined || sasl.username !== undefined, {
+            message: 'a password without a username: set kafka.sasl.username (KAFKA_SASL_USERNAME) too',
+            path: ['password'],
+          })
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -139,8 +158,18 @@ export const ConfigSchema = z
       .prefault({}),
     redis: z
       .object({
-        /** Set: Redis holds aggregates and shared state. Unset: SQLite in dataDir. */
+        /**
+         * Set: Redis holds aggregates and shared state. Unset: SQLite in dataDir. A password written
+         * in it (redis://:pw@host) works but is better set as redis.password.
+         */
         url: urlWithScheme(['redis', 'rediss']).optional(),
+        /** The ACL user (Redis 6+); unset: the default user, which is what requirepass protects. */
+        username: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+          .optional(),
+        /** Secret: only from REDIS_PASSWORD or REDIS_PASSWORD_FILE; over any password in the URL. */
+        password: z.string().min(1).max(1024).optional(),
       })
       .strict()
       .prefault({}),
@@ -395,6 +424,8 @@ export const SECRET_PATHS = [
   'notify.email.password',
   'notify.sms.authToken',
   'web.token',
+  'kafka.sasl.password',
+  'redis.password',
 ] as const;
 
 export type EnvParser = 'string' | 'number' | 'csv';
@@ -413,11 +444,16 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: En
   { env: 'KAFKA_TOPIC', path: 'topics.ticks', parse: 'string' },
   { env: 'KAFKA_PARTITIONS', path: 'kafka.partitions', parse: 'number' },
   { env: 'KAFKA_REPLICATION_FACTOR', path: 'kafka.replicationFactor', parse: 'number' },
+  { env: 'KAFKA_SASL_MECHANISM', path: 'kafka.sasl.mechanism', parse: 'string' },
+  { env: 'KAFKA_SASL_USERNAME', path: 'kafka.sasl.username', parse: 'string' },
+  { env: 'KAFKA_SASL_PASSWORD', path: 'kafka.sasl.password', parse: 'string', secret: true },
   { env: 'MESSAGE_INTERVAL', path: 'ingest.intervalSeconds', parse: 'number' },
   { env: 'STOCK_STREAM_SOURCE', path: 'ingest.source', parse: 'string' },
   { env: 'ALPHAVANTAGE_URL', path: 'ingest.alphavantage.url', parse: 'string' },
   { env: 'ALPHAVANTAGE_API_KEY', path: 'ingest.alphavantage.apiKey', parse: 'string', secret: true },
   { env: 'REDIS_URL', path: 'redis.url', parse: 'string' },
+  { env: 'REDIS_USERNAME', path: 'redis.username', parse: 'string' },
+  { env: 'REDIS_PASSWORD', path: 'redis.password', parse: 'string', secret: true },
   { env: 'MQTT_URL', path: 'mqtt.url', parse: 'string' },
   { env: 'MQTT_USERNAME', path: 'mqtt.username', parse: 'string' },
   { env: 'MQTT_PASSWORD', path: 'mqtt.password', parse: 'string', secret: true },

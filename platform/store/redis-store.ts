@@ -11,7 +11,8 @@ import { dailyStats, type DailyStats, type DayRecord } from '../../core/aggregat
 import type { SignalSummary } from '../../core/contracts/index.js';
 import type { Logger } from '../log.js';
 import type { HealthStatus } from '../health.js';
-import { safeUrl } from '../probes.js';
+import type { RedisAuth } from '../redis-auth.js';
+import { safeUrl } from '../safe-url.js';
 import {
   StoreError,
   laterOffset,
@@ -24,7 +25,7 @@ import {
   type StoreSettings,
 } from './store.js';
 
-export interface RedisStoreOptions extends StoreSettings {
+export interface RedisStoreOptions extends StoreSettings, RedisAuth {
   readonly url: string;
   /** Every key starts with `<keyPrefix>:`. */
   readonly keyPrefix: string;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DAY_MS } from '../../core/aggregate/calendar.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import { redisAuth } from '../redis-auth.js';
 import type { AggregateStore, StoreSettings } from './store.js';
 
 export function storeFile(config: Config): string {
@@ -25,6 +26,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Aggrega
     return RedisStore.connect({
       ...settings,
       url: config.redis.url,
+      ...redisAuth(config.redis),
       keyPrefix: config.aggregate.keyPrefix,
       logger,
       connectTimeoutMs: Math.min(config.kafka.connectTimeoutMs, 10_000),

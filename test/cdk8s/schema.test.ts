@@ -62,6 +62,7 @@ test('the model registry covers the kinds the manifests use, from the stable gro
     'batch/v1/Job',
     'policy/v1/PodDisruptionBudget',
     'networking.k8s.io/v1/Ingress',
+    'networking.k8s.io/v1/NetworkPolicy',
   ]) {
     assert.ok(MODELS.has(key), key);
   }
@@ -87,6 +88,7 @@ test('every object of every option set validates against the Kubernetes schema',
     'apps/v1/StatefulSet',
     'batch/v1/Job',
     'networking.k8s.io/v1/Ingress',
+    'networking.k8s.io/v1/NetworkPolicy',
     'policy/v1/PodDisruptionBudget',
     'v1/ConfigMap',
     'v1/Namespace',

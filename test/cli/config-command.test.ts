@@ -50,4 +50,18 @@ test('without a file it says so, and still prints the defaults', () => {
   assert.ok(JSON.parse(run.stdout));
 });
 
+test('a password inside redis.url or mqtt.url never reaches stdout or stderr', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'config-command-url-'));
+  writeFileSync(
+    join(cwd, 'stock-stream.yaml'),
+    'redis:\n  url: redis://:file-secret-1@127.0.0.1:6379\nmqtt:\n  url: mqtt://ha:file-secret-2@127.0.0.1:1883\n',
+  );
+  const run = spawnSync(process.execPath, [BIN, 'config'], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd }, encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  assert.not.match(run.stdout + run.stderr, /file-secret/);
+  const shown = JSON.parse(run.stdout) as { redis: { url: string }; mqtt: { url: string } };
+  assert.is(shown.redis.url, 'redis://:***@127.0.0.1:6379');
+  assert.is(shown.mqtt.url, 'mqtt://ha:***@127.0.0.1:1883');
+});
+
 test.run();

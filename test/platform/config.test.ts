@@ -227,4 +227,17 @@ test('redaction replaces every secret and leaves the configuration itself alone'
   assert.is(redactConfig(loadConfig({ env: {} })).mqtt.password, undefined, 'an unset secret stays unset');
 });
 
+test('a password inside redis.url or mqtt.url (file or environment) is accepted and redacted when shown', () => {
+  const config = loadConfig({
+    env: { STOCK_STREAM_CONFIG: '/c.yaml', MQTT_URL: 'mqtts://ha:mqtt-pw-2@broker.lan:8883' },
+    readFile: files({ '/c.yaml': 'redis:\n  url: redis://default:redis-pw-1@redis.lan:6379/0\n' }),
+  });
+  assert.is(config.redis.url, 'redis://default:redis-pw-1@redis.lan:6379/0', 'the roles still get the password');
+  const shown = redactConfig(config);
+  assert.is(shown.redis.url, 'redis://default:***@redis.lan:6379/0');
+  assert.is(shown.mqtt.url, 'mqtts://ha:***@broker.lan:8883');
+  assert.not.match(JSON.stringify(shown), /redis-pw-1|mqtt-pw-2/);
+  assert.is(config.mqtt.url, 'mqtts://ha:mqtt-pw-2@broker.lan:8883', 'the configuration itself is left alone');
+});
+
 test.run();

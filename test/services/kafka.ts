@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import kafkajs from 'kafkajs';
+import kafkajs, { type SASLOptions } from 'kafkajs';
 import { freePort, requireProgram, startServer, waitUntil, type Server } from './child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +19,18 @@ export interface KafkaService {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startKafka(dir: string): Promise<KafkaService> {
+export interface KafkaOptions {
+  /**
+   * The client listener speaks SASL_PLAINTEXT with this SCRAM mechanism and only these users (name ->
+   * password), created at format time as `kafka-storage format --add-scram` does; the broker talks to
+   * itself as one more user of its own. Unset: a PLAINTEXT listener anyone may use.
+   */
+  readonly scram?: { readonly mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256'; readonly users: Readonly<Record<string, string>> };
+  /** The JVM's heap, MB (default 768). */
+  readonly heapMb?: number;
+}
+
+export async function startKafka(dir: string, options: KafkaOptions = {}): Promise<KafkaService> {
   requireProgram('java', 'install a Java 17+ runtime (Debian: apt-get install default-jdk-headless)');
   requireProgram('mvn', 'install Maven (Debian: apt-get install maven)');
   const libs = await run('bash', [join(here, 'kafka', 'fetch-kafka.sh')]).then(
@@ -35,17 +46,27 @@ export async function startKafka(dir: string): Promise<KafkaService> {
   mkdirSync(dataDir, { recursive: true });
   const properties = join(dir, 'server.properties');
   const log4j = join(dir, 'log4j2.yaml');
+  const scram = options.scram;
+  const brokerUser = { name: 'harness-broker', password: randomBytes(12).toString('hex') };
+  const client = scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
   writeFileSync(
     properties,
     [
       'process.roles=broker,controller',
       'node.id=1',
       `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `listeners=${client}://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=${client}://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
       'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'inter.broker.listener.name=PLAINTEXT',
+      `listener.security.protocol.map=${client}:${client},CONTROLLER:PLAINTEXT`,
+      `inter.broker.listener.name=${client}`,
+      ...(scram
+        ? [
+            `sasl.enabled.mechanisms=${scram.mechanism}`,
+            `sasl.mechanism.inter.broker.protocol=${scram.mechanism}`,
+            `listener.name.sasl_plaintext.${scram.mechanism.toLowerCase()}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${brokerUser.name}" password="${brokerUser.password}";`,
+          ]
+        : []),
       `log.dirs=${dataDir}`,
       'num.partitions=1',
       'auto.create.topics.enable=false',
@@ -62,15 +83,17 @@ export async function startKafka(dir: string): Promise<KafkaService> {
     log4j,
     'Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: "[%d] %p %m (%c)%n"\n  Loggers:\n    Root:\n      level: WARN\n      AppenderRef:\n        - ref: STDOUT\n',
   );
-  const java = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath];
+  const java = ['-Xms256m', `-Xmx${options.heapMb ?? 768}m`, '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath];
   // Any 16 random bytes in base64url make a valid KRaft cluster id; no second JVM start needed for it.
   // Passed as --cluster-id=ID: an id that starts with "-" would otherwise read as an option.
   const clusterId = randomBytes(16).toString('base64url');
-  await run('java', [...java, 'kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, '-c', properties]).catch(
-    (error: { stderr?: string; message: string }) => {
-      throw new Error(`kafka storage format failed: ${error.stderr?.trim() || error.message}`);
-    },
-  );
+  // SCRAM users live in the cluster metadata: written into its first records at format time.
+  const users = scram ? [brokerUser, ...Object.entries(scram.users).map(([name, password]) => ({ name, password }))] : [];
+  const addScram = users.flatMap((user) => ['--add-scram', `${scram!.mechanism}=[name=${user.name},password=${user.password}]`]);
+  const format = ['kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, '-c', properties, ...addScram];
+  await run('java', [...java, ...format]).catch((error: { stderr?: string; message: string }) => {
+    throw new Error(`kafka storage format failed: ${error.stderr?.trim() || error.message}`);
+  });
 
   let server: Server | undefined;
   const brokers = [`127.0.0.1:${port}`];
@@ -79,7 +102,14 @@ export async function startKafka(dir: string): Promise<KafkaService> {
     version,
     async start() {
       server = startServer('java', [...java, 'kafka.Kafka', properties], join(dir, 'kafka.log'));
-      await waitUntil('kafka broker', () => roundTrip(brokers), 90_000, server);
+      const login = { username: brokerUser.name, password: brokerUser.password };
+      const sasl: SASLOptions | undefined =
+        scram === undefined
+          ? undefined
+          : scram.mechanism === 'SCRAM-SHA-512'
+            ? { mechanism: 'scram-sha-512', ...login }
+            : { mechanism: 'scram-sha-256', ...login };
+      await waitUntil('kafka broker', () => roundTrip(brokers, sasl), 90_000, server);
     },
     async stop(signal) {
       await server?.stop(signal);
@@ -90,10 +120,11 @@ export async function startKafka(dir: string): Promise<KafkaService> {
 }
 
 /** Creates a topic, produces one message and reads it back: the broker really serves. */
-async function roundTrip(brokers: string[]): Promise<void> {
+async function roundTrip(brokers: string[], sasl: SASLOptions | undefined): Promise<void> {
   const kafka = new kafkajs.Kafka({
     clientId: 'harness',
     brokers,
+    ...(sasl ? { sasl } : {}),
     logLevel: kafkajs.logLevel.NOTHING,
     retry: { retries: 0 },
     connectionTimeout: 1000,
