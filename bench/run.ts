@@ -1,7 +1,7 @@
 // Runs every bench module (or one) and writes a Markdown report: the machine, a summary of the
 // issues' aims beside the figures, then one table per module. Ratios against peers, not absolute claims.
 //   npm run bench            (node --import tsx bench/run.ts)
-//   npm run bench -- replay  (one module: indicators, replay, processor, latency, edge, aggregate, memory or soak)
+//   npm run bench -- replay  (one module: indicators, replay, processor, latency, edge, aggregate, memory, storage or soak)
 // The report goes to bench-report.md at the repository root (BENCH_REPORT=<file> elsewhere) and to stdout.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { latencyBench, processorBench } from './processor.bench.js';
 import { replayBench } from './replay.bench.js';
 import { machine, report, rowsSection, type ModuleResult } from './report.js';
 import { soakBench } from './soak.bench.js';
+import { storageBench } from './storage.bench.js';
 
 // Add a module here: an async function returning rows (or a section), and what it measures.
 const benches: Record<string, { bench: Bench; about: string }> = {
@@ -51,6 +52,11 @@ const benches: Record<string, { bench: Bench; about: string }> = {
     bench: memoryBench,
     about:
       'Resident memory of each role as a real process (`stock-stream <role>` on the embedded log, the simulator at 100 ticks/s), and of `stock-stream run` with every role in one process.',
+  },
+  storage: {
+    bench: storageBench,
+    about:
+      'Bytes `stock-stream run --source simulator` writes to storage (its own /proc write_bytes, scaled to a day) at 1 and 10 ticks/s: commits grouped every embeddedLog.commitIntervalSeconds against every write committed on its own.',
   },
   soak: {
     bench: soakBench,

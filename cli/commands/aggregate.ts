@@ -9,7 +9,8 @@ export const aggregateCommand: Command = {
     'Consumes the ticks, signals and indicators topics as the consumer group aggregate.group and keeps,\n' +
     'per symbol and UTC day, open/high/low/close, tick average, TWAP, tick count, volume and buy/sell\n' +
     'signal counts; 1-minute, 5-minute and 1-hour candles; the latest tick, indicators and recent\n' +
-    'signals. The store is Redis when REDIS_URL is set, else <dataDir>/aggregates.sqlite. Each batch\n' +
+    'signals. The store is Redis when REDIS_URL is set, else SQLite: <dataDir>/bus.sqlite on the\n' +
+    'embedded log, <dataDir>/aggregates.sqlite beside Kafka. Each batch\n' +
     'is written with its offsets in one atomic step, so a restart or a redelivery never counts twice.\n' +
     'Malformed messages are counted and logged, never fatal. While the store is unreachable it commits\n' +
     'nothing, retries with backoff and reports it on /healthz. Serves /healthz and /metrics on PORT.\n' +

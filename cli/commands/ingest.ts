@@ -21,7 +21,8 @@ export const ingestCommand: Command = {
     '("invalid") and among the configured symbols ("unknown-symbol"), sizes 0 or more. Failures go\n' +
     'to the DLQ topic as {reason, detail, source, key, value, receivedAt}, the raw input cut at\n' +
     '10,000 characters. Exact duplicates are dropped; out-of-order ticks are forwarded and counted.\n' +
-    'Everything passes through a durable outbox (<dataDir>/ingest-outbox.sqlite): while the bus is\n' +
+    'Everything passes through an outbox (<dataDir>/ingest-outbox.sqlite with Kafka; in memory before\n' +
+    'the embedded log, a file on the same disk): while the bus is\n' +
     'unreachable ingest keeps accepting; past ingest.outbox.maxTicks the oldest are dropped (logged\n' +
     'at error level, counted); a restart drains what is left first.\n' +
     'With replay:<file> the command exits 0 once the file is read and the outbox is on the bus.\n' +

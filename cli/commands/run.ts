@@ -54,7 +54,17 @@ export const runCommand: Command = {
     const logger = context.logger();
     // Built before anything opens: a source that cannot start (no API key) fails at once, clearly.
     const source = createSource(ingest, { logger: logger.child({ role: 'ingest' }), symbols: config.symbols });
-    const bus = await openBus(config, logger);
+    // A commit of the embedded log that fails loses its group: the roles' state in memory is then
+    // ahead of the disk, so the process stops (its service restarts it from what is on disk).
+    const commitFailed = new AbortController();
+    const bus = await openBus(config, logger, {
+      owner: {
+        onCommitError: (error) => {
+          logger.fatal({ err: error }, 'the embedded log could not commit; stopping');
+          commitFailed.abort();
+        },
+      },
+    });
     const registry = createMetricsRegistry('run');
     const running: RunningRole[] = [];
     let panel: EdgePanel | undefined;
@@ -74,7 +84,7 @@ export const runCommand: Command = {
       await start(aggregateRole);
       await start(notifyRole(context.env, notifications));
       await start(edgeRole((edgePanel) => (panel = edgePanel)));
-      store = await openStore(config, logger.child({ role: 'web' }));
+      store = await openStore(config, logger.child({ role: 'web' }), bus);
       const opened = store;
       const checks: HealthCheck[] = [
         { name: bus.kind === 'kafka' ? 'kafka' : 'embedded-log', check: () => bus.health() },
@@ -113,9 +123,9 @@ export const runCommand: Command = {
         ].join('\n'),
       );
       logger.info({ bus: bus.kind, port: config.http.port, source: ingest.source }, 'run running');
-      await untilAborted(context.signal);
+      await untilAborted(AbortSignal.any([context.signal, commitFailed.signal]));
       logger.info('stopping');
-      return 0;
+      return commitFailed.signal.aborted ? 1 : 0;
     } finally {
       // The source first, then the consumers, in the reverse of their start.
       for (const role of running.reverse())

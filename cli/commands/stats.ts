@@ -12,7 +12,8 @@ const MAX_DAYS = 3660;
 export const statsCommand: Command = {
   name: 'stats',
   description:
-    'Reads the aggregate store (Redis when REDIS_URL is set, else <dataDir>/aggregates.sqlite) that\n' +
+    'Reads the aggregate store (Redis when REDIS_URL is set, else <dataDir>/bus.sqlite, or\n' +
+    '<dataDir>/aggregates.sqlite with Kafka) that\n' +
     '`stock-stream aggregate` keeps. Shows the last --days days (default 7) up to the day of the\n' +
     "symbol's latest tick, for --symbol or every symbol with figures. Columns: avg is the mean of the\n" +
     "ticks' prices; twap the time-weighted average (the mean of the per-minute averages); buy and\n" +

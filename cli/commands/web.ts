@@ -37,7 +37,7 @@ export const webCommand: Command = {
     let role: Dashboard | undefined;
     let edge: RunningRole | undefined;
     try {
-      store = await openStore(config, logger);
+      store = await openStore(config, logger, bus);
       const opened = store;
       const registry = createMetricsRegistry('web');
       // No edge role in this process: a virtual one of its own draws the panel from the same topics.

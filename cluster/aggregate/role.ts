@@ -7,7 +7,7 @@ import { aggregatorMetrics } from './metrics.js';
 export const aggregateRole: RoleSpec = {
   name: 'aggregate',
   async start({ config, logger, bus, registry }) {
-    const store = await openStore(config, logger);
+    const store = await openStore(config, logger, bus);
     const aggregator = new Aggregator({
       bus,
       store,

@@ -39,7 +39,12 @@ export function ingestRole(
         symbols: config.symbols,
         maxClockSkewMs: ingest.maxClockSkewSeconds * 1000,
         maxAgeMs: replayed ? undefined : ingest.maxAgeSeconds * 1000,
-        outbox: { file: join(config.dataDir, 'ingest-outbox.sqlite'), maxTicks: ingest.outbox.maxTicks },
+        // The outbox keeps ticks while a broker is away. The embedded log is on this disk and never
+        // away, so before it the outbox is a queue in memory: a file would write every tick twice.
+        outbox: {
+          file: bus.kind === 'embedded' ? ':memory:' : join(config.dataDir, 'ingest-outbox.sqlite'),
+          maxTicks: ingest.outbox.maxTicks,
+        },
         metrics: ingestMetrics(registry),
         ...staleness(ingest),
         ...(replayed ? { backpressureAt: Math.min(REPLAY_BACKLOG, Math.floor(ingest.outbox.maxTicks / 2)) } : {}),

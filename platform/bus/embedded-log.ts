@@ -16,7 +16,7 @@ import {
 } from './bus.js';
 import { checkConsumeOptions, checkMessageSizes, collectingContext } from './limits.js';
 import { partitionForKey } from './partitioner.js';
-import { openSqlite, tryExclusiveLock, type ExclusiveLock } from '../sqlite.js';
+import { GroupCommit, openSqlite, tryExclusiveLock, type ExclusiveLock } from '../sqlite.js';
 
 export interface EmbeddedLogOptions {
   /** The SQLite file; ':memory:' for a private, non-durable log. */
@@ -30,6 +30,14 @@ export interface EmbeddedLogOptions {
   readonly now?: () => number;
   /** Told about a failing handler before its batch is delivered again. */
   readonly onHandlerError?: (error: unknown, topic: string, partition: number) => void;
+  /**
+   * 0 (default): every publish and every consumed batch is committed on its own. N: they are grouped
+   * into one commit at most every N ms (see GroupCommit): for the one process that owns the log
+   * (`stock-stream run`), to spare an SD card. Other processes see the log's news when it commits.
+   */
+  readonly commitIntervalMs?: number;
+  /** Told when a grouped commit fails: its writes are lost and the log refuses further writes. */
+  readonly onCommitError?: (error: Error) => void;
 }
 
 interface Row {
@@ -46,10 +54,11 @@ const SCHEMA = `
     topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
     PRIMARY KEY (topic, partition)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY,
     topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
-    key TEXT, value TEXT NOT NULL, ts INTEGER NOT NULL,
-    PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS messages_by_time ON messages (ts);
+    key TEXT, value TEXT NOT NULL, ts INTEGER NOT NULL);
+  CREATE UNIQUE INDEX IF NOT EXISTS messages_by_offset ON messages (topic, partition, offset);
+  DROP INDEX IF EXISTS messages_by_time;
   CREATE TABLE IF NOT EXISTS group_offsets (
     grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
     PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;
@@ -58,6 +67,7 @@ const SCHEMA = `
 export class EmbeddedLog implements Bus {
   readonly kind = 'embedded' as const;
   private readonly db: Database.Database;
+  private readonly group: GroupCommit;
   private readonly file: string;
   private readonly appended = new EventEmitter();
   private readonly activeGroups = new Set<string>();
@@ -75,7 +85,18 @@ export class EmbeddedLog implements Bus {
 
   constructor(options: EmbeddedLogOptions) {
     // Every committed publish survives a process crash; only a power cut can lose the last commits.
-    this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA });
+    // 1 KiB pages: a commit touches a page of each of several small tables (offsets, heads, the
+    // store's latest and daily rows), and with 4 KiB pages wrote four times the bytes to the SD card.
+    this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA, pageSize: 1024 });
+    migrateMessages(this.db);
+    const commitIntervalMs = options.commitIntervalMs ?? 0;
+    this.group = new GroupCommit(this.db, commitIntervalMs, options.onCommitError);
+    // Another process writing to this file waits for the group that holds the write lock to commit
+    // (embeddedLog.commitIntervalSeconds is at most 10).
+    this.db.pragma('busy_timeout = 30000');
+    // The WAL is copied into the file every 4 MiB (SQLite's default, 1000 pages, counts 4 KiB ones):
+    // a page rewritten many times between two checkpoints is copied once.
+    this.db.pragma('wal_autocheckpoint = 4096');
     this.file = options.file;
     this.defaultPartitions = options.defaultPartitions ?? 1;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
@@ -88,7 +109,7 @@ export class EmbeddedLog implements Bus {
       topics: this.db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
       topic: this.db.prepare<[string], { partitions: number; compact: number }>('SELECT partitions, compact FROM topics WHERE name = ?'),
       createTopic: this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions, compact) VALUES (?, ?, ?)'),
-      compactKey: this.db.prepare('DELETE FROM messages WHERE topic = ? AND partition = ? AND key = ? AND offset < ?'),
+      replaceKey: this.db.prepare('UPDATE messages SET offset = ?, value = ?, ts = ? WHERE topic = ? AND partition = ? AND key = ?'),
       createHead: this.db.prepare('INSERT OR IGNORE INTO partition_heads (topic, partition, next_offset) VALUES (?, ?, 0)'),
       head: this.db.prepare<[string, number], { next_offset: number }>(
         'SELECT next_offset FROM partition_heads WHERE topic = ? AND partition = ?',
@@ -108,13 +129,23 @@ export class EmbeddedLog implements Bus {
         `INSERT INTO group_offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?)
          ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
       ),
+      // Retention takes a partition's prefix up to its first message that is recent enough, as
+      // Kafka drops whole old segments: a consumer never finds a hole in the middle of a partition.
+      // The search walks only what expired since the last pass (no index on time to keep up to date).
+      firstRecent: this.db.prepare<[string, number, number], { offset: number }>(
+        'SELECT offset FROM messages WHERE topic = ? AND partition = ? AND ts >= ? ORDER BY offset LIMIT 1',
+      ),
+      expirePrefix: this.db.prepare('DELETE FROM messages WHERE topic = ? AND partition = ? AND offset < ?'),
       // A compacted topic is a changelog (the processor's state): its latest record per key is the
       // state itself and must outlive any quiet spell, so retention takes only what compaction would.
-      expire: this.db.prepare(
-        `DELETE FROM messages WHERE ts < ? AND NOT (
-           topic IN (SELECT name FROM topics WHERE compact = 1) AND key IS NOT NULL
-           AND offset = (SELECT MAX(latest.offset) FROM messages AS latest
-                         WHERE latest.topic = messages.topic AND latest.partition = messages.partition AND latest.key = messages.key))`,
+      expireCompacted: this.db.prepare(
+        `DELETE FROM messages WHERE topic = @topic AND partition = @partition AND offset < @before AND NOT (
+           key IS NOT NULL AND offset = (SELECT MAX(latest.offset) FROM messages AS latest
+                                         WHERE latest.topic = @topic AND latest.partition = @partition AND latest.key = messages.key))`,
+      ),
+      partitions: this.db.prepare<[], { topic: string; partition: number; next_offset: number; compact: number }>(
+        `SELECT heads.topic, heads.partition, heads.next_offset, topics.compact
+         FROM partition_heads AS heads JOIN topics ON topics.name = heads.topic`,
       ),
       groupOffsets: this.db.prepare<[string, string], { partition: number; next_offset: number }>(
         'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ?',
@@ -132,15 +163,15 @@ export class EmbeddedLog implements Bus {
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     this.assertOpen();
-    this.db.transaction(() => {
+    this.group.write(() => {
       for (const topic of topics) this.partitionsOf(topic.name, topic.partitions, topic.compact);
-    })();
+    });
   }
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     this.assertOpen();
     checkMessageSizes(topic, messages);
-    this.db.transaction(() => this.append(topic, messages)).immediate();
+    this.group.write(() => this.append(topic, messages));
     this.appended.emit('append', topic);
   }
 
@@ -168,9 +199,15 @@ export class EmbeddedLog implements Bus {
         throw new BusError('ERR_BUS_USAGE', `${topic} has no partition ${partition}`);
       }
       const offset = this.statements.head.get(topic, partition)!.next_offset;
-      this.statements.insert.run(topic, partition, offset, message.key, message.value, message.timestamp ?? now);
+      const ts = message.timestamp ?? now;
+      // On a compacted topic the key's one message is rewritten where it lies (new offset, value and
+      // time), so a changelog written every batch reuses its pages instead of freeing and taking some.
+      const replaced =
+        compact &&
+        message.key !== null &&
+        this.statements.replaceKey.run(offset, message.value, ts, topic, partition, message.key).changes > 0;
+      if (!replaced) this.statements.insert.run(topic, partition, offset, message.key, message.value, ts);
       this.statements.setHead.run(offset + 1, topic, partition);
-      if (compact && message.key !== null) this.statements.compactKey.run(topic, partition, message.key, offset);
     }
   }
 
@@ -225,12 +262,10 @@ export class EmbeddedLog implements Bus {
             if (this.closed) break;
             // One SQLite transaction: what the handler published and the group's commit land together,
             // so the embedded log is always exactly-once, transactional or not.
-            this.db
-              .transaction(() => {
-                for (const output of outputs) this.append(output.topic, output.messages);
-                if (group !== undefined) this.statements.commit.run(group, position.topic, position.partition, next);
-              })
-              .immediate();
+            this.group.write(() => {
+              for (const output of outputs) this.append(output.topic, output.messages);
+              if (group !== undefined) this.statements.commit.run(group, position.topic, position.partition, next);
+            });
           } catch (error) {
             this.onHandlerError?.(error, position.topic, position.partition);
             await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 5000 }));
@@ -271,13 +306,29 @@ export class EmbeddedLog implements Bus {
     return subscription;
   }
 
+  /**
+   * Makes everything written so far durable now: for a role about to act outside this log on what it
+   * read (the store of the same file needs not: it writes in the same groups, see `connection`).
+   */
+  sync(): void {
+    if (!this.closed) this.group.commit();
+  }
+
+  /** The log's connection and its commit groups, for a store kept in the same file whose writes must be atomic with the log's. */
+  get connection(): GroupCommit {
+    return this.group;
+  }
+
   health(): BusHealth {
+    const failed = this.group.failed;
+    if (failed) return { kind: 'embedded', ok: false, detail: `a commit failed, writes refused: ${failed.message}` };
     return { kind: 'embedded', ok: !this.closed, detail: this.closed ? 'closed' : `embedded log ${this.db.name}` };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.group.commit();
     this.closed = true;
     clearInterval(this.retentionTimer);
     this.db.close();
@@ -286,29 +337,52 @@ export class EmbeddedLog implements Bus {
   /** Deletes messages past retention, except the latest of each key on a compacted topic; returns how many went. */
   applyRetention(): number {
     if (this.closed) return 0;
-    return this.statements.expire.run(this.now() - this.retentionMs).changes;
+    const cutoff = this.now() - this.retentionMs;
+    // Found by reading first: a process that only reads (`stock-stream tail`) never waits for the
+    // write lock that another process's open commit group holds, unless there is something to delete.
+    const expired = this.statements.partitions
+      .all()
+      .map(({ topic, partition, next_offset: head, compact }) => ({
+        topic,
+        partition,
+        compact,
+        before: this.statements.firstRecent.get(topic, partition, cutoff)?.offset ?? head,
+      }))
+      .filter(({ topic, partition, before }) => this.earliestOf(topic, partition) < before);
+    if (expired.length === 0) return 0;
+    return this.group.write(() => {
+      let deleted = 0;
+      for (const { topic, partition, compact, before } of expired) {
+        deleted +=
+          compact === 1
+            ? this.statements.expireCompacted.run({ topic, partition, before }).changes
+            : this.statements.expirePrefix.run(topic, partition, before).changes;
+      }
+      return deleted;
+    });
   }
 
   private startingPositions(topics: readonly string[], group: string | undefined, from: 'committed' | 'earliest' | 'latest') {
-    return this.db
-      .transaction(() => {
-        const result: Array<{ topic: string; partition: number; next: number }> = [];
-        for (const topic of topics) {
-          for (let partition = 0; partition < this.partitionsOf(topic); partition++) {
-            const committed = group === undefined ? undefined : this.statements.committed.get(group, topic, partition);
-            const next =
-              from === 'latest'
-                ? this.headOf(topic, partition)
-                : from === 'committed' && committed !== undefined
-                  ? committed.next_offset
-                  : this.earliestOf(topic, partition);
-            if (group !== undefined && from !== 'committed') this.statements.commit.run(group, topic, partition, next);
-            result.push({ topic, partition, next });
-          }
+    // Without a group only a topic not there yet is written: a reader takes no write lock otherwise.
+    const transaction =
+      group === undefined ? <T>(work: () => T) => this.db.transaction(work).deferred() : this.group.write.bind(this.group);
+    return transaction(() => {
+      const result: Array<{ topic: string; partition: number; next: number }> = [];
+      for (const topic of topics) {
+        for (let partition = 0; partition < this.partitionsOf(topic); partition++) {
+          const committed = group === undefined ? undefined : this.statements.committed.get(group, topic, partition);
+          const next =
+            from === 'latest'
+              ? this.headOf(topic, partition)
+              : from === 'committed' && committed !== undefined
+                ? committed.next_offset
+                : this.earliestOf(topic, partition);
+          if (group !== undefined && from !== 'committed') this.statements.commit.run(group, topic, partition, next);
+          result.push({ topic, partition, next });
         }
-        return result;
-      })
-      .immediate();
+      }
+      return result;
+    });
   }
 
   /**
@@ -345,4 +419,24 @@ export class EmbeddedLog implements Bus {
   private assertOpen(): void {
     if (this.closed) throw new BusError('ERR_BUS_CLOSED', 'the embedded log is closed');
   }
+}
+
+/**
+ * Until 0.1.0 messages were a WITHOUT ROWID table keyed by (topic, partition, offset): its cells
+ * hold at most a quarter page, so with small pages every indicator record took an overflow page of
+ * its own. Now a rowid table (a record up to nearly a page in its cell) with that key as an index.
+ * A file of the old shape is converted once, in one transaction, offsets unchanged.
+ */
+function migrateMessages(db: Database.Database): void {
+  const table = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'messages'").get();
+  if (!table || !/WITHOUT ROWID/i.test(table.sql)) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE messages RENAME TO messages_v1; DROP INDEX IF EXISTS messages_by_offset;');
+    db.exec(SCHEMA);
+    db.exec(
+      `INSERT INTO messages (topic, partition, offset, key, value, ts)
+       SELECT topic, partition, offset, key, value, ts FROM messages_v1 ORDER BY topic, partition, offset`,
+    );
+    db.exec('DROP TABLE messages_v1');
+  }).immediate();
 }

@@ -22,8 +22,16 @@ export function kafkaSasl(config: Config): { sasl?: KafkaSasl } {
   return { sasl: { mechanism, username, password } };
 }
 
+export interface OpenBusOptions {
+  /**
+   * This process is the embedded log's only writer (`stock-stream run`): its writes are grouped
+   * into one commit per embeddedLog.commitIntervalSeconds; a failed commit is told to `onCommitError`.
+   */
+  readonly owner?: { readonly onCommitError: (error: Error) => void };
+}
+
 /** Loads only the adapter it opens (kafkajs is a dozen megabytes a single-node process does without). */
-export async function openBus(config: Config, logger: Logger): Promise<Bus> {
+export async function openBus(config: Config, logger: Logger, options: OpenBusOptions = {}): Promise<Bus> {
   if (config.kafka.brokers !== undefined) {
     const { KafkaBus } = await import('./kafka-bus.js');
     return KafkaBus.connect({
@@ -41,6 +49,9 @@ export async function openBus(config: Config, logger: Logger): Promise<Bus> {
     file: embeddedLogFile(config),
     defaultPartitions: config.embeddedLog.partitions,
     retentionMs: config.embeddedLog.retentionHours * 3600_000,
+    ...(options.owner
+      ? { commitIntervalMs: config.embeddedLog.commitIntervalSeconds * 1000, onCommitError: options.owner.onCommitError }
+      : {}),
     onHandlerError: (error, topic, partition) =>
       logger.warn({ err: error, topic, partition }, 'handler failed; the batch will be delivered again'),
   });

@@ -153,6 +153,11 @@ export const ConfigSchema = z
           .min(1)
           .max(24 * 365)
           .default(168),
+        /**
+         * `stock-stream run` groups its writes into one commit at most this often (0: every write
+         * commits), sparing an SD card; a crash loses the last group at most, whole.
+         */
+        commitIntervalSeconds: z.number().min(0).max(10).default(5),
       })
       .strict()
       .prefault({}),

@@ -5,9 +5,16 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { redisAuth } from '../redis-auth.js';
 import type { AggregateStore, StoreSettings } from './store.js';
+import type { Bus } from '../bus/bus.js';
+import type { EmbeddedLog } from '../bus/embedded-log.js';
+import { embeddedLogFile } from '../bus/select.js';
 
+/**
+ * Where the SQLite store lives: on a single node (the embedded log), in the log's own file, so that a
+ * batch's aggregates and the log's offsets commit together; beside Kafka, in a file of its own.
+ */
 export function storeFile(config: Config): string {
-  return join(config.dataDir, 'aggregates.sqlite');
+  return config.kafka.brokers === undefined ? embeddedLogFile(config) : join(config.dataDir, 'aggregates.sqlite');
 }
 
 export function storeSettings(config: Config): StoreSettings {
@@ -18,8 +25,11 @@ export function storeSettings(config: Config): StoreSettings {
   };
 }
 
-/** Loads only the adapter it opens (the Redis client is megabytes a single-node process does without). */
-export async function openStore(config: Config, logger: Logger): Promise<AggregateStore> {
+/**
+ * Loads only the adapter it opens (the Redis client is megabytes a single-node process does without).
+ * Given this process's embedded log, a SQLite store shares its connection (see storeFile).
+ */
+export async function openStore(config: Config, logger: Logger, bus?: Bus): Promise<AggregateStore> {
   const settings = storeSettings(config);
   if (config.redis.url !== undefined) {
     const { RedisStore } = await import('./redis-store.js');
@@ -33,5 +43,6 @@ export async function openStore(config: Config, logger: Logger): Promise<Aggrega
     });
   }
   const { SqliteStore } = await import('./sqlite-store.js');
+  if (bus?.kind === 'embedded') return new SqliteStore({ ...settings, connection: (bus as EmbeddedLog).connection });
   return new SqliteStore({ ...settings, file: storeFile(config) });
 }

@@ -18,7 +18,7 @@ import {
   type StoreBatch,
   type StoreSettings,
 } from './store.js';
-import { openSqlite } from '../sqlite.js';
+import { GroupCommit, openSqlite } from '../sqlite.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS daily (
@@ -74,21 +74,43 @@ interface CandleRow {
   volume: number;
 }
 
-export interface SqliteStoreOptions extends StoreSettings {
-  /** The SQLite file; ':memory:' for a private one. */
-  readonly file: string;
-}
+export type SqliteStoreOptions = StoreSettings &
+  (
+    | {
+        /** The SQLite file; ':memory:' for a private one. */
+        readonly file: string;
+      }
+    | {
+        /**
+         * The embedded log's connection: the store's tables live in the log's file and each batch is
+         * written in the log's commit groups, so the batch's aggregates and the log's offsets are
+         * durable together (grouped commits would otherwise let one outrun the other in a crash).
+         */
+        readonly connection: GroupCommit;
+      }
+  );
 
 export class SqliteStore implements AggregateStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  private readonly group: GroupCommit;
+  /** The database is the store's own (closed with it), not the embedded log's. */
+  private readonly owned: boolean;
   private readonly statements;
   private closed = false;
 
   constructor(private readonly options: SqliteStoreOptions) {
     // A power cut loses at most the last batches, which are then consumed again (the offsets roll
     // back with them).
-    this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA });
+    if ('connection' in options) {
+      this.group = options.connection;
+      this.group.db.exec(SCHEMA);
+      this.owned = false;
+    } else {
+      this.group = new GroupCommit(openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA }), 0);
+      this.owned = true;
+    }
+    this.db = this.group.db;
     this.statements = {
       day: this.db.prepare<[string, string], DailyRow>('SELECT * FROM daily WHERE symbol = ? AND day = ?'),
       days: this.db.prepare<[string, string, string], DailyRow>(
@@ -138,31 +160,29 @@ export class SqliteStore implements AggregateStore {
 
   async applyBatch(batch: StoreBatch): Promise<ApplyResult> {
     this.assertOpen();
-    return this.db
-      .transaction((): ApplyResult => {
-        const stored = this.statements.offset.get(batch.topic, batch.partition)?.next_offset;
-        const pending = unappliedItems(batch, stored);
-        const skipped = batch.items.length - pending.length;
-        const next = laterOffset(stored, batch.nextOffset);
-        if (next !== stored) this.statements.putOffset.run(batch.topic, batch.partition, next);
-        if (pending.length === 0) return { applied: 0, skipped, duplicateSignals: 0, duplicateTicks: 0 };
-        const changes = applyBatch(
-          this.view(),
-          pending.map((entry) => entry.item),
-          this.options,
-        );
-        for (const day of changes.days) this.statements.putDay.run(dayRow(day));
-        for (const candle of changes.candles) this.statements.putCandle.run(candleRow(candle));
-        for (const { symbol, timeframe, before } of changes.prune) this.statements.prune.run(symbol, timeframe, before);
-        for (const { symbol, tick, indicators } of changes.latest) {
-          if (tick) this.statements.putLatestTick.run(symbol, JSON.stringify(tick));
-          if (indicators) this.statements.putLatestIndicators.run(symbol, JSON.stringify(indicators));
-        }
-        for (const signal of changes.newSignals)
-          this.statements.putSignal.run(signal.symbol, utcDay(signal.ts), signal.id, JSON.stringify(signal));
-        return { applied: pending.length, skipped, duplicateSignals: changes.duplicateSignals, duplicateTicks: changes.duplicateTicks };
-      })
-      .immediate();
+    return this.group.write((): ApplyResult => {
+      const stored = this.statements.offset.get(batch.topic, batch.partition)?.next_offset;
+      const pending = unappliedItems(batch, stored);
+      const skipped = batch.items.length - pending.length;
+      const next = laterOffset(stored, batch.nextOffset);
+      if (next !== stored) this.statements.putOffset.run(batch.topic, batch.partition, next);
+      if (pending.length === 0) return { applied: 0, skipped, duplicateSignals: 0, duplicateTicks: 0 };
+      const changes = applyBatch(
+        this.view(),
+        pending.map((entry) => entry.item),
+        this.options,
+      );
+      for (const day of changes.days) this.statements.putDay.run(dayRow(day));
+      for (const candle of changes.candles) this.statements.putCandle.run(candleRow(candle));
+      for (const { symbol, timeframe, before } of changes.prune) this.statements.prune.run(symbol, timeframe, before);
+      for (const { symbol, tick, indicators } of changes.latest) {
+        if (tick) this.statements.putLatestTick.run(symbol, JSON.stringify(tick));
+        if (indicators) this.statements.putLatestIndicators.run(symbol, JSON.stringify(indicators));
+      }
+      for (const signal of changes.newSignals)
+        this.statements.putSignal.run(signal.symbol, utcDay(signal.ts), signal.id, JSON.stringify(signal));
+      return { applied: pending.length, skipped, duplicateSignals: changes.duplicateSignals, duplicateTicks: changes.duplicateTicks };
+    });
   }
 
   async appliedOffsets(): Promise<Map<string, string>> {
@@ -208,7 +228,7 @@ export class SqliteStore implements AggregateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    if (this.owned) this.db.close();
   }
 
   private view(): StoredView {

@@ -18,7 +18,9 @@ test('defaults: group, key prefix, candle retention 7/30/365 days, 50 recent sig
     recentSignals: 50,
     maxClockSkewSeconds: 60,
   });
-  assert.is(storeFile(config), join('/var/lib/stock', 'aggregates.sqlite'));
+  assert.is(storeFile(config), join('/var/lib/stock', 'bus.sqlite'), 'on a single node, in the embedded log file');
+  const beside = loadConfig({ env: { STOCK_STREAM_DATA_DIR: '/var/lib/stock', KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092' } });
+  assert.is(storeFile(beside), join('/var/lib/stock', 'aggregates.sqlite'), 'beside Kafka, a file of its own');
   assert.equal(storeSettings(config), {
     candleRetentionMs: { '1m': 7 * 86_400_000, '5m': 30 * 86_400_000, '1h': 365 * 86_400_000 },
     recentSignals: 50,

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BusMessage } from '../../platform/bus/bus.js';
@@ -156,6 +157,45 @@ test('a group has one member at a time in the embedded log, and a closed log ref
     assert.is((error as { code?: string }).code, 'ERR_BUS_CLOSED');
   }
   assert.is(log.health().ok, false);
+});
+
+test('a log file of the earlier shape (messages WITHOUT ROWID) is converted on open: same messages, offsets and group positions', async () => {
+  const file = freshFile();
+  const old = new Database(file);
+  old.exec(`
+    CREATE TABLE topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL, compact INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE partition_heads (topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+      PRIMARY KEY (topic, partition)) WITHOUT ROWID;
+    CREATE TABLE messages (topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+      key TEXT, value TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;
+    CREATE INDEX messages_by_time ON messages (ts);
+    CREATE TABLE group_offsets (grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+      PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;
+    INSERT INTO topics VALUES ('t', 1, 0);
+    INSERT INTO partition_heads VALUES ('t', 0, 7);
+    INSERT INTO messages VALUES ('t', 0, 5, 'k', 'five', 1000), ('t', 0, 6, 'k', 'six', 1001);
+    INSERT INTO group_offsets VALUES ('g', 't', 0, 6);`);
+  old.close();
+  const log = new EmbeddedLog({ file, retentionMs: 1e15 });
+  const received: BusMessage[] = [];
+  const subscription = await log.consume({ topics: ['t'], group: 'g', handler: async (batch) => void received.push(...batch) });
+  await log.publish('t', [{ key: 'k', value: 'seven' }]);
+  await eventually(() =>
+    assert.equal(
+      received.map((m) => [m.offset, m.value]),
+      [
+        ['6', 'six'],
+        ['7', 'seven'],
+      ],
+    ),
+  );
+  await subscription.stop();
+  await log.close();
+  const shape = new Database(file, { readonly: true });
+  const sql = shape.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'messages'").get()!.sql;
+  assert.not.match(sql, /WITHOUT ROWID/);
+  assert.is(shape.prepare('SELECT COUNT(*) AS n FROM messages').pluck().get(), 3);
+  shape.close();
 });
 
 test.run();
