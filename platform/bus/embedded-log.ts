@@ -68,6 +68,7 @@ export class EmbeddedLog implements Bus {
   readonly kind = 'embedded' as const;
   private readonly db: Database.Database;
   private readonly group: GroupCommit;
+  private readonly ownerLock: ExclusiveLock | undefined;
   private readonly file: string;
   private readonly appended = new EventEmitter();
   private readonly activeGroups = new Set<string>();
@@ -84,12 +85,15 @@ export class EmbeddedLog implements Bus {
   private readonly statements;
 
   constructor(options: EmbeddedLogOptions) {
+    const commitIntervalMs = options.commitIntervalMs ?? 0;
+    // The owner holds the write lock for a whole commit group: a second owner (another `run` on the
+    // same directory) would wait on it, so it is refused at once instead, before touching the file.
+    this.ownerLock = commitIntervalMs > 0 ? lockOn(options.file, 'owner') : undefined;
     // Every committed publish survives a process crash; only a power cut can lose the last commits.
     // 1 KiB pages: a commit touches a page of each of several small tables (offsets, heads, the
     // store's latest and daily rows), and with 4 KiB pages wrote four times the bytes to the SD card.
     this.db = openSqlite(options.file, { synchronous: 'NORMAL', schema: SCHEMA, pageSize: 1024 });
     migrateMessages(this.db);
-    const commitIntervalMs = options.commitIntervalMs ?? 0;
     this.group = new GroupCommit(this.db, commitIntervalMs, options.onCommitError);
     // Another process writing to this file waits for the group that holds the write lock to commit
     // (embeddedLog.commitIntervalSeconds is at most 10).
@@ -332,6 +336,7 @@ export class EmbeddedLog implements Bus {
     this.closed = true;
     clearInterval(this.retentionTimer);
     this.db.close();
+    this.ownerLock?.release();
   }
 
   /** Deletes messages past retention, except the latest of each key on a compacted topic; returns how many went. */
@@ -391,12 +396,7 @@ export class EmbeddedLog implements Bus {
    * twice. The lock is SQLite's, so a process that dies (even by SIGKILL) lets go of it.
    */
   private lockGroup(group: string): ExclusiveLock | undefined {
-    if (this.file === ':memory:') return undefined;
-    const taken = tryExclusiveLock(join(`${this.file}.locks`, `group-${encodeURIComponent(group)}.lock`));
-    if ('lock' in taken) return taken.lock;
-    const dir = dirname(this.file);
-    const shown = isAbsolute(dir) || dir.startsWith('.') ? dir : `./${dir}`;
-    throw new BusError('ERR_BUS_USAGE', `data directory ${shown} is in use by another stock-stream (pid ${taken.heldBy ?? 'unknown'})`);
+    return lockOn(this.file, `group-${encodeURIComponent(group)}`);
   }
 
   private partitionsOf(topic: string, wanted?: number, compact = false): number {
@@ -439,4 +439,14 @@ function migrateMessages(db: Database.Database): void {
     );
     db.exec('DROP TABLE messages_v1');
   }).immediate();
+}
+
+/** Takes the lock `name` of the log `file`'s data directory, or says which process holds it. */
+function lockOn(file: string, name: string): ExclusiveLock | undefined {
+  if (file === ':memory:') return undefined;
+  const taken = tryExclusiveLock(join(`${file}.locks`, `${name}.lock`));
+  if ('lock' in taken) return taken.lock;
+  const dir = dirname(file);
+  const shown = isAbsolute(dir) || dir.startsWith('.') ? dir : `./${dir}`;
+  throw new BusError('ERR_BUS_USAGE', `data directory ${shown} is in use by another stock-stream (pid ${taken.heldBy ?? 'unknown'})`);
 }

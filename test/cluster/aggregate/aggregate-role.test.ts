@@ -126,7 +126,8 @@ test('single node (embedded log, SQLite): healthz, metrics, SIGKILL mid-stream, 
   const ok = await health(role.port);
   assert.is(ok.status, 200);
   assert.equal(Object.keys(ok.body.checks).sort(), ['aggregator', 'embedded-log', 'sqlite']);
-  const store = new SqliteStore({ ...SETTINGS, file: join(dataDir, 'aggregates.sqlite') });
+  // On a single node the store lives in the embedded log's file (platform/store/select.ts storeFile).
+  const store = new SqliteStore({ ...SETTINGS, file: join(dataDir, 'bus.sqlite') });
   await drained(store, { 'stock.ticks': ticks.length, 'stock.signals': signals.length, 'stock.indicators': indicators.length });
   const expected = directDailies(input.ticks, input.signals);
   assertSameDailies(await allDailies(store), expected);
