@@ -3,7 +3,11 @@
 // then stale (the other member moved the partition on), even where the group's committed position
 // happens to equal the offset that state expects; the outputs must still equal an uninterrupted
 // run's: one indicator record per tick, every signal once.
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,8 +17,9 @@ import type { Tick } from '../../../core/contracts/index.js';
 import type { BusMessage, OutgoingMessage } from '../../../platform/bus/bus.js';
 import { KafkaBus } from '../../../platform/bus/kafka-bus.js';
 import { createLogger } from '../../../platform/log.js';
+import { startService } from '../../support/cli.js';
 import { services } from '../../support/services.js';
-import { expectedSignals, TEST_SETTINGS, tickPath } from '../../support/ticks.js';
+import { asMessages, expectedSignals, TEST_SETTINGS, TEST_SETTINGS_YAML, tickPath } from '../../support/ticks.js';
 import { eventually } from '../../support/wait.js';
 
 const logger = createLogger('silent');
@@ -159,6 +164,117 @@ test('a partition handed back after another member moved it on is restored from 
     await Promise.all(readers.map((reader) => reader.stop()));
     await Promise.allSettled([a.stop(), b.stop()]);
     await Promise.allSettled([busA.close(), busB.close(), observer.close()]);
+  }
+});
+
+async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
+
+test('an owner paused past its session and resumed, a member joining and leaving, while ticks flow: an uninterrupted run', async () => {
+  const { kafka } = await services();
+  const id = randomUUID().slice(0, 8);
+  const topics = {
+    ticks: `pause.${id}.ticks`,
+    indicators: `pause.${id}.indicators`,
+    signals: `pause.${id}.signals`,
+    dlq: `pause.${id}.dlq`,
+    processorState: `pause.${id}.state`,
+  };
+  const group = `pause-${id}`;
+  const dir = mkdtempSync(join(tmpdir(), 'pause-'));
+  const configFor = (name: string) => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(
+      file,
+      `${TEST_SETTINGS_YAML}log:\n  level: info\nhttp:\n  port: 0\nkafka:\n  clientId: ${name}-${id}\nprocess:\n  group: ${group}\n` +
+        `topics:\n${Object.entries(topics)
+          .map(([key, name]) => `  ${key}: ${name}\n`)
+          .join('')}`,
+    );
+    return file;
+  };
+  const observer = await KafkaBus.connect({ brokers: kafka.brokers, clientId: `pause-o-${id}`, logger, partitions: 3 });
+  await observer.ensureTopics([topics.ticks, topics.indicators, topics.signals, topics.dlq].map((name) => ({ name, partitions: 3 })));
+  const ticks = tickPath(9000, ['BTC-USD', 'ETH-USD', 'SOL-USD']);
+  const expected = expectedSignals(ticks);
+  const messages = asMessages(ticks);
+  let published = 0;
+  let publishing = true;
+  // A steady flow for as long as the choreography below lasts, then the rest at once.
+  const flow = (async () => {
+    while (publishing && published < messages.length) {
+      await observer.publish(topics.ticks, messages.slice(published, published + 30));
+      published += 30;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    if (published < messages.length) await observer.publish(topics.ticks, messages.slice(published));
+  })();
+  const indicators: BusMessage[] = [];
+  const signals: BusMessage[] = [];
+  const readers = await Promise.all([
+    observer.consume({ topics: [topics.indicators], from: 'earliest', handler: async (batch) => void indicators.push(...batch) }),
+    observer.consume({ topics: [topics.signals], from: 'earliest', handler: async (batch) => void signals.push(...batch) }),
+  ]);
+  const env = { KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(',') };
+  const holders = async () => {
+    const held = await assignments(kafka.brokers, group, topics.ticks);
+    return [...held]
+      .filter(([, partitions]) => partitions.length > 0)
+      .map(([client]) => client.split('-')[0]!)
+      .sort();
+  };
+  const progress = async () => {
+    const before = indicators.length;
+    await eventually(() => assert.ok(indicators.length > before + 30, 'outputs keep coming'), 60_000);
+  };
+  const a = await startService(['process', '--config', configFor('a')], env);
+  let b: Awaited<ReturnType<typeof startService>> | undefined;
+  try {
+    await progress();
+    b = await startService(['process', '--config', configFor('b')], env);
+    await eventually(async () => assert.equal(await holders(), ['a', 'b']), 60_000, 250);
+    await progress();
+    // A stops answering: after its session expires, B takes every partition; A's batch in hand (if
+    // any) finishes later, with a producer B has fenced.
+    a.child.kill('SIGSTOP');
+    await eventually(async () => assert.equal(await holders(), ['b']), 60_000, 250);
+    await progress();
+    a.child.kill('SIGCONT');
+    await eventually(async () => assert.equal(await holders(), ['a', 'b']), 60_000, 250);
+    await progress();
+    // B leaves: A gets back partitions B moved on while A was away.
+    await kill(b.child, 'SIGTERM');
+    await eventually(async () => assert.equal(await holders(), ['a']), 60_000, 250);
+    assert.ok(published < messages.length, 'ticks were still flowing through every step');
+    publishing = false;
+    await flow;
+    await eventually(
+      () => assert.ok(indicators.length >= ticks.length, `${indicators.length} of ${ticks.length} indicator records`),
+      120_000,
+    );
+    await eventually(() => assert.ok(signals.length >= expected.length, `${signals.length} of ${expected.length} signals`), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const twice = duplicates(indicators.map(indicatorId));
+    assert.is(twice.length, 0, `${twice.length} indicator records twice (${twice.slice(0, 3).join(', ')} ...)`);
+    assert.is(indicators.length, ticks.length, 'one indicator record per tick');
+    const signalsTwice = duplicates(signals.map(signalId));
+    assert.is(signalsTwice.length, 0, `${signalsTwice.length} signals twice (${signalsTwice.slice(0, 3).join(', ')} ...)`);
+    assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the signals of an uninterrupted run');
+  } catch (error) {
+    const tail = (name: string, log: string) => `--- ${name} ---\n${log.slice(-1500)}`;
+    throw new Error(`${(error as Error).message}\n${tail('a', a.stderr())}\n${b ? tail('b', b.stderr()) : ''}`, { cause: error });
+  } finally {
+    publishing = false;
+    await flow.catch(() => {});
+    a.child.kill('SIGCONT');
+    await Promise.all([kill(a.child, 'SIGKILL'), b ? kill(b.child, 'SIGKILL') : undefined]);
+    await Promise.all(readers.map((reader) => reader.stop()));
+    await observer.close();
   }
 });
 
