@@ -5,7 +5,8 @@ import { freePort, requireProgram, startServer, waitUntil, type Server, type Url
 
 export type RedisService = UrlService;
 
-export async function startRedis(dir: string): Promise<RedisService> {
+/** `extraArgs` come after the defaults and override them (`--appendonly yes` for a durable one). */
+export async function startRedis(dir: string, extraArgs: readonly string[] = []): Promise<RedisService> {
   requireProgram('redis-server', 'install it (Debian: apt-get install redis-server)');
   const port = await freePort();
   let server: Server | undefined;
@@ -15,7 +16,21 @@ export async function startRedis(dir: string): Promise<RedisService> {
     async start() {
       server = startServer(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+          '--daemonize',
+          'no',
+          ...extraArgs,
+        ],
         join(dir, 'redis.log'),
       );
       await waitUntil('redis-server', () => ping(port), 15_000, server);
