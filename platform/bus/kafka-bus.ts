@@ -140,16 +140,24 @@ export class KafkaBus implements Bus {
         })),
       })
       .catch((error: unknown) => {
-        // Created by another process between the listing and now: what we wanted exists.
-        if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+        // Created by another process between the listing and now: what we wanted exists. Or created,
+        // and the broker does not serve its metadata yet while kafkajs waits for leaders: untilLed waits.
+        const type = (error as { type?: string }).type;
+        if (type !== 'TOPIC_ALREADY_EXISTS' && type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
       });
   }
 
   private async untilLed(names: readonly string[], timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { topics } = await this.admin.fetchTopicMetadata({ topics: [...names] });
-      const led = topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      // A topic another process has just created may be listed before the broker serves its metadata.
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [...names] }).catch((error: unknown) => {
+        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return { topics: [] };
+        throw error;
+      });
+      const led =
+        topics.length === names.length &&
+        topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
       if (led) return;
       if (Date.now() > deadline)
         throw new BusError('ERR_BUS_UNREACHABLE', `topics ${names.join(', ')} have no partition leaders after ${timeoutMs / 1000} s`);
