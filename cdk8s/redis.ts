@@ -13,9 +13,12 @@ export function redisArgs(options: ClusterOptions): string[] {
   return [
     '--appendonly',
     'yes',
-    // At most a second of writes lost on a power cut; "always" would wear the SD card or SSD.
+    // Every write fsynced before Redis answers: the notification ledger's entries (written before the
+    // signals batch is committed) and `sent` marks, and the aggregates, survive a power cut too.
+    // "everysec" could lose the last second of them. Redis fsyncs once per round of its event loop,
+    // for all clients together, and the appliance writes a few times a second: docs/deployment.md.
     '--appendfsync',
-    'everysec',
+    'always',
     '--dir',
     '/data',
     '--protected-mode',

@@ -100,7 +100,11 @@ export class Processor implements Role {
     const started = performance.now();
     try {
       let state = this.partitions.get(first.partition);
-      if (!state || state.nextOffset !== first.offset) {
+      // State in memory is trusted only while the bus vouches that the previous batch was committed
+      // and the partition stayed here since: after a rebalance (another member may have moved the
+      // partition on, though the group's position happens to be where this state stopped) or a
+      // failed attempt (the state ran ahead of what was committed), it comes from the changelog.
+      if (!state || !context.followsCommitted || state.nextOffset !== first.offset) {
         state = await this.restore(first.partition, first.offset);
         this.partitions.set(first.partition, state);
       }
@@ -109,7 +113,7 @@ export class Processor implements Role {
       const from = BigInt(state.nextOffset);
       const fresh = BigInt(first.offset) >= from ? batch : batch.filter((message) => BigInt(message.offset) >= from);
       // The state is worked on in place. If this handler throws, the catch below drops it; if the
-      // bus then fails to commit, the batch comes again and the check above restores the state.
+      // bus then fails to commit, the next batch is not `followsCommitted` and the state is restored.
       this.process(fresh, state, context);
       const next = BigInt(batch[batch.length - 1]!.offset) + 1n;
       if (next > from) state.nextOffset = next.toString();

@@ -36,6 +36,15 @@ export interface BatchContext {
    * just before the commit (at least once).
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): void;
+  /**
+   * True when this batch directly follows a batch of the same partition that this subscription
+   * delivered and committed, with no rebalance, restart or failed attempt between them: what the
+   * handler kept in memory from that batch is still what was committed. False on the first batch
+   * after an assignment, a rebalance (even one that gave the partition back) or a failed attempt
+   * (the handler threw, or the bus could not commit): state kept in memory may then be stale or
+   * ahead of what was committed, and must be reloaded from what was.
+   */
+  readonly followsCommitted: boolean;
 }
 
 export interface ConsumeOptions {

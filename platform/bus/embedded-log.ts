@@ -227,7 +227,7 @@ export class EmbeddedLog implements Bus {
       );
     }
     const lock = group === undefined ? undefined : this.lockGroup(group);
-    let positions: Array<{ topic: string; partition: number; next: number }>;
+    let positions: Array<{ topic: string; partition: number; next: number; committedLast?: boolean }>;
     try {
       positions = this.startingPositions(options.topics, group, from);
     } catch (error) {
@@ -259,7 +259,8 @@ export class EmbeddedLog implements Bus {
             value: row.value,
             timestamp: row.ts,
           }));
-          const { context, outputs } = collectingContext();
+          const { context, outputs } = collectingContext(position.committedLast === true);
+          position.committedLast = false;
           const next = rows[rows.length - 1]!.offset + 1;
           try {
             await options.handler(batch, context);
@@ -277,6 +278,7 @@ export class EmbeddedLog implements Bus {
             break;
           }
           failures = 0;
+          position.committedLast = true;
           if (outputs.length > 0) this.appended.emit('append');
           position.next = next;
           delivered = true;

@@ -152,16 +152,24 @@ export class KafkaBus implements Bus {
         })),
       })
       .catch((error: unknown) => {
-        // Created by another process between the listing and now: what we wanted exists.
-        if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+        // Created by another process between the listing and now: what we wanted exists. Or created,
+        // and the broker does not serve its metadata yet while kafkajs waits for leaders: untilLed waits.
+        const type = (error as { type?: string }).type;
+        if (type !== 'TOPIC_ALREADY_EXISTS' && type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
       });
   }
 
   private async untilLed(names: readonly string[], timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { topics } = await this.admin.fetchTopicMetadata({ topics: [...names] });
-      const led = topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      // A topic another process has just created may be listed before the broker serves its metadata.
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [...names] }).catch((error: unknown) => {
+        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return { topics: [] };
+        throw error;
+      });
+      const led =
+        topics.length === names.length &&
+        topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
       if (led) return;
       if (Date.now() > deadline)
         throw new BusError('ERR_BUS_UNREACHABLE', `topics ${names.join(', ')} have no partition leaders after ${timeoutMs / 1000} s`);
@@ -189,13 +197,23 @@ export class KafkaBus implements Bus {
     const group = options.group;
     const transactional = options.transactional === true;
     const positionInTransaction = options.commitPosition !== 'after-outputs';
+    // Each join of the group (a rebalance, a restart after a crash) starts a new generation. What was
+    // true of a partition before it may no longer be: another member may have owned it in between.
+    let generation = 0;
+    // The generation in which each partition's last batch was committed; absent after a failed attempt.
+    const committedIn = new Map<string, number>();
     // One transactional producer per input partition, with an id that survives restarts: a new
-    // owner of the partition fences the old one and aborts whatever it left open.
-    const producers = new Map<string, Producer>();
+    // owner of the partition fences the old one and aborts whatever it left open. A producer is
+    // initialised again in each generation, so a member that gets a partition back (from a member
+    // that owned it meanwhile) fences that member too, before its handler reads any state.
+    const producers = new Map<string, { producer: Producer; generation: number }>();
     const transactionalProducer = async (topic: string, partition: number): Promise<Producer> => {
       const id = `${group}.${topic}.${partition}`;
-      let producer = producers.get(id);
+      const held = producers.get(id);
+      if (held && held.generation !== generation) dropProducer(topic, partition);
+      let producer = held?.generation === generation ? held.producer : undefined;
       if (!producer) {
+        const born = generation;
         producer = this.kafka.producer({
           transactionalId: id,
           idempotent: true,
@@ -208,15 +226,15 @@ export class KafkaBus implements Bus {
           createPartitioner: Partitioners.DefaultPartitioner,
         });
         await producer.connect();
-        producers.set(id, producer);
+        producers.set(id, { producer, generation: born });
       }
       return producer;
     };
     const dropProducer = (topic: string, partition: number) => {
       const id = `${group}.${topic}.${partition}`;
-      const producer = producers.get(id);
+      const held = producers.get(id);
       producers.delete(id);
-      void producer?.disconnect().catch(() => {});
+      void held?.producer.disconnect().catch(() => {});
     };
     // Positions committed after the outputs ('after-outputs'): when each partition was last committed.
     const positionCommittedAt = new Map<string, number>();
@@ -237,6 +255,9 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.CRASH, (event) => {
       this.state = { ok: false, detail: `consumer crashed: ${event.payload.error.message}` };
     });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      generation++;
+    });
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = this.now();
       this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
@@ -256,10 +277,14 @@ export class KafkaBus implements Bus {
           value: message.value === null ? '' : message.value.toString('utf8'),
           timestamp: Number(message.timestamp),
         }));
+        const key = `${batch.topic}:${batch.partition}`;
+        const batchGeneration = generation;
+        const followsCommitted = committedIn.get(key) === batchGeneration;
+        committedIn.delete(key);
         // Connecting the partition's transactional producer fences any earlier owner and finishes
         // its open transaction: done before the handler reads state that transaction may have written.
         const producer = transactional ? await transactionalProducer(batch.topic, batch.partition) : undefined;
-        const { context, outputs } = collectingContext();
+        const { context, outputs } = collectingContext(followsCommitted);
         await options.handler(messages, context);
         const last = messages[messages.length - 1]!.offset;
         const next = (BigInt(last) + 1n).toString();
@@ -282,7 +307,7 @@ export class KafkaBus implements Bus {
             dropProducer(batch.topic, batch.partition);
             throw error;
           }
-          const key = `${batch.topic}:${batch.partition}`;
+          committedIn.set(key, batchGeneration);
           if (!positionInTransaction && this.now() - (positionCommittedAt.get(key) ?? 0) >= POSITION_COMMIT_INTERVAL_MS) {
             positionCommittedAt.set(key, this.now());
             // Only a lower bound now (the outputs carry the truth), so a failure here loses nothing.
@@ -294,6 +319,7 @@ export class KafkaBus implements Bus {
           if (group !== undefined) {
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
           }
+          committedIn.set(key, batchGeneration);
         }
         resolveOffset(last);
         await heartbeat();
@@ -304,7 +330,7 @@ export class KafkaBus implements Bus {
       stop: () => {
         stopped ??= consumer
           .disconnect()
-          .then(() => Promise.allSettled([...producers.values()].map((producer) => producer.disconnect())))
+          .then(() => Promise.allSettled([...producers.values()].map((held) => held.producer.disconnect())))
           .then(() => undefined)
           .finally(() => this.subscriptions.delete(subscription));
         return stopped;

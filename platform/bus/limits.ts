@@ -27,11 +27,12 @@ export function checkConsumeOptions(options: ConsumeOptions): void {
 export type BatchOutputs = Array<{ topic: string; messages: readonly OutgoingMessage[] }>;
 
 /** The context a handler publishes through: checked at once, held until the adapter commits the batch. */
-export function collectingContext(): { context: BatchContext; outputs: BatchOutputs } {
+export function collectingContext(followsCommitted: boolean): { context: BatchContext; outputs: BatchOutputs } {
   const outputs: BatchOutputs = [];
   return {
     outputs,
     context: {
+      followsCommitted,
       publish: (topic, messages) => {
         checkMessageSizes(topic, messages);
         outputs.push({ topic, messages });

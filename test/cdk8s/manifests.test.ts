@@ -191,6 +191,7 @@ test('Kafka: 1 broker below 3 Pis, 3 from 3 Pis up, with PVCs of the configured 
   const redis = podSpec(synths['one-pi']!.get('StatefulSet', 'redis')).containers[0];
   const args = redis.args.join(' ');
   assert.match(args, /--appendonly yes/);
+  assert.match(args, /--appendfsync always/, 'the ledger and the aggregates survive a power cut');
   assert.match(args, /--dir \/data/);
   assert.equal(redis.volumeMounts, [{ name: 'data', mountPath: '/data' }]);
   // Three brokers never share a Pi.

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import kafkajs from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Bus, BusMessage, ConsumeOptions, Subscription } from '../../platform/bus/bus.js';
@@ -13,7 +14,17 @@ import { createLogger } from '../../platform/log.js';
 import { services } from '../support/services.js';
 import { eventually } from '../support/wait.js';
 
-const adapters: Array<{ name: string; open: () => Promise<Bus> }> = [
+/**
+ * Per adapter, what only it can do: for Kafka, make a transaction fail at the broker after part of
+ * its outputs were written (a topic that refuses records over 1 KB), and read the partition without
+ * read_committed, to see what an aborted transaction left in the log.
+ */
+interface BrokerHooks {
+  refusingTopic(name: string): Promise<void>;
+  readUncommitted(topic: string, atLeast: number): Promise<string[]>;
+}
+
+const adapters: Array<{ name: string; open: () => Promise<Bus>; broker?: BrokerHooks }> = [
   {
     name: 'embedded log',
     open: async () => new EmbeddedLog({ file: join(mkdtempSync(join(tmpdir(), 'bus-')), 'bus.sqlite'), pollIntervalMs: 20 }),
@@ -27,8 +38,40 @@ const adapters: Array<{ name: string; open: () => Promise<Bus> }> = [
         logger: createLogger('silent'),
         partitions: 3,
       }),
+    broker: {
+      async refusingTopic(name) {
+        const admin = rawKafka((await services()).kafka.brokers).admin();
+        await admin.connect();
+        try {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: [{ topic: name, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '1024' }] }],
+          });
+        } finally {
+          await admin.disconnect();
+        }
+      },
+      async readUncommitted(topic, atLeast) {
+        const consumer = rawKafka((await services()).kafka.brokers).consumer({ groupId: `raw-${randomUUID()}`, readUncommitted: true });
+        const values: string[] = [];
+        await consumer.connect();
+        try {
+          await consumer.subscribe({ topics: [topic], fromBeginning: true });
+          await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value?.toString() ?? '') });
+          await eventually(() => assert.ok(values.length >= atLeast, `${values.length} of at least ${atLeast} records`), 20_000);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        } finally {
+          await consumer.disconnect();
+        }
+        return values;
+      },
+    },
   },
 ];
+
+function rawKafka(brokers: readonly string[]) {
+  return new kafkajs.Kafka({ clientId: 'conformance-raw', brokers: [...brokers], logLevel: kafkajs.logLevel.NOTHING });
+}
 
 /** Consumes into an array until stopped. */
 async function collect(bus: Bus, options: Omit<ConsumeOptions, 'handler'>, onBatch?: (batch: readonly BusMessage[]) => void) {
@@ -226,9 +269,13 @@ for (const adapter of adapters) {
     assert.is(committed.get(0), undefined);
   });
 
-  test('transactional: what a handler publishes lands once, with the commit, even after a failed attempt', async () => {
+  test('transactional: what a handler publishes lands once, with the commit, even after failed attempts', async () => {
     const output = `${topic}.out`;
     await bus.ensureTopics([{ name: output, partitions: 1 }]);
+    // Kafka: the second attempt's transaction fails at the broker after its outputs were written to
+    // the log (the refusing topic is in the same produce request), so the broker aborts it for real.
+    const refusing = `${topic}.refusing`;
+    await adapter.broker?.refusingTopic(refusing);
     await bus.publish(
       topic,
       numbered('in', 40, (i) => `k${i % 3}`),
@@ -236,17 +283,29 @@ for (const adapter of adapters) {
     const group = `g-${randomUUID()}`;
     let attempts = 0;
     let handled = 0;
+    let aborted: string[] = [];
     const subscription = await bus.consume({
       topics: [topic],
       group,
       transactional: true,
       handler: async (batch, context) => {
         attempts++;
-        context.publish(
-          output,
-          batch.map((message) => ({ key: message.key, value: `out:${message.value}` })),
-        );
-        if (attempts === 1) throw new Error('crash after publishing, before the commit');
+        const outputs = batch.map((message) => ({ key: message.key, value: `out:${message.value}` }));
+        // The first attempt throws after publishing: its outputs are never sent.
+        if (attempts === 1) {
+          context.publish(output, outputs);
+          throw new Error('crash after publishing, before the commit');
+        }
+        if (attempts === 2 && adapter.broker) {
+          aborted = outputs.map((m) => `${m.value}:aborted`);
+          context.publish(
+            output,
+            aborted.map((value, i) => ({ key: outputs[i]!.key, value })),
+          );
+          context.publish(refusing, [{ key: 'x', value: 'x'.repeat(2000) }]);
+          return;
+        }
+        context.publish(output, outputs);
         handled += batch.length;
       },
     });
@@ -261,6 +320,7 @@ for (const adapter of adapters) {
       numbered('in', 40)
         .map((m) => `out:${m.value}`)
         .sort(),
+      'a read_committed reader sees each output once and nothing of a failed attempt',
     );
     const committed = await bus.committedOffsets(group, topic);
     assert.is(
@@ -268,6 +328,12 @@ for (const adapter of adapters) {
       40,
       'every input committed',
     );
+    if (adapter.broker) {
+      // The aborted attempt did reach the broker: its records are in the log, marked aborted.
+      assert.ok(aborted.length > 0, 'the second attempt published');
+      const raw = await adapter.broker.readUncommitted(output, 40 + aborted.length);
+      assert.equal(raw.filter((value) => value.endsWith(':aborted')).sort(), [...aborted].sort(), 'the aborted records are in the log');
+    }
   });
 
   test('a batch may publish more than the broker takes in one request (2 MB to one partition)', async () => {

@@ -8,6 +8,8 @@ export type RedisService = UrlService;
 export interface RedisOptions {
   /** requirepass: every client must AUTH with it (the default user's password). */
   readonly password?: string;
+  /** After the defaults, overriding them (`--appendonly yes` for a durable one). */
+  readonly extraArgs?: readonly string[];
 }
 
 export async function startRedis(dir: string, options: RedisOptions = {}): Promise<RedisService> {
@@ -23,6 +25,7 @@ export async function startRedis(dir: string, options: RedisOptions = {}): Promi
         [
           ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
           ...(options.password !== undefined ? ['--requirepass', options.password] : []),
+          ...(options.extraArgs ?? []),
         ],
         join(dir, 'redis.log'),
       );
