@@ -113,6 +113,12 @@ function renderIndicators(values: Indicators | null): void {
         ? `${stance.strategy}: LONG since ${fmt.time(stance.since ?? 0)} at ${fmt.price(stance.entryPrice)}`
         : `${stance.strategy}: FLAT (no position)`,
   );
+  // Until each timeframe has the candles its indicators need (a warm start usually fills them at once).
+  const warming = values?.warmup ?? [];
+  setText(
+    'warmup',
+    warming.length === 0 ? '' : `warming up: ${warming.map((w) => `${w.timeframe} ${w.candles} of ${w.needed} candles`).join(', ')}`,
+  );
 }
 
 function renderDays(days: DailyStats[]): void {
