@@ -140,16 +140,28 @@ export class KafkaBus implements Bus {
         })),
       })
       .catch((error: unknown) => {
-        // Created by another process between the listing and now: what we wanted exists.
-        if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+        // Created by another process between the listing and now: what we wanted exists. Or created,
+        // and the broker asked for leaders before its metadata knew the topic (seen on a loaded
+        // machine with KRaft): untilLed waits for that.
+        const type = (error as { type?: string }).type;
+        if (type !== 'TOPIC_ALREADY_EXISTS' && type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
       });
   }
 
   private async untilLed(names: readonly string[], timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { topics } = await this.admin.fetchTopicMetadata({ topics: [...names] });
-      const led = topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      const topics = await this.admin
+        .fetchTopicMetadata({ topics: [...names] })
+        .then((metadata) => metadata.topics)
+        .catch((error: unknown) => {
+          // Just created, not yet in the metadata this broker serves: not led yet.
+          if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
+          throw error;
+        });
+      const led =
+        topics !== undefined &&
+        topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
       if (led) return;
       if (Date.now() > deadline)
         throw new BusError('ERR_BUS_UNREACHABLE', `topics ${names.join(', ')} have no partition leaders after ${timeoutMs / 1000} s`);

@@ -29,11 +29,14 @@ export class HandBuiltHistory implements CandleHistory {
     readonly granularities: readonly number[],
     private readonly byGranularity: ReadonlyMap<number, readonly HistoricalCandle[]>,
     private readonly pageSize = 50,
+    /** The one symbol it has candles of. */
+    private readonly symbol = 'BTC-USD',
   ) {}
 
   async *candles(request: CandleRequest): AsyncIterable<readonly HistoricalCandle[]> {
     this.requests.push(request);
     if (!this.granularities.includes(request.granularityMs)) throw new RangeError(`${this.name}: no ${request.granularityMs} ms candles`);
+    if (request.symbol !== this.symbol) return;
     const wanted = (this.byGranularity.get(request.granularityMs) ?? []).filter((c) => c.start >= request.fromMs && c.start < request.toMs);
     for (let i = 0; i < wanted.length; i += this.pageSize) yield wanted.slice(i, i + this.pageSize);
   }
