@@ -36,9 +36,8 @@ export interface ProcessorOptions {
   /** How long a restore may look for the snapshot matching the committed offset. */
   readonly restoreTimeoutMs?: number;
   /**
-   * Fills each configured symbol from history before live ticks are read. It runs after start()
-   * returns (so /healthz and the dashboard can show it), and the processor subscribes when it is
-   * done; `ready` resolves then. A symbol the restored state holds is not warmed.
+   * Fills each configured symbol from history before live ticks are read: start() runs it, then
+   * subscribes. A symbol the restored state holds is not warmed.
    */
   readonly warmStart?: WarmStart;
 }
@@ -70,24 +69,26 @@ export class Processor implements Role {
     this.now = options.now ?? Date.now;
   }
 
-  /** Resolves when the processor consumes (after the warm start, if any); rejects if it could not subscribe. */
+  /** Resolves when the processor consumes (after the warm start, if any): when start() has. */
   get ready(): Promise<void> {
     return this.starting;
   }
 
   async start(): Promise<void> {
-    const warmStart = this.options.warmStart;
+    this.starting = this.startInOrder();
+    await this.starting;
+  }
+
+  // Topics, then the warm start, then the subscription: a failure of any (the embedded log's data
+  // directory in use, say) fails start() itself, as it did before the warm start.
+  private async startInOrder(): Promise<void> {
     await this.prepareTopics();
-    if (!warmStart) return this.subscribe();
-    this.starting = (async () => {
+    const warmStart = this.options.warmStart;
+    if (warmStart) {
       await warmStart.run(this.stopping.signal);
       if (this.stopping.signal.aborted) return;
-      await this.subscribe();
-    })();
-    this.starting.catch((error: unknown) => {
-      this.lastError = `could not start after the warm start: ${(error as Error).message}`;
-      this.options.logger.error({ err: error }, 'the processor could not subscribe after the warm start');
-    });
+    }
+    await this.subscribe();
   }
 
   private async prepareTopics(): Promise<void> {
