@@ -3,13 +3,14 @@
 // single-node mode and replay all run this, so they produce the same signals.
 import { CANDLE_TIMEFRAMES, type CandleTimeframe } from './candles/timeframe.js';
 import type { CandleFigures } from './candles/candle-builder.js';
-import type { IndicatorRecord, Signal, StanceView, Tick } from './contracts/index.js';
+import type { IndicatorRecord, Signal, StanceView, Tick, WarmupProgress } from './contracts/index.js';
 import { DEFAULT_INDICATOR_PERIODS, type IndicatorPeriods, type IndicatorValues } from './indicators/indicator-set.js';
 import type { AlertConfig } from './alerts/alert-config.js';
 import { AlertEngine } from './alerts/alert-engine.js';
 import { Strategy, type StrategySnapshot } from './strategy/strategy.js';
 import { DEFAULT_STRATEGY, strategyTimeframes, validateStrategy, type StrategyConfig } from './strategy/strategy-config.js';
 import { TimeframeSeries, type TimeframeSeriesSnapshot } from './strategy/timeframe-series.js';
+import { warmupNeeds } from './warmup/warmup-plan.js';
 
 export interface PipelineSettings {
   readonly periods: IndicatorPeriods;
@@ -57,6 +58,10 @@ export class SymbolPipeline {
   // -Infinity until the first tick, so every ts is later; not null, which would make V8 box each ts stored.
   private lastTs = Number.NEGATIVE_INFINITY;
   private closedNow = 0;
+  /** Closed candles each series needs before its indicators are ready (same order as `series`). */
+  private readonly needed: readonly number[];
+  // Set once every series has its candles (closed counts only grow), so records stop checking.
+  private ready = false;
 
   constructor(
     readonly symbol: string,
@@ -69,6 +74,8 @@ export class SymbolPipeline {
     this.strategy = new Strategy(symbol, settings.strategy, byTimeframe);
     this.main = byTimeframe.get(settings.strategy.timeframe)!;
     this.alerts = new AlertEngine(symbol, settings.alerts ?? []);
+    const needs = new Map(warmupNeeds(settings, Number.POSITIVE_INFINITY).map((need) => [need.timeframe as string, need.candles]));
+    this.needed = this.series.map((series) => needs.get(series.timeframe) ?? 0);
   }
 
   /**
@@ -113,6 +120,18 @@ export class SymbolPipeline {
     return records;
   }
 
+  /** The timeframes whose indicators are not ready yet: closed candles so far and needed; empty once all are. */
+  warmup(): WarmupProgress[] {
+    const warming: WarmupProgress[] = [];
+    if (this.ready) return warming;
+    this.series.forEach((series, i) => {
+      const candles = series.candles.closedCount;
+      if (candles < this.needed[i]!) warming.push({ timeframe: series.timeframe, candles, needed: this.needed[i]! });
+    });
+    this.ready = warming.length === 0;
+    return warming;
+  }
+
   /** The stance the strategy holds now. */
   stance(): StanceView {
     return this.strategy.view();
@@ -123,6 +142,7 @@ export class SymbolPipeline {
    * indicators on the forming candle (the live figures) and on the last closed one.
    */
   record(tick: Tick): IndicatorRecord {
+    const warmup = this.warmup();
     return {
       type: 'indicators',
       ts: tick.ts,
@@ -132,6 +152,7 @@ export class SymbolPipeline {
       ...this.main.formingValues(),
       closed: this.main.closedValues(),
       stance: this.strategy.view(),
+      ...(warmup.length > 0 ? { warmup } : {}),
     };
   }
 

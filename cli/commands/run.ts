@@ -39,7 +39,9 @@ export const runCommand: Command = {
     'The OLED, LEDs and buzzer are driven when the hardware is present and shown on the dashboard\n' +
     'either way; MQTT runs when MQTT_URL is set; notifications go to notify.subscribers.\n' +
     'Everything lives in dataDir (STOCK_STREAM_DATA_DIR, default ./data), survives restarts, and is\n' +
-    'bounded by the retention settings. The first lines on stdout say where to look and which source\n' +
+    'bounded by the retention settings. On start the processor warms each symbol up from the candles\n' +
+    'kept in the store (warmup:), so the indicators are ready with the first live tick. The first\n' +
+    'lines on stdout say where to look and which source\n' +
     'is active. Stops cleanly on SIGINT/SIGTERM.',
   positionals: [],
   options: ingestCommand.options,

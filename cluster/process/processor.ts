@@ -12,6 +12,7 @@ import type { HealthStatus } from '../../platform/health.js';
 import { checkTick, clippedValue, signalRecord, type ProcessDeadLetter } from '../../core/contracts/index.js';
 import type { PipelineFactory, SymbolPipeline } from '../../core/pipeline.js';
 import type { ProcessorMetrics } from './metrics.js';
+import type { WarmStart } from './warm-start.js';
 
 export interface ProcessorTopics {
   readonly ticks: string;
@@ -34,6 +35,11 @@ export interface ProcessorOptions {
   readonly now?: () => number;
   /** How long a restore may look for the snapshot matching the committed offset. */
   readonly restoreTimeoutMs?: number;
+  /**
+   * Fills each configured symbol from history before live ticks are read: start() runs it, then
+   * subscribes. A symbol the restored state holds is not warmed.
+   */
+  readonly warmStart?: WarmStart;
 }
 
 /** What the state changelog holds for one input partition. */
@@ -56,12 +62,36 @@ export class Processor implements Role {
   private subscription: Subscription | undefined;
   private lastError: string | undefined;
   private readonly now: () => number;
+  private readonly stopping = new AbortController();
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ProcessorOptions) {
     this.now = options.now ?? Date.now;
   }
 
+  /** Resolves when the processor consumes (after the warm start, if any): when start() has. */
+  get ready(): Promise<void> {
+    return this.starting;
+  }
+
   async start(): Promise<void> {
+    this.starting = this.startInOrder();
+    await this.starting;
+  }
+
+  // Topics, then the warm start, then the subscription: a failure of any (the embedded log's data
+  // directory in use, say) fails start() itself, as it did before the warm start.
+  private async startInOrder(): Promise<void> {
+    await this.prepareTopics();
+    const warmStart = this.options.warmStart;
+    if (warmStart) {
+      await warmStart.run(this.stopping.signal);
+      if (this.stopping.signal.aborted) return;
+    }
+    await this.subscribe();
+  }
+
+  private async prepareTopics(): Promise<void> {
     const { bus, topics } = this.options;
     await bus.ensureTopics([{ name: topics.ticks }, { name: topics.indicators }, { name: topics.signals }, { name: topics.dlq }]);
     const inputPartitions = (await bus.partitionCount(topics.ticks)) ?? 1;
@@ -72,6 +102,10 @@ export class Processor implements Role {
         `${topics.state} has ${statePartitions} partitions but ${topics.ticks} has ${inputPartitions}; it needs at least as many`,
       );
     }
+  }
+
+  private async subscribe(): Promise<void> {
+    const { bus, topics } = this.options;
     this.subscription = await bus.consume({
       topics: [topics.ticks],
       group: this.options.group,
@@ -83,15 +117,19 @@ export class Processor implements Role {
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.starting.catch(() => {});
     await this.subscription?.stop();
     this.subscription = undefined;
   }
 
   health(): HealthStatus {
     if (this.lastError) return { ok: false, detail: this.lastError };
+    const warm = this.options.warmStart?.health().detail;
+    if (this.subscription === undefined && warm !== undefined && !this.stopping.signal.aborted) return { ok: true, detail: warm };
     return {
       ok: this.subscription !== undefined,
-      detail: this.subscription ? `${this.partitions.size} partition(s) in hand` : 'not started',
+      detail: this.subscription ? `${this.partitions.size} partition(s) in hand${warm ? `; ${warm}` : ''}` : 'not started',
     };
   }
 
@@ -160,7 +198,8 @@ export class Processor implements Role {
       const tick = check.tick;
       let pipeline = state.symbols.get(tick.symbol);
       if (!pipeline) {
-        pipeline = this.options.pipelines.create(tick.symbol);
+        // A symbol the restored state does not hold: warmed from history if it was, fresh if not.
+        pipeline = this.options.warmStart?.pipeline(tick.symbol) ?? this.options.pipelines.create(tick.symbol);
         state.symbols.set(tick.symbol, pipeline);
       }
       const emitted = pipeline.step(tick);

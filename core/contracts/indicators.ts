@@ -25,6 +25,17 @@ export interface IndicatorSnapshot extends IndicatorValues {
   /** The values on the last closed candle (the flat fields are on the forming one). */
   readonly closed: IndicatorValues | null;
   readonly stance: StanceView | null;
+  /** Timeframes whose indicators are not ready yet (present only while one is warming up). */
+  readonly warmup?: readonly WarmupProgress[];
+}
+
+/** One timeframe still warming up: "warming up: 12 of 35 candles". */
+export interface WarmupProgress {
+  readonly timeframe: string;
+  /** Closed candles so far. */
+  readonly candles: number;
+  /** Closed candles its indicators need. */
+  readonly needed: number;
 }
 
 /**
@@ -40,6 +51,8 @@ export interface IndicatorRecord extends IndicatorValues {
   readonly timeframe: string;
   readonly closed: IndicatorValues;
   readonly stance: StanceView;
+  /** Present only while a followed timeframe has fewer closed candles than its indicators need. */
+  readonly warmup?: readonly WarmupProgress[];
 }
 
 const TIMEFRAME_PATTERN = /^\d{1,3}[mhd]$/;
@@ -69,7 +82,18 @@ export function checkIndicatorRecord(value: unknown, latestTs: number = Number.P
   }
   const stance = raw.stance === undefined || raw.stance === null ? null : checkStance(raw.stance);
   if (typeof stance === 'string') return fail(stance);
-  const snapshot = { symbol, ts, price, ...values, timeframe: (timeframe as string | undefined) ?? null, closed, stance };
+  const warmup = raw.warmup === undefined || raw.warmup === null ? undefined : checkWarmup(raw.warmup);
+  if (typeof warmup === 'string') return fail(warmup);
+  const snapshot = {
+    symbol,
+    ts,
+    price,
+    ...values,
+    timeframe: (timeframe as string | undefined) ?? null,
+    closed,
+    stance,
+    ...(warmup !== undefined && warmup.length > 0 ? { warmup } : {}),
+  };
   return ok(snapshot as unknown as IndicatorSnapshot);
 }
 
@@ -94,4 +118,26 @@ function checkStance(value: unknown): StanceView | string {
   if (tsProblem(since) !== undefined) return 'stance.since: must be epoch milliseconds';
   if (priceProblem(entryPrice) !== undefined) return 'stance.entryPrice: must be a price';
   return { strategy, stance, since: since as number, entryPrice: entryPrice as number };
+}
+
+const MAX_WARMUP_ENTRIES = 16;
+const MAX_CANDLES = 10_000_000;
+
+function checkWarmup(value: unknown): WarmupProgress[] | string {
+  if (!Array.isArray(value) || value.length > MAX_WARMUP_ENTRIES) return `warmup: must be a list of at most ${MAX_WARMUP_ENTRIES}`;
+  const entries: WarmupProgress[] = [];
+  for (const [i, entry] of value.entries()) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `warmup[${i}]: must be an object`;
+    const { timeframe, candles, needed } = entry as Record<string, unknown>;
+    if (typeof timeframe !== 'string' || !TIMEFRAME_PATTERN.test(timeframe)) return `warmup[${i}].timeframe: must look like 1m, 1h or 1d`;
+    for (const [key, count] of [
+      ['candles', candles],
+      ['needed', needed],
+    ] as const) {
+      if (!Number.isSafeInteger(count) || (count as number) < 0 || (count as number) > MAX_CANDLES)
+        return `warmup[${i}].${key}: must be a count of candles`;
+    }
+    entries.push({ timeframe, candles: candles as number, needed: needed as number });
+  }
+  return entries;
 }

@@ -230,6 +230,25 @@ export const ConfigSchema = z
       .transform((alerts) => alerts.map((alert) => ({ hysteresisPercent: 0.5, cooldownMinutes: 60, ...alert })))
       .superRefine((alerts, context) => coreCheck(context, () => validateAlerts(alerts as unknown as AlertConfig[])))
       .transform((alerts) => alerts as unknown as AlertConfig[]),
+    /** The warm start (docs/processing.md#warm-start): each symbol's timeframes filled from history before live ticks. */
+    warmup: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Tried in order; each later source only for what the earlier ones lacked. store: the aggregator's candles. */
+        sources: z
+          .array(z.enum(['store', 'coinbase', 'kraken']))
+          .max(3)
+          .refine((list) => new Set(list).size === list.length, { message: 'must not name a source twice' })
+          .default(['store']),
+        /** At most this many candles per timeframe (the indicators' periods decide how many are wanted). */
+        maxCandles: z.number().int().min(1).max(10_000).default(1000),
+        /** Nothing older than this many days. */
+        maxAgeDays: z.number().positive().max(3650).default(60),
+        /** One source's answer to one range may take this long before it is passed over. */
+        timeoutSeconds: z.number().positive().max(600).default(20),
+      })
+      .strict()
+      .prefault({}),
     process: z
       .object({
         /** Consumer group of the processors; instances in one group split the partitions. */

@@ -66,6 +66,8 @@ test.before(async () => {
     bbUpper: last.price + 150,
     bbMiddle: last.price - 40,
     bbLower: last.price - 230,
+    // A 5m timeframe the strategy follows still short of candles (issue 16's warm start).
+    warmup: [{ timeframe: '5m', candles: 12, needed: 35 }],
   });
   const { port } = await web.role.listen('127.0.0.1', 0);
   url = `http://127.0.0.1:${port}/`;
@@ -111,6 +113,7 @@ test('the chart renders the stored candles with overlays and panes, live over SS
   await eventually(async () => assert.ok(Number(await page.getAttribute('#chart', 'data-bars')) >= 240));
   assert.match(String(await page.textContent('#chart-values')), /^1m candles, last: SMA [\d,.]+ · EMA /);
   assert.match(String(await page.textContent('#indicators')), /RSI61\.2/);
+  assert.is(await page.textContent('#warmup'), 'warming up: 5m 12 of 35 candles');
   // lightweight-charts draws on canvases; the panes' canvases must hold more than a background.
   const colours = await page.evaluate<number>(`(() => {
     const seen = new Set();

@@ -138,6 +138,12 @@ function renderIndicators(values: Indicators | null): void {
   setText('indicators-timeframe', values?.timeframe ? `(${values.timeframe} candles, forming)` : '');
   const stance = values?.stance;
   setText('stance', stance ? fmt.stance(stance) : '');
+  // Until each timeframe has the candles its indicators need (a warm start usually fills them at once).
+  const warming = values?.warmup ?? [];
+  setText(
+    'warmup',
+    warming.length === 0 ? '' : `warming up: ${warming.map((w) => `${w.timeframe} ${w.candles} of ${w.needed} candles`).join(', ')}`,
+  );
 }
 
 function renderDays(days: DailyStats[]): void {

@@ -45,6 +45,8 @@ export type Indicators = {
   /** The candle timeframe: the flat values are on its forming candle (absent in older records). */
   readonly timeframe?: string | null;
   readonly stance?: Stance | null;
+  /** Timeframes still short of candles for their indicators (absent once all are ready). */
+  readonly warmup?: ReadonlyArray<{ readonly timeframe: string; readonly candles: number; readonly needed: number }>;
 } & IndicatorValues;
 
 export interface Freshness {
