@@ -1,6 +1,7 @@
 // The web role: the live feed, the event hub, the health source, the edge panel and the HTTP app
-// wired together. The panel and the notification feed come from the composition root (cli/): the
-// edge role's in one process, a virtual edge of the web process's own otherwise.
+// wired together. The panel comes from the composition root (cli/): the edge role's in one process,
+// a virtual edge of the web process's own otherwise. Notifications come over the bus, wherever the
+// notifier runs.
 import type { HealthStatus } from '../../platform/health.js';
 import type { Role } from '../../platform/role.js';
 import { readFileSync } from 'node:fs';
@@ -16,8 +17,7 @@ import { defaultAssetsDir, loadAssets } from './assets.js';
 import { EventHub } from './event-hub.js';
 import { HealthSource } from './health.js';
 import { LiveFeed } from './live-feed.js';
-import type { DashboardFeed } from '../../platform/notification-feed.js';
-import { cleanNotification, fromNotifier, type DashboardControls } from './notifications.js';
+import { cleanNotification, fromNotifier, RecentIds, type DashboardControls } from './notifications.js';
 
 export interface DashboardOptions {
   readonly config: Config;
@@ -26,8 +26,6 @@ export interface DashboardOptions {
   readonly logger: Logger;
   /** The edge's panel: the edge role's when it runs in this process, else a virtual edge's. */
   readonly panel: PanelView;
-  /** The notifier's dashboard feed (filled when the notify role runs in this process). */
-  readonly notifications: DashboardFeed;
   /** The role's /healthz and /metrics, answered on the dashboard's port. */
   readonly ops?: FastifyInstance;
   readonly assetsDir?: string;
@@ -45,11 +43,14 @@ export class Dashboard implements Role {
   readonly app: FastifyInstance;
   private readonly unsubscribe: Array<() => void> = [];
   private healthTimer: NodeJS.Timeout | undefined;
+  /** Notifications already shown: a resend publishes the same id again. */
+  private readonly shown: RecentIds;
 
   constructor(private readonly options: DashboardOptions) {
     const { config, bus, store, logger } = options;
     const web = config.web;
     const assets = loadAssets(options.assetsDir ?? defaultAssetsDir());
+    this.shown = new RecentIds(config.notify.dashboard.keep);
     this.hub = new EventHub({ maxClients: web.maxClients, heartbeatMs: options.heartbeatMs, headers: securityHeaders(assets.styleHashes) });
     this.feed = new LiveFeed({
       bus,
@@ -59,6 +60,9 @@ export class Dashboard implements Role {
       topics: config.topics,
       symbols: config.symbols,
       tickIntervalMs: options.tickIntervalMs,
+      onNotification: (notification) => {
+        if (this.shown.add(notification.id)) this.notify(fromNotifier(notification));
+      },
     });
     this.roleHealth = new HealthSource({
       bus,
@@ -112,8 +116,6 @@ export class Dashboard implements Role {
       () => this.panel.off('frame', onFrame),
       () => this.panel.off('leds', onLeds),
     );
-    const feed = this.options.notifications;
-    this.unsubscribe.push(feed.subscribe((notification) => this.notify(fromNotifier(notification))));
     this.healthTimer = setInterval(() => {
       this.roleHealth.collect().then(
         (health) => this.hub.publish('health', health),
