@@ -45,6 +45,7 @@ function openEvents(port: number): Promise<Events> {
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
       response.on('error', () => undefined);
+      response.on('close', () => (text += '\n: the stream closed\n'));
       resolve({ text: () => text, close: () => request.destroy() });
     });
     request.on('error', reject);
@@ -102,19 +103,25 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
     const config = ConfigSchema.parse({ kafka: { brokers: cluster.brokers, partitions: 3, replicationFactor: cluster.replicationFactor } });
     admin = new kafkajs.Kafka({ clientId: 'cluster-test', brokers: cluster.brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
     await admin.connect();
+    const plans = topicPlan(config);
     await admin.createTopics({
-      waitForLeaders: true,
-      topics: topicPlan(config).map((plan) => ({
+      waitForLeaders: false,
+      topics: plans.map((plan) => ({
         topic: plan.name,
         numPartitions: plan.partitions,
         replicationFactor: plan.replicationFactor,
         configEntries: Object.entries(plan.configs).map(([name, value]) => ({ name, value })),
       })),
     });
-    const described = await admin.fetchTopicMetadata({ topics: [config.topics.ticks] });
-    assert.ok(
-      described.topics[0]!.partitions.every((p) => p.replicas.length === 3),
-      'every ticks partition has three replicas',
+    await waitUntil(
+      'every partition with a leader and three replicas',
+      async () => {
+        const { topics } = await admin!.fetchTopicMetadata({ topics: plans.map((plan) => plan.name) });
+        const partitions = topics.flatMap((topic) => topic.partitions);
+        if (partitions.length !== plans.length * 3 || !partitions.every((p) => p.leader >= 0 && p.replicas.length === 3))
+          throw new Error('not yet');
+      },
+      60_000,
     );
 
     const env = async (name: string) => ({
@@ -255,6 +262,13 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
     assert.is(hookIds().length, ids.length, 'each recommendation once by webhook');
     assert.is(new Set(shown().map((n) => n.id)).size, shown().length, 'each notification once on the dashboard');
     console.log(`cluster test: ${ticks.length} ticks, ${all.length} signals, ${ids.length} notifications, each once, after ${elapsed()}`);
+  } catch (error) {
+    // What each process logged, for whoever reads the failure.
+    const logs = mkdtempSync(join(tmpdir(), 'three-brokers-logs-'));
+    for (const { name, service } of services) writeFileSync(join(logs, `${name}.log`), service.stderr());
+    if (events) writeFileSync(join(logs, 'web-events.txt'), events.text());
+    console.log(`cluster test: the roles' logs are in ${logs}, the brokers' in ${dir}`);
+    throw error;
   } finally {
     events?.close();
     await reader?.close().catch(() => {});

@@ -162,7 +162,8 @@ export async function startKafkaCluster(dir: string, options: { heapMb?: number 
         running: () => server !== undefined && !server.exited(),
         async start() {
           server = startServer('java', [...java, 'kafka.Kafka', properties], logFile);
-          await waitUntil(`kafka node ${id}`, () => portAnswers(clientPort(i)), 90_000, server);
+          // A broker opens its port once the quorum has formed, which on a loaded machine takes minutes.
+          await waitUntil(`kafka node ${id}`, () => portAnswers(clientPort(i)), 240_000, server);
         },
         async stop(signal = 'SIGKILL') {
           await server?.stop(signal);
