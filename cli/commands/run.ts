@@ -79,7 +79,7 @@ export const runCommand: Command = {
       ];
       const ops = buildOpsApp({ role: 'run', version: version(), registry, checks });
       if (!panel) throw new Error('the edge role started without its panel');
-      web = new Dashboard({ config, bus, store, logger: logger.child({ role: 'web' }), ops, panel });
+      web = new Dashboard({ config, bus, store, logger: logger.child({ role: 'web' }), ops, panel, registry });
       await web.start();
       await listenOn(config.http.port, web.listen(config.http.host, config.http.port));
       await start(

@@ -58,7 +58,7 @@ export const webCommand: Command = {
           { name: 'live', check: () => role?.health() ?? { ok: false, detail: 'not started' } },
         ],
       });
-      role = new Dashboard({ config, bus, store, logger, ops, panel });
+      role = new Dashboard({ config, bus, store, logger, ops, panel, registry });
       await role.start();
       const scheme = config.web.tls.certFile ? 'https' : 'http';
       await listenOn(config.http.port, role.listen(config.http.host, config.http.port));

@@ -37,20 +37,43 @@ interface Events {
   close(): void;
 }
 
-/** The web role's server-sent events, as a browser receives them. */
-function openEvents(port: number): Promise<Events> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path: '/api/events' }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('error', () => undefined);
-      response.on('close', () => (text += '\n: the stream closed\n'));
-      resolve({ text: () => text, close: () => request.destroy() });
+/**
+ * The web role's server-sent events, as a browser receives them: a client that falls behind is
+ * dropped by the server (a bounded queue), and reconnects at once with Last-Event-ID to get what it
+ * missed, as the page does. Text from every connection, in order.
+ */
+function followEvents(port: number): Events {
+  let text = '';
+  let closed = false;
+  let request: ReturnType<typeof httpRequest> | undefined;
+  const connect = () => {
+    const lastId = [...text.matchAll(/^id: (\S+)$/gm)].at(-1)?.[1];
+    request = httpRequest(
+      { host: '127.0.0.1', port, path: '/api/events', headers: lastId ? { 'last-event-id': lastId } : {} },
+      (response) => {
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('error', () => undefined);
+        response.on('close', () => {
+          if (closed) return;
+          text += '\n: reconnecting\n\n';
+          setTimeout(connect, 100);
+        });
+      },
+    );
+    request.on('error', () => {
+      if (!closed) setTimeout(connect, 500);
     });
-    request.on('error', reject);
     request.end();
-  });
+  };
+  connect();
+  return {
+    text: () => text,
+    close: () => {
+      closed = true;
+      request?.destroy();
+    },
+  };
 }
 
 const signalIdsIn = (text: string) => [...text.matchAll(/signal id: ([^\s"\\]+)/g)].map((m) => m[1]!);
@@ -151,7 +174,7 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
       start('notifier', ['notify']),
       start('web', ['web']),
     ]);
-    events = await openEvents(web.port);
+    events = followEvents(web.port);
     console.log(`cluster test: five roles running after ${elapsed()}`);
     const ingest = await start('ingest', ['ingest', '--source', `replay:${csv}`, '--speed', String(SPEED)]);
 
@@ -265,7 +288,8 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
     const ids = recommendations.map((s) => s.id).sort();
     const hookIds = () => hooks!.requests.filter((r) => r.path === '/chat').flatMap((r) => signalIdsIn(r.body));
     await eventually(() => assert.equal([...new Set(hookIds())].sort(), ids, 'every recommendation by webhook'), 120_000, 500);
-    // The web role, a process of its own, shows each notification once.
+    // The web role, a process of its own, shows each notification once: what an open page received
+    // (across its reconnections), and what the role counted.
     const shown = () =>
       [...events!.text().matchAll(/event: notification\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]!) as { id: string; body: string });
     await eventually(
@@ -282,7 +306,13 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
     );
     assert.is(hookIds().length, ids.length, 'each recommendation once by webhook');
     assert.is(new Set(shown().map((n) => n.id)).size, shown().length, 'each notification once on the dashboard');
-    console.log(`cluster test: ${ticks.length} ticks, ${all.length} signals, ${ids.length} notifications, each once, after ${elapsed()}`);
+    assert.not.match(events.text(), /event: reset\n/, 'the page never had to start over');
+    const metrics = await (await fetch(`http://127.0.0.1:${web.port}/metrics`)).text();
+    assert.match(metrics, new RegExp(`stock_stream_web_notifications_total\\{result="shown"\\} ${shown().length}\n`));
+    const reconnections = events.text().split(': reconnecting').length - 1;
+    console.log(
+      `cluster test: ${ticks.length} ticks, ${all.length} signals, ${ids.length} notifications, each once, after ${elapsed()} (the page reconnected ${reconnections} time(s))`,
+    );
     passed = true;
   } catch (error) {
     // What each process logged, for whoever reads the failure.

@@ -7,6 +7,7 @@ import type { Role } from '../../platform/role.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
 import type { Bus } from '../../platform/bus/bus.js';
 import type { Config } from '../../platform/config/schema.js';
 import type { Logger } from '../../platform/log.js';
@@ -28,6 +29,8 @@ export interface DashboardOptions {
   readonly panel: PanelView;
   /** The role's /healthz and /metrics, answered on the dashboard's port. */
   readonly ops?: FastifyInstance;
+  /** Where the dashboard's own metrics go (the notifications it showed); none without it. */
+  readonly registry?: Registry;
   readonly assetsDir?: string;
   readonly heartbeatMs?: number;
   readonly tickIntervalMs?: number;
@@ -45,12 +48,21 @@ export class Dashboard implements Role {
   private healthTimer: NodeJS.Timeout | undefined;
   /** Notifications already shown: a resend publishes the same id again. */
   private readonly shown: RecentIds;
+  private readonly notifications: Counter<'result'> | undefined;
 
   constructor(private readonly options: DashboardOptions) {
     const { config, bus, store, logger } = options;
     const web = config.web;
     const assets = loadAssets(options.assetsDir ?? defaultAssetsDir());
     this.shown = new RecentIds(config.notify.dashboard.keep);
+    this.notifications =
+      options.registry &&
+      new Counter({
+        name: 'stock_stream_web_notifications_total',
+        help: 'Notifications read from the notifications topic, by result: shown (sent to the open dashboards), repeat (an id already shown)',
+        labelNames: ['result'],
+        registers: [options.registry],
+      });
     this.hub = new EventHub({ maxClients: web.maxClients, heartbeatMs: options.heartbeatMs, headers: securityHeaders(assets.styleHashes) });
     this.feed = new LiveFeed({
       bus,
@@ -61,7 +73,9 @@ export class Dashboard implements Role {
       symbols: config.symbols,
       tickIntervalMs: options.tickIntervalMs,
       onNotification: (notification) => {
-        if (this.shown.add(notification.id)) this.notify(fromNotifier(notification));
+        const fresh = this.shown.add(notification.id);
+        this.notifications?.inc({ result: fresh ? 'shown' : 'repeat' });
+        if (fresh) this.notify(fromNotifier(notification));
       },
     });
     this.roleHealth = new HealthSource({
