@@ -15,8 +15,9 @@ export interface TopicPlan {
 }
 
 /**
- * The topics every role expects (platform/bus/kafka-bus.ts ensureTopics): ticks, indicators, signals
- * and the DLQ, and the processor's state changelog, compacted, with as many partitions as the ticks.
+ * The topics every role expects (platform/bus/kafka-bus.ts ensureTopics): ticks, indicators, signals,
+ * the DLQ and the dashboard notifications, and the processor's state changelog, compacted, with as many
+ * partitions as the ticks.
  */
 export function topicPlan(config: Config): TopicPlan[] {
   const { partitions, replicationFactor } = config.kafka;
@@ -26,6 +27,7 @@ export function topicPlan(config: Config): TopicPlan[] {
     plain(config.topics.indicators),
     plain(config.topics.signals),
     plain(config.topics.dlq),
+    plain(config.topics.notifications),
     {
       name: config.topics.processorState,
       partitions,

@@ -1,6 +1,9 @@
 // The test runner: starts the real Kafka, Redis and Mosquitto once, runs every uvu test file against
 // them, stops them, and ends with one line "N passed, N failed, N skipped". A skipped test fails the run.
 //   node --import tsx test/run.ts [pattern]     (pattern: a regex over the test files' paths)
+//   node --import tsx test/run.ts --cluster [pattern]
+// The *.cluster.test.ts files start a three-node Kafka cluster of their own and take minutes: they
+// run only with --cluster (npm run test:cluster, a CI step of its own), without the shared servers.
 import { parse } from 'uvu/parse';
 import { services, stopServices } from './support/services.js';
 
@@ -9,7 +12,9 @@ type Group = [string | null, ...Runner[]];
 const globals = globalThis as unknown as { UVU_DEFER: number; UVU_QUEUE: Group[]; UVU_INDEX: number };
 
 const RUN_TIMEOUT_MS = 15 * 60_000;
-const filter = new RegExp(process.argv[2] ?? '', 'i');
+const clusterRun = process.argv[2] === '--cluster';
+const filter = new RegExp(process.argv[clusterRun ? 3 : 2] ?? '', 'i');
+const CLUSTER_FILE = /\.cluster\.test\.ts$/;
 
 const watchdog = setTimeout(() => {
   console.error(`test run: still running after ${RUN_TIMEOUT_MS / 60_000} min; stopping`);
@@ -27,9 +32,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let exitCode = 1;
 try {
-  const suites = (await parse('test', '\\.test\\.ts$')).suites.filter((suite) => filter.test(suite.name));
-  if (suites.length === 0) throw new Error(`no test file matches ${filter.source}`);
-  await services();
+  const suites = (await parse('test', '\\.test\\.ts$')).suites.filter(
+    (suite) => filter.test(suite.name) && CLUSTER_FILE.test(suite.name) === clusterRun,
+  );
+  if (suites.length === 0) throw new Error(`no ${clusterRun ? 'cluster ' : ''}test file matches ${filter.source}`);
+  if (!clusterRun) await services();
 
   globals.UVU_DEFER = 1;
   globals.UVU_QUEUE = [];

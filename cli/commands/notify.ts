@@ -3,7 +3,8 @@
 import { buildChannels, notifyRole } from '../../cluster/notify/role.js';
 import { composeMessage } from '../../core/notify/message.js';
 import type { Notice } from '../../core/notify/notice.js';
-import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
+import type { Channel } from '../../cluster/notify/channels/channel.js';
+import { openBus } from '../../platform/bus/select.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
 import { runRole } from '../role-runner.js';
 
@@ -41,8 +42,8 @@ export const notifyCommand: Command = {
       return sendTest(context, test);
     }
     if (context.options.subscriber !== undefined) throw new UsageError('--subscriber goes with --test');
-    // Alone, its dashboard channel reaches no dashboard (`run` shares one feed with the dashboard).
-    return runRole(context, notifyRole(context.env, new InProcessDashboardFeed()));
+    // Its dashboard channel publishes on topics.notifications, which every web role reads.
+    return runRole(context, notifyRole(context.env));
   },
 };
 
@@ -56,7 +57,17 @@ async function sendTest(context: CommandContext, channelId: string): Promise<num
   );
   if (subscribers.length === 0)
     throw new UsageError(`no subscriber${only !== undefined ? ` named ${only}` : ''} uses ${channelId} in notify.subscribers`);
-  const { channel } = buildChannels(config, context.env, new InProcessDashboardFeed(), channelId).get(channelId)!;
+  // Only the dashboard channel needs the bus: its test notification goes where the notifier's would.
+  const bus = channelId === 'dashboard' ? await openBus(config, context.logger()) : undefined;
+  const dashboard = bus ? { bus, topic: config.topics.notifications } : undefined;
+  let channel: Channel;
+  try {
+    if (bus) await bus.ensureTopics([{ name: config.topics.notifications }]);
+    channel = buildChannels(config, context.env, dashboard, channelId).get(channelId)!.channel;
+  } catch (error) {
+    await bus?.close();
+    throw error;
+  }
   const now = Date.now();
   const notice: Notice = {
     id: `test-${now}`,
@@ -102,6 +113,7 @@ async function sendTest(context: CommandContext, channelId: string): Promise<num
     }
   } finally {
     await channel.close?.();
+    await bus?.close();
   }
   return failures === 0 ? 0 : 1;
 }

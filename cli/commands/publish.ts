@@ -14,7 +14,11 @@ export const publishCommand: Command = {
     'each JSON object (default: symbol) or the fixed --key. Nothing here validates ticks: the\n' +
     'ingest role does that. A message is published (durable) once the command has exited 0.',
   positionals: [
-    { name: 'topic', required: true, description: 'a topic name, or ticks, indicators, signals or dlq for the configured ones' },
+    {
+      name: 'topic',
+      required: true,
+      description: 'a topic name, or ticks, indicators, signals, dlq or notifications for the configured ones',
+    },
   ],
   options: {
     key: { type: 'string', value: 'KEY', description: 'use this key for every message' },

@@ -7,7 +7,6 @@ import { createSource } from '../../cluster/ingest/sources/index.js';
 import { notifyRole } from '../../cluster/notify/role.js';
 import { processRole } from '../../cluster/process/role.js';
 import { edgeRole } from '../../edge/role.js';
-import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
 import type { RoleSpec, RunningRole } from '../../platform/role.js';
 import type { EdgePanel } from '../../edge/virtual-panel.js';
 import { Dashboard } from '../../web/server/dashboard.js';
@@ -72,8 +71,6 @@ export const runCommand: Command = {
     let panel: EdgePanel | undefined;
     let store: Awaited<ReturnType<typeof openStore>> | undefined;
     let web: Dashboard | undefined;
-    // The notifier's dashboard channel and the dashboard share this feed.
-    const notifications = new InProcessDashboardFeed();
     const start = async (spec: RoleSpec) => {
       const role = await spec.start({ config, logger: logger.child({ role: spec.name }), bus, registry, version: version() });
       // Several roles have a check of the same name ("sqlite"): /healthz names them by role.
@@ -84,7 +81,7 @@ export const runCommand: Command = {
       // Consumers first, the source last, so the first ticks find every role listening.
       await start(processRole);
       await start(aggregateRole);
-      await start(notifyRole(context.env, notifications));
+      await start(notifyRole(context.env));
       await start(edgeRole((edgePanel) => (panel = edgePanel)));
       store = await openStore(config, logger.child({ role: 'web' }), bus);
       const opened = store;
@@ -95,7 +92,7 @@ export const runCommand: Command = {
       ];
       const ops = buildOpsApp({ role: 'run', version: version(), registry, checks });
       if (!panel) throw new Error('the edge role started without its panel');
-      web = new Dashboard({ config, bus, store, logger: logger.child({ role: 'web' }), ops, panel, notifications });
+      web = new Dashboard({ config, bus, store, logger: logger.child({ role: 'web' }), ops, panel, registry });
       await web.start();
       await listenOn(config.http.port, web.listen(config.http.host, config.http.port));
       await start(

@@ -12,7 +12,11 @@ export const tailCommand: Command = {
     '--from-beginning it prints only messages that arrive after it starts. Stops after --max messages\n' +
     'or on Ctrl-C.',
   positionals: [
-    { name: 'topic', required: true, description: 'a topic name, or ticks, indicators, signals or dlq for the configured ones' },
+    {
+      name: 'topic',
+      required: true,
+      description: 'a topic name, or ticks, indicators, signals, dlq or notifications for the configured ones',
+    },
   ],
   options: {
     'from-beginning': { type: 'boolean', description: 'start at the oldest message still kept' },

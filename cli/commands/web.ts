@@ -2,7 +2,6 @@
 import { virtualEdgeRole } from '../../edge/role.js';
 import type { EdgePanel } from '../../edge/virtual-panel.js';
 import { openBus } from '../../platform/bus/select.js';
-import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
 import type { RunningRole } from '../../platform/role.js';
 import { buildOpsApp, createMetricsRegistry } from '../../platform/ops/ops-server.js';
 import { openStore } from '../../platform/store/select.js';
@@ -19,8 +18,9 @@ export const webCommand: Command = {
     'the aggregate store (Redis or SQLite), role health, and the virtual OLED and LEDs; and a Strategy\n' +
     'view (/#strategy): the strategy in words, its stance, and a hypothetical backtest (not advice) over\n' +
     "the store's candles or a CSV file in web.historyDir (default <dataDir>/history). Live data comes\n" +
-    'from the ticks, indicators and signals topics (reader group web.group, from the latest message)\n' +
-    'as server-sent events on /api/events. Read-only without login; mute and the test notification\n' +
+    "from the ticks, indicators and signals topics and the notifier's dashboard notifications from the\n" +
+    'notifications topic, each id shown once (reader group web.group, from the latest message), as\n' +
+    'server-sent events on /api/events. Read-only without login; mute and the test notification\n' +
     'need WEB_TOKEN. HTTPS when web.tls.certFile and keyFile are set. Also serves /healthz and /metrics.\n' +
     'Stops cleanly on SIGINT/SIGTERM. See docs/dashboard.md.',
   positionals: [],
@@ -60,8 +60,7 @@ export const webCommand: Command = {
           { name: 'live', check: () => role?.health() ?? { ok: false, detail: 'not started' } },
         ],
       });
-      // Notifications reach a dashboard only in the notifier's process (stock-stream run).
-      role = new Dashboard({ config, bus, store, logger, ops, panel, notifications: new InProcessDashboardFeed() });
+      role = new Dashboard({ config, bus, store, logger, ops, panel, registry });
       await role.start();
       const scheme = config.web.tls.certFile ? 'https' : 'http';
       await listenOn(config.http.port, role.listen(config.http.host, config.http.port));

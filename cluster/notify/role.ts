@@ -2,20 +2,22 @@
 // Notifier that queues from the signals topic, with their checks.
 import { ConfigError, type Env } from '../../platform/config/load.js';
 import type { Config } from '../../platform/config/schema.js';
-import type { InProcessDashboardFeed } from '../../platform/notification-feed.js';
 import type { RoleSpec } from '../../platform/role.js';
+import type { NotificationTopic } from './channels/dashboard.js';
 import { buildChannel, ChannelConfigError, usedChannels, type ConfiguredChannel } from './channels/index.js';
 import { Dispatcher } from './dispatcher.js';
 import { notifierMetrics } from './metrics.js';
 import { Notifier } from './notifier.js';
 import { openLedger } from './select.js';
 
-/** The notifier role; channels read their tokens from `env`; the dashboard channel publishes to `feed`. */
-export function notifyRole(env: Env, feed: InProcessDashboardFeed): RoleSpec {
+/** The notifier role; channels read their tokens from `env`; the dashboard channel publishes on topics.notifications. */
+export function notifyRole(env: Env): RoleSpec {
   return {
     name: 'notify',
     async start({ config, logger, bus, registry }) {
-      const channels = buildChannels(config, env, feed);
+      const dashboard = { bus, topic: config.topics.notifications };
+      const channels = buildChannels(config, env, dashboard);
+      if (channels.has('dashboard')) await bus.ensureTopics([{ name: dashboard.topic }]);
       const ledger = await openLedger(config, logger);
       const metrics = notifierMetrics(registry);
       const { notify } = config;
@@ -76,11 +78,16 @@ export function notifyRole(env: Env, feed: InProcessDashboardFeed): RoleSpec {
   };
 }
 
-export function buildChannels(config: Config, env: Env, feed: InProcessDashboardFeed, only?: string): Map<string, ConfiguredChannel> {
+export function buildChannels(
+  config: Config,
+  env: Env,
+  dashboard: NotificationTopic | undefined,
+  only?: string,
+): Map<string, ConfiguredChannel> {
   const channels = new Map<string, ConfiguredChannel>();
   for (const id of only !== undefined ? [only] : usedChannels(config.notify)) {
     try {
-      channels.set(id, buildChannel(id, config.notify, feed, env));
+      channels.set(id, buildChannel(id, config.notify, dashboard, env));
     } catch (error) {
       if (error instanceof ChannelConfigError) throw new ConfigError(error.message);
       throw error;

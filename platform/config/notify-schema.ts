@@ -175,7 +175,7 @@ export const notifySchema = z
     webhooks: z.record(name, webhook).default({}),
     dashboard: z
       .object({
-        /** Notifications the in-process feed keeps for a dashboard that connects later. */
+        /** Notification ids each dashboard remembers, to show a notification published twice once. */
         keep: z.number().int().min(1).max(10_000).default(100),
       })
       .strict()

@@ -110,6 +110,8 @@ export const ConfigSchema = z
         dlq: topicName.default('stock.ticks.dlq'),
         /** The processor's compacted state changelog (exactly-once recovery). */
         processorState: topicName.default('stock.processor.state'),
+        /** The notifier's dashboard notifications, which every web role reads (deduplicated by id). */
+        notifications: topicName.default('stock.notifications'),
       })
       .strict()
       .prefault({}),

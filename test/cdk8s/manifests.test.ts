@@ -278,6 +278,7 @@ test('the topics Job creates the schema default topics with the configured parti
       defaults.topics.indicators,
       defaults.topics.signals,
       defaults.topics.dlq,
+      defaults.topics.notifications,
       defaults.topics.processorState,
     ]);
     for (const line of creates) {

@@ -1,7 +1,8 @@
 // End to end, one command: `stock-stream run --source replay:<file>` over a price path whose signals
 // the core predicts. Every predicted signal reaches the signals topic once, and every configured
 // channel delivers exactly those notifications, once each: email through a real SMTP exchange
-// (STARTTLS, auth) and a webhook over HTTP. The aggregate store counts the same buys and sells.
+// (STARTTLS, auth), a webhook over HTTP and the dashboard channel on the notifications topic of the
+// embedded log (which the dashboard reads). The aggregate store counts the same buys and sells.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { expectedSignals, TEST_SETTINGS_YAML, tickPath } from '../support/ticks.
 import { makeCertificates } from '../support/tls-certs.js';
 import { eventually } from '../support/wait.js';
 
-test('run over a replayed path: the predicted signals, once each on the bus, by email and by webhook', async () => {
+test('run over a replayed path: the predicted signals, once each on the bus, by email, by webhook and to the dashboard', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'run-e2e-'));
   const ticks = tickPath(1500, ['BTC-USD']);
   const all = expectedSignals(ticks).map((value) => JSON.parse(value) as { id: string; side: 'buy' | 'sell'; kind: string });
@@ -38,7 +39,7 @@ test('run over a replayed path: the predicted signals, once each on the bus, by 
       '  webhooks:',
       `    chat: { url: "${hooks.url}/chat", body: '{"text":"{{text}}"}', ratePerMinute: 6000 }`,
       '  subscribers:',
-      '    - { name: alice, channels: [email, webhook:chat], email: alice@example.com, minIntervalSeconds: 0, coalesceSeconds: 0 }',
+      '    - { name: alice, channels: [email, webhook:chat, dashboard], email: alice@example.com, minIntervalSeconds: 0, coalesceSeconds: 0 }',
       '',
     ].join('\n'),
   );
@@ -57,6 +58,21 @@ test('run over a replayed path: the predicted signals, once each on the bus, by 
     assert.is(mailIds().length, ids.length, 'each email once');
     assert.is(hookIds().length, ids.length, 'each webhook once');
     assert.ok(smtp.mails.every((mail) => mail.secure && mail.user === 'stock' && mail.to.includes('alice@example.com')));
+
+    // The dashboard channel: one record per recommendation on the notifications topic.
+    await eventually(
+      async () => {
+        const shown = await cli(['tail', 'notifications', '--from-beginning', '--max', String(ids.length), '--value-only'], env);
+        assert.is(shown.code, 0, shown.stderr);
+        const notified = shown.stdout
+          .trim()
+          .split('\n')
+          .flatMap((line) => [...(JSON.parse(line) as { text: string }).text.matchAll(/signal id: (\S+)/g)].map((m) => m[1]!));
+        assert.equal(notified.sort(), ids, 'every predicted signal to the dashboard, once');
+      },
+      30_000,
+      250,
+    );
 
     // The topic holds the crossings too; only the recommendations were sent.
     const signals = await cli(['tail', 'signals', '--from-beginning', '--max', String(all.length), '--value-only'], env);

@@ -1,6 +1,8 @@
-// A real Apache Kafka 4.x broker in KRaft mode (one combined broker+controller), run with `java` from
-// the jars that fetch-kafka.sh takes from Maven Central. Ready once a produce/consume round trip works.
+// A real Apache Kafka 4.x in KRaft mode, run with `java` from the jars that fetch-kafka.sh takes from
+// Maven Central: one combined broker+controller (startKafka), or a cluster of three (startKafkaCluster)
+// with the replication the k3s manifests use. Ready once a produce/consume round trip works.
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -31,21 +33,11 @@ export interface KafkaOptions {
 }
 
 export async function startKafka(dir: string, options: KafkaOptions = {}): Promise<KafkaService> {
-  requireProgram('java', 'install a Java 17+ runtime (Debian: apt-get install default-jdk-headless)');
-  requireProgram('mvn', 'install Maven (Debian: apt-get install maven)');
-  const libs = await run('bash', [join(here, 'kafka', 'fetch-kafka.sh')]).then(
-    (result) => result.stdout.trim(),
-    (error: { stderr?: string; message: string }) => {
-      throw new Error(`could not fetch the Kafka broker: ${error.stderr?.trim() || error.message}`);
-    },
-  );
-  const version = /kafka-([^/]+)\/libs$/.exec(libs)?.[1] ?? 'unknown';
-  const classpath = `${libs}/*`;
+  const { version, java } = await kafkaJars(dir, options.heapMb);
   const [port, controllerPort] = [await freePort(), await freePort()];
   const dataDir = join(dir, 'kafka-data');
   mkdirSync(dataDir, { recursive: true });
   const properties = join(dir, 'server.properties');
-  const log4j = join(dir, 'log4j2.yaml');
   const scram = options.scram;
   const brokerUser = { name: 'harness-broker', password: randomBytes(12).toString('hex') };
   const client = scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
@@ -79,11 +71,6 @@ export async function startKafka(dir: string, options: KafkaOptions = {}): Promi
       '',
     ].join('\n'),
   );
-  writeFileSync(
-    log4j,
-    'Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: "[%d] %p %m (%c)%n"\n  Loggers:\n    Root:\n      level: WARN\n      AppenderRef:\n        - ref: STDOUT\n',
-  );
-  const java = ['-Xms256m', `-Xmx${options.heapMb ?? 768}m`, '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath];
   // Any 16 random bytes in base64url make a valid KRaft cluster id; no second JVM start needed for it.
   // Passed as --cluster-id=ID: an id that starts with "-" would otherwise read as an option.
   const clusterId = randomBytes(16).toString('base64url');
@@ -109,7 +96,7 @@ export async function startKafka(dir: string, options: KafkaOptions = {}): Promi
           : scram.mechanism === 'SCRAM-SHA-512'
             ? { mechanism: 'scram-sha-512', ...login }
             : { mechanism: 'scram-sha-256', ...login };
-      await waitUntil('kafka broker', () => roundTrip(brokers, sasl), 90_000, server);
+      await waitUntil('kafka broker', () => roundTrip(brokers, 1, sasl), 90_000, server);
     },
     async stop(signal) {
       await server?.stop(signal);
@@ -119,8 +106,162 @@ export async function startKafka(dir: string, options: KafkaOptions = {}): Promi
   return service;
 }
 
-/** Creates a topic, produces one message and reads it back: the broker really serves. */
-async function roundTrip(brokers: string[], sasl: SASLOptions | undefined): Promise<void> {
+/** One node of a cluster: a combined broker and controller that a test may kill and start again. */
+export interface KafkaNode {
+  readonly id: number;
+  /** host:port of its broker listener. */
+  readonly broker: string;
+  readonly logFile: string;
+  running(): boolean;
+  /** Starts the node's JVM again on its data (after a stop or a kill); resolves once its port answers. */
+  start(): Promise<void>;
+  /** SIGKILL: the node dies as a Pi losing power would, nothing flushed. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface KafkaCluster {
+  readonly brokers: string[];
+  readonly nodes: readonly KafkaNode[];
+  readonly version: string;
+  /** The replication every topic gets, and how many replicas must have a write before it counts. */
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Three combined broker+controller nodes with a static controller quorum, as cdk8s/kafka.ts deploys
+ * them: replication factor 3 and min.insync.replicas 2 for every topic, the consumer offsets and the
+ * transaction state, so any one node may die without losing a write or stopping the cluster.
+ * Fewer internal partitions than the manifests' defaults (4, not 50): they only make start-up slower.
+ */
+export async function startKafkaCluster(dir: string, options: { heapMb?: number } = {}): Promise<KafkaCluster> {
+  const nodeCount = 3;
+  const minIsr = 2;
+  const { version, java } = await kafkaJars(dir, options.heapMb ?? 512);
+  const ports = await Promise.all(Array.from({ length: nodeCount * 2 }, () => freePort()));
+  const clientPort = (i: number) => ports[i * 2]!;
+  const controllerPort = (i: number) => ports[i * 2 + 1]!;
+  const voters = Array.from({ length: nodeCount }, (_, i) => `${i + 1}@127.0.0.1:${controllerPort(i)}`).join(',');
+  const clusterId = randomBytes(16).toString('base64url');
+  const brokers = Array.from({ length: nodeCount }, (_, i) => `127.0.0.1:${clientPort(i)}`);
+  const nodes = await Promise.all(
+    Array.from({ length: nodeCount }, async (_, i): Promise<KafkaNode> => {
+      const id = i + 1;
+      const nodeDir = join(dir, `node-${id}`);
+      const dataDir = join(nodeDir, 'data');
+      mkdirSync(dataDir, { recursive: true });
+      const properties = join(nodeDir, 'server.properties');
+      writeFileSync(
+        properties,
+        [
+          'process.roles=broker,controller',
+          `node.id=${id}`,
+          `controller.quorum.voters=${voters}`,
+          `listeners=PLAINTEXT://127.0.0.1:${clientPort(i)},CONTROLLER://127.0.0.1:${controllerPort(i)}`,
+          `advertised.listeners=PLAINTEXT://127.0.0.1:${clientPort(i)}`,
+          'controller.listener.names=CONTROLLER',
+          'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          'inter.broker.listener.name=PLAINTEXT',
+          `log.dirs=${dataDir}`,
+          'num.partitions=3',
+          `default.replication.factor=${nodeCount}`,
+          `min.insync.replicas=${minIsr}`,
+          'auto.create.topics.enable=false',
+          `offsets.topic.replication.factor=${nodeCount}`,
+          'offsets.topic.num.partitions=4',
+          `transaction.state.log.replication.factor=${nodeCount}`,
+          `transaction.state.log.min.isr=${minIsr}`,
+          'transaction.state.log.num.partitions=4',
+          'group.initial.rebalance.delay.ms=0',
+          '',
+        ].join('\n'),
+      );
+      // A static quorum (controller.quorum.voters): every node is formatted alike, no --standalone.
+      await run('java', [...java, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', properties]).catch(
+        (error: { stderr?: string; message: string }) => {
+          throw new Error(`kafka storage format of node ${id} failed: ${error.stderr?.trim() || error.message}`);
+        },
+      );
+      let server: Server | undefined;
+      const logFile = join(nodeDir, 'kafka.log');
+      return {
+        id,
+        broker: brokers[i]!,
+        logFile,
+        running: () => server !== undefined && !server.exited(),
+        async start() {
+          server = startServer('java', [...java, 'kafka.Kafka', properties], logFile);
+          // A broker opens its port once the quorum has formed, which on a loaded machine takes minutes.
+          await waitUntil(`kafka node ${id}`, () => portAnswers(clientPort(i)), 240_000, server);
+        },
+        async stop(signal = 'SIGKILL') {
+          await server?.stop(signal);
+        },
+      };
+    }),
+  );
+  const cluster: KafkaCluster = {
+    brokers,
+    nodes,
+    version,
+    replicationFactor: nodeCount,
+    minInsyncReplicas: minIsr,
+    async stop() {
+      await Promise.allSettled(nodes.map((node) => node.stop('SIGTERM')));
+    },
+  };
+  try {
+    await Promise.all(nodes.map((node) => node.start()));
+    // A topic with three replicas needs all three brokers registered with the quorum.
+    await waitUntil('kafka cluster', () => roundTrip(brokers, nodeCount), 120_000);
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return cluster;
+}
+
+function portAnswers(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** The broker's jars (fetched once, cached) and the JVM arguments that run them with quiet logs. */
+async function kafkaJars(dir: string, heapMb = 768): Promise<{ version: string; java: string[] }> {
+  requireProgram('java', 'install a Java 17+ runtime (Debian: apt-get install default-jdk-headless)');
+  requireProgram('mvn', 'install Maven (Debian: apt-get install maven)');
+  const libs = await run('bash', [join(here, 'kafka', 'fetch-kafka.sh')]).then(
+    (result) => result.stdout.trim(),
+    (error: { stderr?: string; message: string }) => {
+      throw new Error(`could not fetch the Kafka broker: ${error.stderr?.trim() || error.message}`);
+    },
+  );
+  const version = /kafka-([^/]+)\/libs$/.exec(libs)?.[1] ?? 'unknown';
+  const log4j = join(dir, 'log4j2.yaml');
+  writeFileSync(
+    log4j,
+    'Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: "[%d] %p %m (%c)%n"\n  Loggers:\n    Root:\n      level: WARN\n      AppenderRef:\n        - ref: STDOUT\n',
+  );
+  const java = [
+    `-Xms${Math.min(256, heapMb)}m`,
+    `-Xmx${heapMb}m`,
+    '-XX:+UseG1GC',
+    `-Dlog4j2.configurationFile=${log4j}`,
+    '-cp',
+    `${libs}/*`,
+  ];
+  return { version, java };
+}
+
+/** Creates a topic with `replicas` replicas, produces one message and reads it back: the brokers really serve. */
+async function roundTrip(brokers: string[], replicas: number, sasl?: SASLOptions): Promise<void> {
   const kafka = new kafkajs.Kafka({
     clientId: 'harness',
     brokers,
@@ -135,7 +276,7 @@ async function roundTrip(brokers: string[], sasl: SASLOptions | undefined): Prom
   const topic = 'harness.ready';
   try {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: replicas }], waitForLeaders: true });
     await producer.connect();
     const marker = `ready-${Date.now()}`;
     await producer.send({ topic, messages: [{ value: marker }] });

@@ -3,7 +3,6 @@
 import { Registry } from 'prom-client';
 import { virtualEdgeRole } from '../../edge/role.js';
 import type { EdgePanel } from '../../edge/virtual-panel.js';
-import { InProcessDashboardFeed } from '../../platform/notification-feed.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +21,6 @@ export interface WebFixture {
   readonly bus: EmbeddedLog;
   readonly store: SqliteStore;
   readonly role: Dashboard;
-  /** The notifier's feed, as `run` shares it with the dashboard. */
-  readonly notifications: InProcessDashboardFeed;
   close(): Promise<void>;
 }
 
@@ -41,14 +38,12 @@ export async function startWeb(web: Record<string, unknown> = {}, extra: Record<
     registry: new Registry(),
     version: 'test',
   });
-  const notifications = new InProcessDashboardFeed();
   const role = new Dashboard({
     config,
     bus,
     store,
     logger,
     panel: panel!,
-    notifications,
     heartbeatMs: 500,
     tickIntervalMs: 50,
     healthIntervalMs: 500,
@@ -60,7 +55,6 @@ export async function startWeb(web: Record<string, unknown> = {}, extra: Record<
     bus,
     store,
     role,
-    notifications,
     async close() {
       await role.stop();
       await edge.stop();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { notificationRecord } from '../../core/contracts/index.js';
 import { MAX_CANDLES } from '../../web/server/app.js';
 import { defaultAssetsDir } from '../../web/server/assets.js';
 import { eventually } from '../support/wait.js';
@@ -305,7 +306,7 @@ function openStream(port: number, lastEventId?: string): Promise<Stream> {
   });
 }
 
-test('SSE: live ticks and signals from the bus, heartbeats, resume from Last-Event-ID, a reset when unknown', async () => {
+test('SSE: live ticks, signals and notifications (once per id) from the bus, heartbeats, resume from Last-Event-ID, a reset when unknown', async () => {
   const web = await startWeb();
   const streams: Stream[] = [];
   try {
@@ -350,8 +351,9 @@ test('SSE: live ticks and signals from the bus, heartbeats, resume from Last-Eve
     ]);
     await eventually(() => assert.match(stream.text(), /event: signal\ndata: [^\n]*"id":"sig-live"/));
     assert.is(web.role.feed.counters.rejected, 6);
-    // The notifier's in-process feed (issue 9) reaches the page as a 'notification' event.
-    web.notifications.publish({
+    // The notifier's dashboard channel publishes on the notifications topic: the page gets each id
+    // once (a resend publishes it again), and malformed or hostile records are counted and skipped.
+    const notification = notificationRecord({
       id: `n-${now}`,
       subscriber: 'me',
       title: 'SELL BTC-USD',
@@ -359,6 +361,17 @@ test('SSE: live ticks and signals from the bus, heartbeats, resume from Last-Eve
       ts: now,
       signals: [{ id: 's', symbol: 'BTC-USD', side: 'sell', price: 1, ts: now, rule: 'macd', reason: 'x' }],
     });
+    const rejectedBefore = web.role.feed.counters.rejected;
+    await web.bus.publish('stock.notifications', [
+      { key: 'me', value: JSON.stringify(notification) },
+      { key: 'me', value: JSON.stringify(notification) },
+      { key: 'me', value: '{"id":"n-1"' },
+      { key: 'me', value: JSON.stringify({ ...notification, id: '<script>' }) },
+      { key: 'me', value: JSON.stringify({ ...notification, id: 'n-2', title: 42 }) },
+      { key: 'me', value: JSON.stringify({ ...notification, id: 'n-3', signals: [{ id: 's', side: 'hold' }] }) },
+      { key: 'me', value: JSON.stringify({ ...notification, id: 'n-4', signals: Array(1001).fill(notification.signals[0]) }) },
+      { key: 'me', value: JSON.stringify({ ...notification, id: 'n-5', type: 'signal' }) },
+    ]);
     await eventually(() =>
       assert.match(
         stream.text(),
@@ -367,6 +380,8 @@ test('SSE: live ticks and signals from the bus, heartbeats, resume from Last-Eve
         ),
       ),
     );
+    await eventually(() => assert.is(web.role.feed.counters.rejected, rejectedBefore + 6));
+    assert.is(stream.text().match(/event: notification\n/g)?.length, 1, 'a notification published twice is shown once');
     await eventually(() => assert.match(stream.text(), /: heartbeat\n\n/));
     await eventually(() => assert.match(stream.text(), /event: health\n/));
 

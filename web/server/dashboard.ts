@@ -1,12 +1,14 @@
 // The web role: the live feed, the event hub, the health source, the edge panel and the HTTP app
-// wired together. The panel and the notification feed come from the composition root (cli/): the
-// edge role's in one process, a virtual edge of the web process's own otherwise.
+// wired together. The panel comes from the composition root (cli/): the edge role's in one process,
+// a virtual edge of the web process's own otherwise. Notifications come over the bus, wherever the
+// notifier runs.
 import type { HealthStatus } from '../../platform/health.js';
 import type { Role } from '../../platform/role.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
 import type { Bus } from '../../platform/bus/bus.js';
 import type { Config } from '../../platform/config/schema.js';
 import type { Logger } from '../../platform/log.js';
@@ -18,8 +20,7 @@ import { HistoryFiles } from '../../platform/history/history-files.js';
 import { EventHub } from './event-hub.js';
 import { HealthSource } from './health.js';
 import { LiveFeed } from './live-feed.js';
-import type { DashboardFeed } from '../../platform/notification-feed.js';
-import { cleanNotification, fromNotifier, type DashboardControls } from './notifications.js';
+import { cleanNotification, fromNotifier, RecentIds, type DashboardControls } from './notifications.js';
 
 export interface DashboardOptions {
   readonly config: Config;
@@ -28,10 +29,10 @@ export interface DashboardOptions {
   readonly logger: Logger;
   /** The edge's panel: the edge role's when it runs in this process, else a virtual edge's. */
   readonly panel: PanelView;
-  /** The notifier's dashboard feed (filled when the notify role runs in this process). */
-  readonly notifications: DashboardFeed;
   /** The role's /healthz and /metrics, answered on the dashboard's port. */
   readonly ops?: FastifyInstance;
+  /** Where the dashboard's own metrics go (the notifications it showed); none without it. */
+  readonly registry?: Registry;
   readonly assetsDir?: string;
   readonly heartbeatMs?: number;
   readonly tickIntervalMs?: number;
@@ -47,11 +48,23 @@ export class Dashboard implements Role {
   readonly app: FastifyInstance;
   private readonly unsubscribe: Array<() => void> = [];
   private healthTimer: NodeJS.Timeout | undefined;
+  /** Notifications already shown: a resend publishes the same id again. */
+  private readonly shown: RecentIds;
+  private readonly notifications: Counter<'result'> | undefined;
 
   constructor(private readonly options: DashboardOptions) {
     const { config, bus, store, logger } = options;
     const web = config.web;
     const assets = loadAssets(options.assetsDir ?? defaultAssetsDir());
+    this.shown = new RecentIds(config.notify.dashboard.keep);
+    this.notifications =
+      options.registry &&
+      new Counter({
+        name: 'stock_stream_web_notifications_total',
+        help: 'Notifications read from the notifications topic, by result: shown (sent to the open dashboards), repeat (an id already shown)',
+        labelNames: ['result'],
+        registers: [options.registry],
+      });
     this.hub = new EventHub({ maxClients: web.maxClients, heartbeatMs: options.heartbeatMs, headers: securityHeaders(assets.styleHashes) });
     this.feed = new LiveFeed({
       bus,
@@ -61,6 +74,11 @@ export class Dashboard implements Role {
       topics: config.topics,
       symbols: config.symbols,
       tickIntervalMs: options.tickIntervalMs,
+      onNotification: (notification) => {
+        const fresh = this.shown.add(notification.id);
+        this.notifications?.inc({ result: fresh ? 'shown' : 'repeat' });
+        if (fresh) this.notify(fromNotifier(notification));
+      },
     });
     this.roleHealth = new HealthSource({
       bus,
@@ -116,8 +134,6 @@ export class Dashboard implements Role {
       () => this.panel.off('frame', onFrame),
       () => this.panel.off('leds', onLeds),
     );
-    const feed = this.options.notifications;
-    this.unsubscribe.push(feed.subscribe((notification) => this.notify(fromNotifier(notification))));
     this.healthTimer = setInterval(() => {
       this.roleHealth.collect().then(
         (health) => this.hub.publish('health', health),

@@ -1,6 +1,14 @@
-// The dashboard's live input: ticks, indicators and signals read from the bus (its own reader group,
-// from the latest message), checked like every other door, thinned and handed to the event hub.
-import { checkTick, type Tick, checkIndicatorRecord, checkSignal } from '../../core/contracts/index.js';
+// The dashboard's live input: ticks, indicators, signals and the notifier's dashboard notifications
+// read from the bus (its own reader group, from the latest message), checked like every other door,
+// thinned and handed to the event hub.
+import {
+  checkTick,
+  type Tick,
+  checkIndicatorRecord,
+  checkNotification,
+  checkSignal,
+  type DashboardNotification,
+} from '../../core/contracts/index.js';
 import type { Bus, BusMessage, Subscription } from '../../platform/bus/bus.js';
 import type { Logger } from '../../platform/log.js';
 import type { EventHub } from './event-hub.js';
@@ -10,7 +18,9 @@ export interface LiveFeedOptions {
   readonly hub: EventHub;
   readonly logger: Logger;
   readonly group: string;
-  readonly topics: { readonly ticks: string; readonly indicators: string; readonly signals: string };
+  readonly topics: { readonly ticks: string; readonly indicators: string; readonly signals: string; readonly notifications: string };
+  /** Each checked notification from the notifications topic (the dashboard drops an id it has shown). */
+  readonly onNotification?: (notification: DashboardNotification) => void;
   readonly symbols: readonly string[];
   /** At most one tick (the newest) per symbol this often; browsers on a Pi's LAN need no more. */
   readonly tickIntervalMs?: number | undefined;
@@ -45,9 +55,10 @@ export class LiveFeed {
 
   async start(): Promise<void> {
     const { bus, topics, group } = this.options;
-    await bus.ensureTopics([{ name: topics.ticks }, { name: topics.indicators }, { name: topics.signals }]);
+    const names = [topics.ticks, topics.indicators, topics.signals, topics.notifications];
+    await bus.ensureTopics(names.map((name) => ({ name })));
     this.subscription = await bus.consume({
-      topics: [topics.ticks, topics.indicators, topics.signals],
+      topics: names,
       group,
       from: 'latest',
       handler: async (batch) => this.handle(batch),
@@ -123,6 +134,14 @@ export class LiveFeed {
       if (!check.ok) throw new Error(check.reason);
       if (!symbols.includes(check.value.symbol)) return 'ignored';
       hub.publish('indicators', check.value);
+      return 'shown';
+    }
+    if (message.topic === topics.notifications) {
+      // No upper bound on ts: it is the notifier's clock, on another node (a Pi without a real-time
+      // clock may be off), and it is only shown.
+      const check = checkNotification(value);
+      if (!check.ok) throw new Error(check.reason);
+      this.options.onNotification?.(check.value);
       return 'shown';
     }
     const check = checkSignal(value, latest);

@@ -1,5 +1,6 @@
-// How notifications reach the dashboard (the 'notification' SSE event): the notifier's in-process
-// feed (platform/notification-feed.ts) turned into the dashboard's shape, and the controls' state.
+// How notifications reach the dashboard (the 'notification' SSE event): the notifier's notifications
+// from the bus (core/contracts/notification.ts) turned into the dashboard's shape, once per id, and
+// the controls' state.
 import type { DashboardNotification as NotifierNotification } from '../../core/contracts/index.js';
 
 /** One notification as the dashboard shows it; every field is shown as text. */
@@ -16,6 +17,22 @@ export function fromNotifier(notification: NotifierNotification): DashboardNotif
   const sides = new Set(notification.signals.map((signal) => signal.side));
   const level = sides.size === 1 ? (sides.has('buy') ? 'buy' : 'sell') : 'info';
   return { id: notification.id, ts: notification.ts, level, title: notification.title, body: notification.text };
+}
+
+/** The last `keep` ids seen, oldest forgotten first: a notification published twice is shown once. */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly keep: number) {}
+
+  /** Whether the id is new (and now remembered). */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    // A Set iterates in insertion order: the first is the oldest.
+    if (this.ids.size > this.keep) this.ids.delete(this.ids.values().next().value!);
+    return true;
+  }
 }
 
 /** State the dashboard's token holders may change. Kept in memory: a restart unmutes. */

@@ -2,9 +2,8 @@
 // a channel a subscriber names but the configuration cannot support is a one-line start-up error.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../../platform/config/schema.js';
-import type { InProcessDashboardFeed } from '../../../platform/notification-feed.js';
 import type { Channel } from './channel.js';
-import { DashboardChannel } from './dashboard.js';
+import { DashboardChannel, type NotificationTopic } from './dashboard.js';
 import { EmailChannel } from './email.js';
 import { SmsChannel } from './sms.js';
 import { resolveEnvReferences, WebhookChannel } from './webhook.js';
@@ -35,7 +34,8 @@ export function usedChannels(notify: NotifyConfig): string[] {
 export function buildChannel(
   id: string,
   notify: NotifyConfig,
-  feed: InProcessDashboardFeed,
+  /** Where the dashboard channel publishes; only that channel needs it. */
+  dashboard: NotificationTopic | undefined,
   env: Readonly<Record<string, string | undefined>>,
   readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): ConfiguredChannel {
@@ -63,8 +63,8 @@ export function buildChannel(
     };
   }
   if (id === 'dashboard') {
-    feed.setKeep(notify.dashboard.keep);
-    return { channel: new DashboardChannel(feed), policy: { ratePerMinute: 0, inDoubt: 'resend', held: false } };
+    if (dashboard === undefined) throw new Error('the dashboard channel needs the bus and the notifications topic');
+    return { channel: new DashboardChannel(dashboard), policy: { ratePerMinute: 0, inDoubt: 'resend', held: false } };
   }
   if (id.startsWith('webhook:')) {
     const name = id.slice('webhook:'.length);

@@ -10,7 +10,6 @@ import * as assert from 'uvu/assert';
 import { buildChannel } from '../../../cluster/notify/channels/index.js';
 import { DeliveryError, type Outgoing } from '../../../cluster/notify/channels/channel.js';
 import { parseRetryAfter } from '../../../cluster/notify/channels/http.js';
-import { InProcessDashboardFeed } from '../../../platform/notification-feed.js';
 import { composeMessage } from '../../../core/notify/message.js';
 import type { Notice } from '../../../core/notify/notice.js';
 import { notice } from '../../support/notices.js';
@@ -41,7 +40,7 @@ test('email: STARTTLS on a self-signed certificate, auth, text and HTML bodies i
       email: { host: '127.0.0.1', port: smtp.port, verifyCertificate: false, user: 'stock', from: 'Stock Stream <ss@example.com>' },
     });
     const withPassword = { ...config, email: { ...config.email, password: 's3cret pass' } };
-    const { channel } = buildChannel('email', withPassword, new InProcessDashboardFeed(), {});
+    const { channel } = buildChannel('email', withPassword, undefined, {});
     const receipt = await channel.send(outgoing([notice({ reason: HOSTILE })]), signal());
     assert.match(receipt, /250/);
     assert.is(smtp.mails.length, 1);
@@ -60,12 +59,7 @@ test('email: STARTTLS on a self-signed certificate, auth, text and HTML bodies i
     await channel.close?.();
 
     // A wrong password is refused by the server: retried later (the operator can fix it), not lost.
-    const wrong = buildChannel(
-      'email',
-      { ...config, email: { ...config.email, password: 'wrong' } },
-      new InProcessDashboardFeed(),
-      {},
-    ).channel;
+    const wrong = buildChannel('email', { ...config, email: { ...config.email, password: 'wrong' } }, undefined, {}).channel;
     const error = await wrong.send(outgoing([notice()]), signal()).catch((e: unknown) => e);
     assert.instance(error, DeliveryError);
     assert.is((error as DeliveryError).kind, 'retry');
@@ -76,7 +70,7 @@ test('email: STARTTLS on a self-signed certificate, auth, text and HTML bodies i
     const strict = buildChannel(
       'email',
       { ...withPassword, email: { ...withPassword.email, verifyCertificate: true } },
-      new InProcessDashboardFeed(),
+      undefined,
       {},
     ).channel;
     const refused = await strict.send(outgoing([notice()]), signal()).catch((e: unknown) => e);
@@ -92,7 +86,7 @@ test('sms: the Twilio Messages API shape (path, basic auth, form fields), 429 Re
   const server = await startHttpReceiver();
   try {
     const config = notifyConfig({ sms: { baseUrl: server.url, accountSid: 'AC123', from: '+15005550006' } });
-    const { channel } = buildChannel('sms', { ...config, sms: { ...config.sms, authToken: 'tok-en' } }, new InProcessDashboardFeed(), {});
+    const { channel } = buildChannel('sms', { ...config, sms: { ...config.sms, authToken: 'tok-en' } }, undefined, {});
     assert.is(await channel.send(outgoing([notice({ reason: HOSTILE })]), signal()), 'SM1');
     const request = server.requests[0]!;
     assert.is(request.method, 'POST');
@@ -163,10 +157,9 @@ test('webhooks: JSON (Discord-like, markdown escaped), form (ntfy-like text), en
         slack: { url: `${server.url}/slack`, body: '{"text":"{{title}}: {{reason}}"}', escape: 'slack' },
       },
     });
-    const feed = new InProcessDashboardFeed();
     const env = { NOTIFY_DISCORD_TOKEN: 'abc/def', NOTIFY_NTFY_TOKEN: 'tk_secret' };
     const hostile = notice({ reason: HOSTILE });
-    await buildChannel('webhook:discord', config, feed, env).channel.send(outgoing([hostile]), signal());
+    await buildChannel('webhook:discord', config, undefined, env).channel.send(outgoing([hostile]), signal());
     const discord = server.requests[0]!;
     assert.is(discord.path, '/api/webhooks/abc/def');
     assert.is(discord.headers['idempotency-key'], 'ss-test-1');
@@ -176,7 +169,7 @@ test('webhooks: JSON (Discord-like, markdown escaped), form (ntfy-like text), en
     assert.ok(body.content.includes('\\[x\\]\\(http://evil\\)'), 'link syntax escaped');
     assert.equal(body.allowed_mentions, { parse: [] });
 
-    await buildChannel('webhook:ntfy', config, feed, env).channel.send(
+    await buildChannel('webhook:ntfy', config, undefined, env).channel.send(
       outgoing([hostile], { vars: { topic: 'btc alerts/../x' } }),
       signal(),
     );
@@ -186,13 +179,13 @@ test('webhooks: JSON (Discord-like, markdown escaped), form (ntfy-like text), en
     assert.is(ntfy.headers.title, 'Stock Stream: BUY BTC-USD at 97000.50');
     assert.match(ntfy.body, /reason: <script>alert\(1\)<\/script>/, 'plain text stays as it is, control characters gone');
 
-    await buildChannel('webhook:slack', config, feed, env).channel.send(outgoing([hostile]), signal());
+    await buildChannel('webhook:slack', config, undefined, env).channel.send(outgoing([hostile]), signal());
     const slack = JSON.parse(server.requests[2]!.body) as { text: string };
     assert.ok(slack.text.includes('&lt;script&gt;') && !slack.text.includes('<script>'), 'Slack control characters escaped');
 
-    assert.throws(() => buildChannel('webhook:discord', config, feed, {}), /NOTIFY_DISCORD_TOKEN\} is not set/);
+    assert.throws(() => buildChannel('webhook:discord', config, undefined, {}), /NOTIFY_DISCORD_TOKEN\} is not set/);
     const leaky = notifyConfig({ webhooks: { x: { url: `${server.url}/\${HOME}` } } });
-    assert.throws(() => buildChannel('webhook:x', leaky, feed, { HOME: '/root' }), /only variables named NOTIFY_\*/);
+    assert.throws(() => buildChannel('webhook:x', leaky, undefined, { HOME: '/root' }), /only variables named NOTIFY_\*/);
   } finally {
     await server.close();
   }

@@ -10,7 +10,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Registry } from 'prom-client';
 import { buildChannel, type ConfiguredChannel } from '../../../cluster/notify/channels/index.js';
-import { InProcessDashboardFeed } from '../../../platform/notification-feed.js';
+import type { NotificationTopic } from '../../../cluster/notify/channels/dashboard.js';
+import type { DashboardNotification } from '../../../core/contracts/index.js';
 import { Dispatcher, type SubscriberSettings } from '../../../cluster/notify/dispatcher.js';
 import { deliveryKey, type Delivery, type Ledger } from '../../../cluster/notify/ledger.js';
 import { notifierMetrics } from '../../../cluster/notify/metrics.js';
@@ -25,6 +26,7 @@ import { startHttpReceiver, type HttpReceiver } from '../../support/notify-recei
 import { services } from '../../support/services.js';
 import { eventually } from '../../support/wait.js';
 import { notice } from '../../support/notices.js';
+import { watchTopic } from '../../support/topic-watch.js';
 
 const logger = createLogger('silent');
 const SETTINGS = { timeoutMs: 2000, retry: { initialMs: 1000, maxMs: 60_000, maxAttempts: 5 }, maxDigest: 20 };
@@ -43,7 +45,8 @@ function subscribers(raw: unknown[]): SubscriberSettings[] {
   }).notify.subscribers;
 }
 
-function channels(server: HttpReceiver, feed = new InProcessDashboardFeed()): Map<string, ConfiguredChannel> {
+/** The channels the tests use; the dashboard channel only with a topic to publish on. */
+function channels(server: HttpReceiver, dashboard?: NotificationTopic): Map<string, ConfiguredChannel> {
   const notify = ConfigSchema.parse({
     notify: {
       sms: { baseUrl: server.url, accountSid: 'AC1', from: '+15005550006' },
@@ -54,7 +57,8 @@ function channels(server: HttpReceiver, feed = new InProcessDashboardFeed()): Ma
     },
   }).notify;
   const withToken = { ...notify, sms: { ...notify.sms, authToken: 'token' } };
-  return new Map(['sms', 'dashboard', 'webhook:hook', 'webhook:other'].map((id) => [id, buildChannel(id, withToken, feed, {})]));
+  const ids = ['sms', ...(dashboard ? ['dashboard'] : []), 'webhook:hook', 'webhook:other'];
+  return new Map(ids.map((id) => [id, buildChannel(id, withToken, dashboard, {})]));
 }
 
 function entry(n: Notice, subscriber: string, channel: string, now: number): Delivery {
@@ -79,7 +83,9 @@ for (const kind of ['sqlite', 'redis'] as const) {
     const bus = new EmbeddedLog({ file: join(mkdtempSync(join(tmpdir(), 'notify-bus-')), 'bus.sqlite') });
     const name = randomUUID();
     const ledger = await openLedger(kind, name);
-    const feed = new InProcessDashboardFeed();
+    const dashboard = { bus, topic: 'stock.notifications' };
+    await bus.ensureTopics([{ name: dashboard.topic }]);
+    const shown = watchTopic(bus, dashboard.topic);
     const subs = subscribers([
       { name: 'alice', channels: ['webhook:hook', 'dashboard'], minIntervalSeconds: 0, coalesceSeconds: 0 },
       {
@@ -119,7 +125,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
     const run = async (group: string) => {
       const dispatcher = new Dispatcher({
         ledger,
-        channels: channels(server, feed),
+        channels: channels(server, dashboard),
         subscribers: subs,
         settings: SETTINGS,
         logger,
@@ -154,7 +160,14 @@ for (const kind of ['sqlite', 'redis'] as const) {
           .reduce((sum, r) => sum + Number(/(\d+) signals/.exec(new URLSearchParams(r.body).get('Body')!)?.[1] ?? 1), 0);
       await eventually(() => assert.is(hookIds().length, 7));
       await eventually(() => assert.is(smsSignals(), 3));
-      await eventually(() => assert.is(feed.recent().length, 7, 'the dashboard gets each signal on its own'));
+      await eventually(() => assert.is(shown.received.length, 7, 'the dashboard gets each signal on its own, over the bus'));
+      const notified = shown.values<DashboardNotification>();
+      assert.equal(
+        notified.map((n) => n.signals.map((s) => s.id)).sort(),
+        [...signals, other].map((n) => [n.id]).sort(),
+        'one notification per signal, naming it',
+      );
+      assert.ok(notified.every((n) => n.subscriber === 'alice'));
       await first.notifier.stop();
       await first.dispatcher.stop();
       const malformed = (await registry.getSingleMetricAsString('stock_stream_notify_signals_total')).match(
@@ -174,10 +187,11 @@ for (const kind of ['sqlite', 'redis'] as const) {
       assert.is(server.requests.length, requests, 'no request after the restart or the replay');
       assert.equal(hookIds().sort(), [...signals, other].map((n) => n.id).sort(), 'each signal once on the webhook');
       assert.is(smsSignals(), 3, 'the three BTC-USD sells once by SMS');
-      assert.is(feed.recent().length, 7);
+      assert.is(shown.received.length, 7, 'nothing published again on the notifications topic');
       const counts = await ledger.counts();
       assert.equal(counts, { sent: 17 });
     } finally {
+      await shown.stop();
       await ledger.close();
       await bus.close();
       await server.close();
@@ -236,7 +250,10 @@ for (const kind of ['sqlite', 'redis'] as const) {
   it('quiet hours in the subscriber time zone hold email-like channels, not the dashboard; drop skips', async () => {
     const server = await startHttpReceiver();
     const ledger = await openLedger(kind);
-    const feed = new InProcessDashboardFeed();
+    const bus = new EmbeddedLog({ file: join(mkdtempSync(join(tmpdir(), 'notify-bus-')), 'bus.sqlite') });
+    const dashboard = { bus, topic: 'stock.notifications' };
+    await bus.ensureTopics([{ name: dashboard.topic }]);
+    const shown = watchTopic(bus, dashboard.topic);
     // 03:30 UTC is 22:30 in New York (EST, UTC-5): inside 22:00-07:00 there; the UTC subscriber's 00:00-03:30 just ended.
     let now = Date.UTC(2026, 10, 27, 3, 30);
     const subs = subscribers([
@@ -260,7 +277,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
     ]);
     const dispatcher = new Dispatcher({
       ledger,
-      channels: channels(server, feed),
+      channels: channels(server, dashboard),
       subscribers: subs,
       settings: SETTINGS,
       logger,
@@ -284,7 +301,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
         server.requests.map((r) => r.path),
         ['/hook/utc'],
       );
-      assert.is(feed.recent().length, 1, 'the dashboard is not held');
+      await eventually(() => assert.is(shown.received.length, 1, 'the dashboard is not held'));
       now = Date.UTC(2026, 10, 27, 11, 59); // 06:59 in New York
       await dispatcher.round();
       await dispatcher.settled();
@@ -299,6 +316,8 @@ for (const kind of ['sqlite', 'redis'] as const) {
       const dropped = (await ledger.recent(10)).find((d) => d.subscriber === 'drop')!;
       assert.is(dropped.state, 'skipped');
     } finally {
+      await shown.stop();
+      await bus.close();
       await ledger.close();
       await server.close();
     }

@@ -211,4 +211,21 @@ test('bad notify configuration is a one-line error naming the key; secrets in th
   assert.ok(!shown.stdout.includes('hunter2'), 'redacted in stock-stream config');
 });
 
+test('notify --test dashboard publishes on the notifications topic, where every web role reads it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'notify-dashboard-'));
+  const file = join(dir, 'c.yaml');
+  writeFileSync(file, 'notify:\n  subscribers:\n    - { name: carol, channels: [dashboard] }\n');
+  const env = { STOCK_STREAM_DATA_DIR: dir };
+  const sent = await cli(['notify', '--config', file, '--test', 'dashboard'], env);
+  assert.is(sent.code, 0, sent.stderr);
+  assert.match(sent.stdout, /^dashboard -> carol: sent \(published\)$/m);
+  const tail = await cli(['tail', 'notifications', '--from-beginning', '--max', '1', '--value-only', '--config', file], env);
+  assert.is(tail.code, 0, tail.stderr);
+  const record = JSON.parse(tail.stdout) as { type: string; subscriber: string; id: string; signals: Array<{ rule: string }> };
+  assert.is(record.type, 'notification');
+  assert.is(record.subscriber, 'carol');
+  assert.match(record.id, /^ss-test-\d+-carol$/);
+  assert.is(record.signals[0]?.rule, 'test');
+});
+
 test.run();
