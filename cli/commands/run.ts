@@ -72,7 +72,14 @@ export const runCommand: Command = {
     let store: Awaited<ReturnType<typeof openStore>> | undefined;
     let web: Dashboard | undefined;
     const start = async (spec: RoleSpec) => {
-      const role = await spec.start({ config, logger: logger.child({ role: spec.name }), bus, registry, version: version() });
+      // The roles see the source this run reads (--source), the warm start's `exchange` among them.
+      const role = await spec.start({
+        config: { ...config, ingest },
+        logger: logger.child({ role: spec.name }),
+        bus,
+        registry,
+        version: version(),
+      });
       // Several roles have a check of the same name ("sqlite"): /healthz names them by role.
       const checks = role.checks.map((check) => (check.name === spec.name ? check : { ...check, name: `${spec.name}.${check.name}` }));
       running.push({ checks, stop: () => role.stop() });

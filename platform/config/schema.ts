@@ -236,10 +236,14 @@ export const ConfigSchema = z
     warmup: z
       .object({
         enabled: z.boolean().default(true),
-        /** Tried in order; each later source only for what the earlier ones lacked. store: the aggregator's candles. */
+        /**
+         * Tried in order; each later source only for what the earlier ones lacked. store: the
+         * aggregator's candles; exchange: the REST candles of the exchange the live source reads
+         * (coinbase or kraken; none for the simulator, a replay or Alpha Vantage); or one named.
+         */
         sources: z
-          .array(z.enum(['store', 'coinbase', 'kraken']))
-          .max(3)
+          .array(z.enum(['store', 'exchange', 'coinbase', 'kraken']))
+          .max(4)
           .refine((list) => new Set(list).size === list.length, { message: 'must not name a source twice' })
           .default(['store']),
         /** At most this many candles per timeframe (the indicators' periods decide how many are wanted). */

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { warmupSources } from '../../cluster/process/warm-sources.js';
 import { ConfigError, loadConfig } from '../../platform/config/load.js';
 import { createLogger } from '../../platform/log.js';
+import type { AggregateStore } from '../../platform/store/store.js';
 import { SqliteStore } from '../../platform/store/sqlite-store.js';
 
 const fromFile = (yaml: string) => loadConfig({ env: { STOCK_STREAM_CONFIG: '/etc/s.yaml' }, readFile: () => yaml });
@@ -37,19 +38,20 @@ test('bad values: one line naming the key', () => {
   }
 });
 
-test('sources in the configured order; an exchange this build has no client for is skipped with a warning', async () => {
-  const lines: string[] = [];
-  const logger = createLogger('info', { write: (line: string) => void lines.push(line) } as unknown as NodeJS.WritableStream);
+test('sources in the configured order; exchange is the live source own exchange, none for simulated or replayed prices', async () => {
   const store = new SqliteStore({ file: ':memory:', candleRetentionMs: { '1m': 1, '5m': 1, '1h': 1 }, recentSignals: 1 });
+  const silent = createLogger('silent');
+  const names = (yaml: string, withStore: AggregateStore | undefined = store) =>
+    warmupSources(fromFile(yaml), withStore, silent).map((s) => s.name);
   try {
-    const config = fromFile('warmup:\n  sources: [kraken, store]\n');
-    const sources = warmupSources(config, store, logger);
-    assert.equal(
-      sources.map((source) => source.name),
-      ['store'],
-    );
-    assert.match(lines.join(''), /the kraken candle source is not available in this build; skipped/);
-    assert.equal(warmupSources(config, undefined, createLogger('silent')), [], 'no store opened: no store source');
+    assert.equal(names('warmup:\n  sources: [kraken, store]\n'), ['kraken', 'store']);
+    assert.equal(names('ingest:\n  source: coinbase\n'), ['store'], 'the default: the store only, nothing fetched unasked');
+    const both = 'warmup:\n  sources: [store, exchange]\n';
+    assert.equal(names(`${both}ingest:\n  source: coinbase\n`), ['store', 'coinbase'], 'exchange: the live source exchange');
+    assert.equal(names(`${both}ingest:\n  source: kraken\n`), ['store', 'kraken']);
+    assert.equal(names(`${both}ingest:\n  source: simulator\n`), ['store'], 'simulated prices: no exchange history');
+    assert.equal(names(`${both}ingest:\n  source: "replay:x.csv"\n`), ['store']);
+    assert.equal(names('ingest:\n  source: simulator\n', undefined), [], 'no store opened: no store source');
   } finally {
     await store.close();
   }
