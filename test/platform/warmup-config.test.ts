@@ -4,7 +4,6 @@ import * as assert from 'uvu/assert';
 import { warmupSources } from '../../cluster/process/warm-sources.js';
 import { ConfigError, loadConfig } from '../../platform/config/load.js';
 import { createLogger } from '../../platform/log.js';
-import type { AggregateStore } from '../../platform/store/store.js';
 import { SqliteStore } from '../../platform/store/sqlite-store.js';
 
 const fromFile = (yaml: string) => loadConfig({ env: { STOCK_STREAM_CONFIG: '/etc/s.yaml' }, readFile: () => yaml });
@@ -41,8 +40,7 @@ test('bad values: one line naming the key', () => {
 test('sources in the configured order; exchange is the live source own exchange, none for simulated or replayed prices', async () => {
   const store = new SqliteStore({ file: ':memory:', candleRetentionMs: { '1m': 1, '5m': 1, '1h': 1 }, recentSignals: 1 });
   const silent = createLogger('silent');
-  const names = (yaml: string, withStore: AggregateStore | undefined = store) =>
-    warmupSources(fromFile(yaml), withStore, silent).map((s) => s.name);
+  const names = (yaml: string) => warmupSources(fromFile(yaml), store, silent).map((s) => s.name);
   try {
     assert.equal(names('warmup:\n  sources: [kraken, store]\n'), ['kraken', 'store']);
     assert.equal(names('ingest:\n  source: coinbase\n'), ['store'], 'the default: the store only, nothing fetched unasked');
@@ -51,7 +49,7 @@ test('sources in the configured order; exchange is the live source own exchange,
     assert.equal(names(`${both}ingest:\n  source: kraken\n`), ['store', 'kraken']);
     assert.equal(names(`${both}ingest:\n  source: simulator\n`), ['store'], 'simulated prices: no exchange history');
     assert.equal(names(`${both}ingest:\n  source: "replay:x.csv"\n`), ['store']);
-    assert.equal(names('ingest:\n  source: simulator\n', undefined), [], 'no store opened: no store source');
+    assert.equal(warmupSources(fromFile('ingest:\n  source: simulator\n'), undefined, silent), [], 'no store opened: no store source');
   } finally {
     await store.close();
   }
