@@ -6,10 +6,13 @@ import * as assert from 'uvu/assert';
 import { WarmStart, type WarmStartOptions } from '../../../cluster/process/warm-start.js';
 import { SymbolPipeline } from '../../../core/pipeline.js';
 import { warmPipeline } from '../../../core/warmup/warm-pipeline.js';
+import { CoinbaseCandleHistory } from '../../../platform/history/coinbase.js';
+import { KrakenCandleHistory } from '../../../platform/history/kraken.js';
 import { StoreCandleHistory } from '../../../platform/history/store-history.js';
 import { createLogger } from '../../../platform/log.js';
 import { SqliteStore } from '../../../platform/store/sqlite-store.js';
 import { fillStore, handBuiltCandles, HandBuiltHistory, historyTicks, silent, unreachable } from '../../support/history.js';
+import { CandleServer, candlePath } from '../../support/protocol-servers/candles-http.js';
 import { TEST_SETTINGS } from '../../support/ticks.js';
 
 const test = suite('warm start');
@@ -137,6 +140,39 @@ test('stopped while warming: it returns at once', async () => {
   setTimeout(() => controller.abort(), 50);
   await running;
   assert.is(warm.pipeline('BTC-USD'), undefined);
+});
+
+test('through the real exchange clients over HTTP (Coinbase and Kraken candle endpoints, a 429 first): ready, the same state as the candles fed directly', async () => {
+  for (const exchange of ['coinbase', 'kraken'] as const) {
+    // The exchange's candles of every size over the last day; the one holding NOW is still forming.
+    const bySize = (granularityMs: number) => candlePath(Date.UTC(2025, 11, 31, 12), granularityMs, Math.ceil(DAY / granularityMs) + 1);
+    const server = await CandleServer.start({ exchange, candles: bySize, now: NOW });
+    server.script.push({ status: 429, headers: { 'retry-after': '0' }, body: '{"message":"slow down"}' });
+    try {
+      const client =
+        exchange === 'coinbase'
+          ? new CoinbaseCandleHistory({ baseUrl: server.url, now: () => NOW, minIntervalMs: 0 })
+          : new KrakenCandleHistory({ baseUrl: server.url, now: () => NOW, minIntervalMs: 0 });
+      const warm = new WarmStart(options({ sources: [client] }));
+      await warm.run();
+      const [status] = warm.progress();
+      assert.equal(status!.remaining, [], `${exchange}: every timeframe has its candles`);
+      assert.equal(status!.problems, [], `${exchange}: the 429 was waited out`);
+      assert.match(warm.health().detail, new RegExp(`ready \\(\\d+ from ${exchange}\\)`));
+      assert.ok(server.requests.length >= 2, `${exchange}: the 429 and its retry`);
+      // The same candles from a source of our own give the same state: the HTTP path loses nothing.
+      const sizes = client.granularities;
+      const direct = new WarmStart(
+        options({
+          sources: [new HandBuiltHistory(exchange, sizes, new Map(sizes.map((g) => [g, bySize(g).filter((c) => c.start + g <= NOW)])))],
+        }),
+      );
+      await direct.run();
+      assert.equal(warm.pipeline('BTC-USD')!.snapshot(), direct.pipeline('BTC-USD')!.snapshot(), exchange);
+    } finally {
+      await server.close();
+    }
+  }
 });
 
 test.run();
