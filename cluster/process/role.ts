@@ -22,7 +22,7 @@ export const processRole: RoleSpec = {
     if (config.warmup.enabled) {
       // The store is read once, for the warm start, and closed when the processor is ready.
       if (config.warmup.sources.includes('store')) {
-        store = await openStore(config, logger).catch((error: unknown) => {
+        store = await openStore(config, logger, bus).catch((error: unknown) => {
           logger.warn({ err: error }, 'warm start: the candle store could not be opened; starting without it');
           return undefined;
         });

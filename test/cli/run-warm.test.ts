@@ -28,7 +28,8 @@ test('run over a filled candle store: the 1-hour indicators are ready with the f
   const dataDir = mkdtempSync(join(tmpdir(), 'run-warm-'));
   const now = Date.now();
   const store = new SqliteStore({
-    file: join(dataDir, 'aggregates.sqlite'),
+    // On a single node the store is in the embedded log's file (platform/store/select.ts storeFile).
+    file: join(dataDir, 'bus.sqlite'),
     candleRetentionMs: { '1m': 7 * DAY, '5m': 30 * DAY, '1h': 365 * DAY },
     recentSignals: 50,
   });
