@@ -33,6 +33,7 @@ test('defaults: Bitcoin, embedded log and SQLite, dashboard on 8080', () => {
     signals: 'stock.signals',
     dlq: 'stock.ticks.dlq',
     processorState: 'stock.processor.state',
+    notifications: 'stock.notifications',
   });
   assert.equal(config.indicators, {
     sma: 20,

@@ -146,18 +146,30 @@ test('stock-stream ingest stopped while Kafka is down keeps the backlog on disk;
   const tail = await cli(['tail', 'restart.ticks', '--from-beginning', '--value-only', '--max', '100000'], env, undefined, (child) =>
     setTimeout(() => child.kill('SIGINT'), 4000),
   );
-  const times = tail.stdout
-    .trim()
-    .split('\n')
-    .map((line) => (JSON.parse(line) as { ts: number }).ts);
+  const lines = tail.stdout.trim().split('\n');
+  const times = lines.map((line) => (JSON.parse(line) as { ts: number }).ts);
   const onBus = new Set(times);
   assert.ok(
     waiting.every((tick) => onBus.has(tick.ts)),
     'every tick left on disk reached the bus',
   );
+  // At least once across a restart during an outage (docs/ingestion.md): the broker may have written
+  // a publish it never acknowledged before it was killed, and the outbox sends that again. Only such
+  // ticks may come twice, and the first arrivals are in order.
+  const leftTs = new Set(waiting.map((tick) => tick.ts));
+  const seen = new Set<string>();
+  const firsts: number[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (seen.has(line)) {
+      assert.ok(leftTs.has(times[i]!), `only a tick left in the outbox comes twice: ${line}`);
+      continue;
+    }
+    seen.add(line);
+    firsts.push(times[i]!);
+  }
   assert.equal(
-    times,
-    [...times].sort((a, b) => a - b),
+    firsts,
+    [...firsts].sort((a, b) => a - b),
     'in order',
   );
 });
