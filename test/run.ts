@@ -11,7 +11,7 @@ type Runner = () => Promise<[string | true, number, number, number]>;
 type Group = [string | null, ...Runner[]];
 const globals = globalThis as unknown as { UVU_DEFER: number; UVU_QUEUE: Group[]; UVU_INDEX: number };
 
-const RUN_TIMEOUT_MS = 15 * 60_000;
+const RUN_TIMEOUT_MS = 25 * 60_000;
 const clusterRun = process.argv[2] === '--cluster';
 const filter = new RegExp(process.argv[clusterRun ? 3 : 2] ?? '', 'i');
 const CLUSTER_FILE = /\.cluster\.test\.ts$/;
