@@ -28,7 +28,8 @@ export async function startWeb(web: Record<string, unknown> = {}, extra: Record<
   const dir = mkdtempSync(join(tmpdir(), 'web-'));
   const config = ConfigSchema.parse({ dataDir: dir, symbols: ['BTC-USD', 'ETH-USD'], web, edge: { hardware: 'virtual' }, ...extra });
   const bus = new EmbeddedLog({ file: join(dir, 'bus.sqlite'), pollIntervalMs: 20 });
-  const store = new SqliteStore({ ...storeSettings(config), file: join(dir, 'aggregates.sqlite') });
+  // As on a single node: the store in the embedded log's file, on its connection (platform/store/select.ts).
+  const store = new SqliteStore({ ...storeSettings(config), connection: bus.connection });
   const logger = createLogger('silent');
   let panel: EdgePanel | undefined;
   const edge = await virtualEdgeRole(`${config.web.group}.panel`, (edgePanel) => (panel = edgePanel)).start({
