@@ -53,6 +53,8 @@ export class KafkaBus implements Bus {
   private lastFetchAt = 0;
   private readonly now: () => number = Date.now;
   private closed = false;
+  /** Set when a consumer stopped for good (kafkajs would not restart it): health stays failed. */
+  private stoppedForGood: string | undefined;
 
   /** Connects and checks that the cluster answers; a clear error when it does not. */
   static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
@@ -226,6 +228,11 @@ export class KafkaBus implements Bus {
           createPartitioner: Partitioners.DefaultPartitioner,
         });
         await producer.connect();
+        // kafkajs registers the transactional id with the coordinator (InitProducerId: the fence,
+        // which also finishes an earlier owner's open transaction) only when a first transaction
+        // begins. Begin one now, empty (ending it sends nothing), so the fence is up before the
+        // handler reads any state that earlier owner could still have changed.
+        await (await producer.transaction()).abort();
         producers.set(id, { producer, generation: born });
       }
       return producer;
@@ -253,7 +260,10 @@ export class KafkaBus implements Bus {
       maxWaitTimeInMs: 20,
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      this.state = { ok: false, detail: `consumer crashed: ${event.payload.error.message}` };
+      const { error, restart } = event.payload;
+      if (restart) this.state = { ok: false, detail: `consumer crashed, restarting: ${error.message}` };
+      // Nothing restarts it: a process that looks alive but consumes nothing must say so until it is replaced.
+      else if (!this.closed) this.stoppedForGood = `a consumer of ${options.topics.join(', ')} stopped: ${error.message}`;
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       generation++;
@@ -264,65 +274,84 @@ export class KafkaBus implements Bus {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: from !== 'latest' });
+    // A reader outside any group commits nothing, so kafkajs starts it from the beginning again when it
+    // restarts the consumer (after the cluster was away): what was delivered is not delivered twice.
+    const deliveredTo = new Map<string, bigint>();
+    const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: kafkajs.EachBatchPayload): Promise<void> => {
+      if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+      const key = `${batch.topic}:${batch.partition}`;
+      let fetched = batch.messages;
+      if (group === undefined) {
+        const seen = deliveredTo.get(key) ?? -1n;
+        fetched = fetched.filter((message) => BigInt(message.offset) >= seen);
+        if (fetched.length === 0) return resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+      }
+      const messages: BusMessage[] = fetched.map((message) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key === null ? null : message.key.toString('utf8'),
+        value: message.value === null ? '' : message.value.toString('utf8'),
+        timestamp: Number(message.timestamp),
+      }));
+      const batchGeneration = generation;
+      const followsCommitted = committedIn.get(key) === batchGeneration;
+      committedIn.delete(key);
+      // Connecting the partition's transactional producer fences any earlier owner and finishes
+      // its open transaction: done before the handler reads state that transaction may have written.
+      const producer = transactional ? await transactionalProducer(batch.topic, batch.partition) : undefined;
+      const { context, outputs } = collectingContext(followsCommitted);
+      await options.handler(messages, context);
+      const last = messages[messages.length - 1]!.offset;
+      const next = (BigInt(last) + 1n).toString();
+      const requests = sizedRequests(outputs);
+      if (producer) {
+        const transaction = await producer.transaction();
+        try {
+          for (const topicMessages of requests) await transaction.sendBatch({ topicMessages, acks: -1 });
+          if (positionInTransaction) {
+            await transaction.sendOffsets({
+              consumerGroupId: groupId,
+              topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+            });
+          }
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => {});
+          // Fenced by a new owner, or the cluster failed mid-transaction: a new producer (a new
+          // epoch, after the coordinator has finished this one) for the delivery that follows.
+          dropProducer(batch.topic, batch.partition);
+          throw error;
+        }
+        committedIn.set(key, batchGeneration);
+        if (!positionInTransaction && this.now() - (positionCommittedAt.get(key) ?? 0) >= POSITION_COMMIT_INTERVAL_MS) {
+          positionCommittedAt.set(key, this.now());
+          // Only a lower bound now (the outputs carry the truth), so a failure here loses nothing.
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]).catch(() => {});
+        }
+      } else {
+        const producer = await this.readyProducer();
+        for (const topicMessages of requests) await producer.sendBatch({ topicMessages, acks: -1 });
+        if (group !== undefined) {
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        } else deliveredTo.set(key, BigInt(next));
+        committedIn.set(key, batchGeneration);
+      }
+      resolveOffset(last);
+      await heartbeat();
+    };
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-        const messages: BusMessage[] = batch.messages.map((message) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key === null ? null : message.key.toString('utf8'),
-          value: message.value === null ? '' : message.value.toString('utf8'),
-          timestamp: Number(message.timestamp),
-        }));
-        const key = `${batch.topic}:${batch.partition}`;
-        const batchGeneration = generation;
-        const followsCommitted = committedIn.get(key) === batchGeneration;
-        committedIn.delete(key);
-        // Connecting the partition's transactional producer fences any earlier owner and finishes
-        // its open transaction: done before the handler reads state that transaction may have written.
-        const producer = transactional ? await transactionalProducer(batch.topic, batch.partition) : undefined;
-        const { context, outputs } = collectingContext(followsCommitted);
-        await options.handler(messages, context);
-        const last = messages[messages.length - 1]!.offset;
-        const next = (BigInt(last) + 1n).toString();
-        const requests = sizedRequests(outputs);
-        if (producer) {
-          const transaction = await producer.transaction();
-          try {
-            for (const topicMessages of requests) await transaction.sendBatch({ topicMessages, acks: -1 });
-            if (positionInTransaction) {
-              await transaction.sendOffsets({
-                consumerGroupId: groupId,
-                topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-              });
-            }
-            await transaction.commit();
-          } catch (error) {
-            await transaction.abort().catch(() => {});
-            // Fenced by a new owner, or the cluster failed mid-transaction: a new producer (a new
-            // epoch, after the coordinator has finished this one) for the delivery that follows.
-            dropProducer(batch.topic, batch.partition);
-            throw error;
-          }
-          committedIn.set(key, batchGeneration);
-          if (!positionInTransaction && this.now() - (positionCommittedAt.get(key) ?? 0) >= POSITION_COMMIT_INTERVAL_MS) {
-            positionCommittedAt.set(key, this.now());
-            // Only a lower bound now (the outputs carry the truth), so a failure here loses nothing.
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]).catch(() => {});
-          }
-        } else {
-          const producer = await this.readyProducer();
-          for (const topicMessages of requests) await producer.sendBatch({ topicMessages, acks: -1 });
-          if (group !== undefined) {
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-          }
-          committedIn.set(key, batchGeneration);
+      eachBatch: async (payload) => {
+        try {
+          await handleBatch(payload);
+        } catch (error) {
+          // kafkajs gives up on a consumer for good after an error it calls non-retriable (a producer
+          // fenced by a partition's new owner after a rebalance, say), leaving the process consuming
+          // nothing. Any failed batch is delivered again instead, after kafkajs restarts the consumer.
+          throw retriable(error as Error);
         }
-        resolveOffset(last);
-        await heartbeat();
       },
     });
     let stopped: Promise<void> | undefined;
@@ -342,6 +371,7 @@ export class KafkaBus implements Bus {
 
   health(): BusHealth {
     if (this.closed) return { kind: 'kafka', ok: false, detail: 'closed' };
+    if (this.stoppedForGood) return { kind: 'kafka', ok: false, detail: this.stoppedForGood };
     // A consumer fetches at least every 100 ms while the cluster answers; silence means it does not.
     const silentMs = this.now() - this.lastFetchAt;
     if (this.subscriptions.size > 0 && this.lastFetchAt > 0 && silentMs > STALE_AFTER_MS) {
@@ -382,6 +412,14 @@ export class KafkaBus implements Bus {
   private assertOpen(): void {
     if (this.closed) throw new BusError('ERR_BUS_CLOSED', 'the Kafka bus is closed');
   }
+}
+
+/** The error as kafkajs' retriable kind, its message kept (no `cause`: kafkajs would judge by that). */
+function retriable(error: Error): Error {
+  if ((error as { retriable?: boolean }).retriable === true) return error;
+  const wrapped = new kafkajs.KafkaJSError(`${error.name}: ${error.message}`, { retriable: true });
+  if (error.stack) wrapped.stack = error.stack;
+  return wrapped;
 }
 
 /** kafkajs' options, one mechanism at a time (its type is a union by mechanism). */
