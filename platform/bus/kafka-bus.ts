@@ -13,6 +13,7 @@ import {
   type TopicSpec,
 } from './bus.js';
 import { checkConsumeOptions, checkMessageSizes, collectingContext, type BatchOutputs } from './limits.js';
+import { partitionForKey } from './partitioner.js';
 import { sleep } from '../retry.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;
@@ -55,6 +56,8 @@ export class KafkaBus implements Bus {
   private closed = false;
   /** Set when a consumer stopped for good (kafkajs would not restart it): health stays failed. */
   private stoppedForGood: string | undefined;
+  private readonly partitionCounts = new Map<string, number>();
+  private unkeyedCursor = 0;
 
   /** Connects and checks that the cluster answers; a clear error when it does not. */
   static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
@@ -184,7 +187,8 @@ export class KafkaBus implements Bus {
     checkMessageSizes(topic, messages);
     const producer = await this.readyProducer();
     try {
-      for (const topicMessages of sizedRequests([{ topic, messages }])) await producer.sendBatch({ topicMessages, acks: -1 });
+      const requests = await this.onePartitionEach([{ topic, messages }]);
+      for (const topicMessages of requests) await producer.sendBatch({ topicMessages, acks: -1 });
       this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
     } catch (error) {
       this.state = { ok: false, detail: `publish failed: ${(error as Error).message}` };
@@ -304,7 +308,7 @@ export class KafkaBus implements Bus {
       await options.handler(messages, context);
       const last = messages[messages.length - 1]!.offset;
       const next = (BigInt(last) + 1n).toString();
-      const requests = sizedRequests(outputs);
+      const requests = await this.onePartitionEach(outputs);
       if (producer) {
         const transaction = await producer.transaction();
         try {
@@ -367,6 +371,45 @@ export class KafkaBus implements Bus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * The produce requests for some outputs, each to one topic-partition, in order. kafkajs sends a
+   * request that spans several partition leaders as parallel requests, one per broker; when one of
+   * them fails (a transaction's partitions registered by two of them at once are refused with
+   * CONCURRENT_TRANSACTIONS, or a leader moved) it retries every request that has not answered
+   * yet, in-flight ones included, with new sequence numbers: the broker then keeps both copies,
+   * inside one transaction that commits. One partition per request leaves nothing in flight beside
+   * a failure. Partitions are chosen as kafkajs' default partitioner would (Kafka's murmur2).
+   */
+  private async onePartitionEach(outputs: Readonly<BatchOutputs>) {
+    const byPartition = new Map<string, { topic: string; messages: OutgoingMessage[] }>();
+    for (const { topic, messages } of outputs) {
+      let partitions: number | undefined;
+      for (const message of messages) {
+        let partition = message.partition;
+        if (partition === undefined) {
+          partitions ??= await this.cachedPartitionCount(topic);
+          partition = message.key === null ? this.unkeyedCursor++ % partitions : partitionForKey(message.key, partitions);
+        }
+        const key = `${partition}:${topic}`;
+        let entry = byPartition.get(key);
+        if (!entry) byPartition.set(key, (entry = { topic, messages: [] }));
+        entry.messages.push({ ...message, partition });
+      }
+    }
+    return [...byPartition.values()].flatMap((entry) => sizedRequests([entry]));
+  }
+
+  /** Partitions of a topic this bus writes to, asked once (topics are created before they are written to). */
+  private async cachedPartitionCount(topic: string): Promise<number> {
+    let count = this.partitionCounts.get(topic);
+    if (count === undefined) {
+      count = await this.partitionCount(topic);
+      if (count === undefined) throw new BusError('ERR_BUS_USAGE', `topic ${topic} does not exist`);
+      this.partitionCounts.set(topic, count);
+    }
+    return count;
   }
 
   health(): BusHealth {

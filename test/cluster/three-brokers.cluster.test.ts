@@ -5,7 +5,9 @@
 // broker is SIGKILLed, then the processor that owns that partition. The outcome must equal an
 // uninterrupted run (the core run directly over the same ticks): every tick counted once in the daily
 // figures, every signal once on the topic, every recommendation once by webhook and once on the
-// dashboard of the separate web process. Run by `npm run test:cluster` (its own CI step).
+// dashboard of the separate web process. Before that, on the same cluster: a transaction whose outputs
+// go to partitions led by three different brokers commits each output once. Run by `npm run
+// test:cluster` (its own CI step).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -76,7 +78,92 @@ function followEvents(port: number): Events {
   };
 }
 
+let cluster: KafkaCluster;
+let clusterDir: string;
+/** The brokers' data and logs stay for a look after a failure. */
+let failed = false;
+test.before(async () => {
+  clusterDir = mkdtempSync(join(tmpdir(), 'three-brokers-kafka-'));
+  cluster = await startKafkaCluster(clusterDir);
+  console.log(`cluster test: three Kafka ${cluster.version} nodes at ${cluster.brokers.join(',')}`);
+});
+test.after(async () => {
+  await cluster?.stop();
+  if (!failed) rmSync(clusterDir, { recursive: true, force: true });
+});
+
 const signalIdsIn = (text: string) => [...text.matchAll(/signal id: ([^\s"\\]+)/g)].map((m) => m[1]!);
+
+test('a transaction writing to partitions led by three brokers commits every output once', async () => {
+  const bus = await KafkaBus.connect({
+    brokers: cluster.brokers,
+    clientId: 'three-leaders',
+    logger: createLogger('silent'),
+    partitions: 3,
+    replicationFactor: cluster.replicationFactor,
+  });
+  const admin = new kafkajs.Kafka({
+    clientId: 'three-leaders-admin',
+    brokers: cluster.brokers,
+    logLevel: kafkajs.logLevel.NOTHING,
+  }).admin();
+  const input = 'three-leaders-in';
+  const output = 'three-leaders-out';
+  const INPUTS = 300;
+  const received: string[] = [];
+  try {
+    await bus.ensureTopics([
+      { name: input, partitions: 1 },
+      { name: output, partitions: 3 },
+    ]);
+    await admin.connect();
+    const leaders = (await admin.fetchTopicMetadata({ topics: [output] })).topics[0]!.partitions.map((p) => p.leader);
+    assert.is(new Set(leaders).size, 3, `the output's partitions are led by three brokers (${leaders.join(', ')})`);
+    const subscription = await bus.consume({
+      topics: [input],
+      group: 'three-leaders',
+      transactional: true,
+      commitPosition: 'after-outputs',
+      handler: async (batch, context) => {
+        // Every batch writes to all three partitions, so every transaction involves three leaders.
+        for (const message of batch)
+          context.publish(
+            output,
+            [0, 1, 2].map((partition) => ({ key: null, partition, value: `${message.value}:${partition}` })),
+          );
+      },
+    });
+    const reader = await bus.consume({
+      topics: [output],
+      from: 'earliest',
+      handler: async (batch) => void received.push(...batch.map((message) => message.value)),
+    });
+    try {
+      for (let i = 0; i < INPUTS; i++) {
+        await bus.publish(input, [{ key: 'k', value: String(i) }]);
+        // Ticks a few milliseconds apart, as a live feed: most batches hold one.
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+      await eventually(() => assert.ok(received.length >= INPUTS * 3, `${received.length} outputs`), 120_000, 200);
+      // Whatever came late would show here.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const copies = new Map<string, number>();
+      for (const value of received) copies.set(value, (copies.get(value) ?? 0) + 1);
+      const twice = [...copies].filter(([, count]) => count > 1).map(([value]) => value);
+      assert.is(twice.length, 0, `${twice.length} output(s) committed twice, e.g. ${twice.slice(0, 5).join(', ')}`);
+      assert.is(copies.size, INPUTS * 3, 'every output once');
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      await reader.stop();
+      await subscription.stop();
+    }
+  } finally {
+    await admin.disconnect();
+    await bus.close();
+  }
+});
 
 test('three brokers: the leader broker and then a processor SIGKILLed mid-stream; every tick, signal and notification once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'three-brokers-'));
@@ -88,7 +175,6 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
   writeFileSync(csv, `ts,price,volume\n${ticks.map((t) => `${t.ts},${t.price},${t.volume}`).join('\n')}\n`);
 
   const services: Array<{ name: string; service: Service }> = [];
-  let cluster: KafkaCluster | undefined;
   let redis: RedisService | undefined;
   let hooks: HttpReceiver | undefined;
   let reader: KafkaBus | undefined;
@@ -98,18 +184,13 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
   let passed = false;
   const elapsed = () => `${((Date.now() - began) / 1000).toFixed(0)} s`;
   try {
-    [cluster, redis, hooks] = await Promise.all([
-      startKafkaCluster(mkdtempSync(join(dir, 'kafka-'))),
-      startRedis(mkdtempSync(join(dir, 'redis-'))),
-      startHttpReceiver(),
-    ]);
-    console.log(`cluster test: three Kafka ${cluster.version} nodes at ${cluster.brokers.join(',')} ready after ${elapsed()}`);
+    [redis, hooks] = await Promise.all([startRedis(mkdtempSync(join(dir, 'redis-'))), startHttpReceiver()]);
     const brokers = cluster.brokers.join(',');
     const configLines = (clientId: string) =>
       [
         TEST_SETTINGS_YAML,
         'symbols: [BTC-USD]',
-        `kafka: { partitions: 3, replicationFactor: ${cluster!.replicationFactor}, clientId: ${clientId} }`,
+        `kafka: { partitions: 3, replicationFactor: ${cluster.replicationFactor}, clientId: ${clientId} }`,
         'notify:',
         // A send that fails while the cluster fails over is tried again within seconds, not minutes.
         '  retry: { initialSeconds: 1, maxSeconds: 5, maxAttempts: 100 }',
@@ -319,7 +400,8 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
     const logs = mkdtempSync(join(tmpdir(), 'three-brokers-logs-'));
     for (const { name, service } of services) writeFileSync(join(logs, `${name}.log`), service.stderr());
     if (events) writeFileSync(join(logs, 'web-events.txt'), events.text());
-    console.log(`cluster test: the roles' logs are in ${logs}, the brokers' in ${dir}`);
+    console.log(`cluster test: the roles' logs are in ${logs}, the brokers' in ${clusterDir}`);
+    failed = true;
     throw error;
   } finally {
     events?.close();
@@ -333,7 +415,6 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
     );
     await hooks?.close();
     await redis?.stop();
-    await cluster?.stop();
     // A failure keeps the brokers' data and logs for a look; a pass leaves nothing behind.
     if (passed) rmSync(dir, { recursive: true, force: true });
   }
