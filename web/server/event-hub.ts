@@ -1,4 +1,5 @@
-// Server-sent events for every dashboard: a bounded history for Last-Event-ID resume, a bounded
+// Server-sent events for every dashboard: a bounded history for Last-Event-ID resume (the newest
+// frame, LEDs, health and controls, and every tick, record, signal and notification), a bounded
 // queue per client (a client that cannot keep up is dropped and reconnects), heartbeats, a client cap.
 import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -25,8 +26,9 @@ export interface HubEvent {
 
 export interface EventHubOptions {
   readonly maxClients: number;
-  /** Events kept for resume. */
+  /** Events kept for resume (default 5,000), and the bytes they may take (default 4 MiB). */
   readonly historySize?: number;
+  readonly historyBytes?: number;
   /** Bytes queued for one slow client before it is dropped. */
   readonly maxQueuedBytes?: number;
   readonly heartbeatMs?: number | undefined;
@@ -46,6 +48,9 @@ export class EventHub {
   readonly bootId = randomBytes(4).toString('hex');
   private sequence = 0;
   private readonly history: HubEvent[] = [];
+  private historyBytes = 0;
+  /** The sequence of the newest event trimmed from the history: a client that saw less must reset. */
+  private trimmedThrough = 0;
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
@@ -62,8 +67,21 @@ export class EventHub {
 
   publish(type: DashboardEventType, payload: unknown): HubEvent {
     const event: HubEvent = { id: `${this.bootId}-${++this.sequence}`, type, data: JSON.stringify(payload) };
+    if (LATEST_ONLY.has(type)) {
+      // A state that replaces the last one (the OLED's frame, say): only the newest is worth resending.
+      const superseded = this.history.findIndex((kept) => kept.type === type);
+      if (superseded >= 0) this.historyBytes -= this.history.splice(superseded, 1)[0]!.data.length;
+    }
     this.history.push(event);
-    if (this.history.length > (this.options.historySize ?? 500)) this.history.shift();
+    this.historyBytes += event.data.length;
+    while (
+      this.history.length > (this.options.historySize ?? 5000) ||
+      (this.history.length > 1 && this.historyBytes > (this.options.historyBytes ?? 4 * 1024 * 1024))
+    ) {
+      const trimmed = this.history.shift()!;
+      this.historyBytes -= trimmed.data.length;
+      this.trimmedThrough = sequenceOf(trimmed);
+    }
     this.broadcastRaw(format(event));
     return event;
   }
@@ -109,10 +127,8 @@ export class EventHub {
   private resume(lastEventId: string | undefined): string[] {
     if (lastEventId === undefined || lastEventId === '') return [];
     const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(lastEventId);
-    const oldest = this.history[0];
     const seen = match ? Number(match[2]) : Number.NaN;
-    const resumable =
-      match !== null && match[1] === this.bootId && seen <= this.sequence && (oldest === undefined || seen >= sequenceOf(oldest) - 1);
+    const resumable = match !== null && match[1] === this.bootId && seen <= this.sequence && seen >= this.trimmedThrough;
     if (!resumable) return [format({ id: `${this.bootId}-${this.sequence}`, type: 'reset', data: '{}' })];
     return this.history.filter((event) => sequenceOf(event) > seen).map(format);
   }
@@ -145,6 +161,9 @@ export class EventHub {
     }
   }
 }
+
+/** Event types whose newest event makes the earlier ones moot for a client that resumes. */
+const LATEST_ONLY: ReadonlySet<DashboardEventType> = new Set(['panel', 'leds', 'health', 'controls']);
 
 function sequenceOf(event: HubEvent): number {
   return Number(event.id.slice(event.id.indexOf('-') + 1));

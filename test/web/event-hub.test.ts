@@ -1,0 +1,96 @@
+// The dashboard's event stream resumes a reconnecting page (Last-Event-ID) across a burst: after a
+// failover the processor catches up and the web role sends a thousand events in seconds, and a page
+// that fell behind must get every tick, signal and notification it missed, not start over.
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EventHub } from '../../web/server/event-hub.js';
+
+async function serve(hub: EventHub): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => void hub.attach(res, req.headers['last-event-id'] as string | undefined));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** What a client resuming from `lastEventId` is sent at once (until the stream goes quiet). */
+function resumeText(port: number, lastEventId: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { 'last-event-id': lastEventId } }, (res) => {
+      let text = '';
+      let timer: NodeJS.Timeout | undefined;
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          req.destroy();
+          resolve(text);
+        }, 200);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const eventsIn = (text: string) => [...text.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((m) => ({ type: m[1]!, data: m[2]! }));
+
+test('a page that missed a burst of 1,500 events resumes with every tick and notification and the newest frame', async () => {
+  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined });
+  const { server, port } = await serve(hub);
+  try {
+    const seen = hub.publish('tick', { price: 0 });
+    for (let i = 1; i <= 500; i++) {
+      hub.publish('tick', { price: i });
+      hub.publish('panel', { frame: `frame ${i}` });
+      if (i % 10 === 0) hub.publish('notification', { id: `n${i}` });
+      hub.publish('leds', { buy: i % 2 });
+    }
+    const missed = eventsIn(await resumeText(port, seen.id));
+    assert.not.ok(
+      missed.some((event) => event.type === 'reset'),
+      'resumed, not reset',
+    );
+    assert.equal(
+      missed.filter((e) => e.type === 'tick').map((e) => (JSON.parse(e.data) as { price: number }).price),
+      Array.from({ length: 500 }, (_, i) => i + 1),
+      'every tick since',
+    );
+    assert.is(missed.filter((e) => e.type === 'notification').length, 50, 'every notification since');
+    assert.equal(
+      missed.filter((e) => e.type === 'panel').map((e) => e.data),
+      [JSON.stringify({ frame: 'frame 500' })],
+      'only the newest frame',
+    );
+    assert.is(missed.filter((e) => e.type === 'leds').length, 1, 'only the newest LEDs');
+  } finally {
+    hub.close();
+    server.close();
+  }
+});
+
+test('a page whose last event was trimmed from the history is told to reset', async () => {
+  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined, historySize: 100 });
+  const { server, port } = await serve(hub);
+  try {
+    const old = hub.publish('tick', { price: 0 });
+    // 102 events: the oldest two are trimmed, and the second was not seen.
+    for (let i = 1; i <= 101; i++) hub.publish('tick', { price: i });
+    assert.equal(
+      eventsIn(await resumeText(port, old.id)).map((e) => e.type),
+      ['reset'],
+    );
+    const recent = hub.publish('tick', { price: 102 });
+    hub.publish('tick', { price: 103 });
+    assert.equal(
+      eventsIn(await resumeText(port, recent.id)).map((e) => e.data),
+      [JSON.stringify({ price: 103 })],
+    );
+  } finally {
+    hub.close();
+    server.close();
+  }
+});
+
+test.run();
