@@ -1,12 +1,12 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core), against the web role
 // on the embedded log and SQLite: the chart draws, a tick arrives live, a signal with a hostile reason
 // is shown as text, the simulated badge, the disconnected state, and the phone layout. One launch.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { eventually } from '../support/wait.js';
 import { recentTicks, seedIndicators, seedStore, startWeb, type WebFixture } from '../support/web.js';
 
@@ -15,10 +15,9 @@ const ZONE = 'Asia/Tokyo';
 const HOSTILE = '<img src=x onerror="window.__xss=1">RSI < 30 & rising';
 
 let web: WebFixture;
-let context: BrowserContext;
+let browser: TestBrowser | undefined;
 let page: Page;
 let url: string;
-const problems: string[] = [];
 
 test.before(async () => {
   web = await startWeb();
@@ -71,31 +70,13 @@ test.before(async () => {
   });
   const { port } = await web.role.listen('127.0.0.1', 0);
   url = `http://127.0.0.1:${port}/`;
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 900 },
-    locale: 'en-US',
-    timezoneId: ZONE,
-    colorScheme: 'dark',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  // Browser-side code is passed as text: this project's TypeScript has no DOM types outside web/client.
-  await page.addInitScript(`
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (event) => window.__csp.push(event.violatedDirective + ' ' + event.blockedURI));
-  `);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(message.text()))
-      problems.push(`console: ${message.text()}`);
-  });
+  browser = await openBrowser({ timezoneId: ZONE, colorScheme: 'dark' });
+  page = browser.page;
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 test.after(async () => {
-  await context?.close();
+  await browser?.close();
   await web?.close().catch(() => undefined);
 });
 
@@ -216,7 +197,7 @@ test('when the server stops, the page says it is disconnected and keeps the last
   assert.ok(await page.locator('#banner').isVisible());
   assert.is(await page.textContent('#conn'), 'DISCONNECTED');
   assert.is(await page.textContent('#price'), '98,765.43');
-  assert.equal(problems, []);
+  assert.equal(browser?.problems, []);
 });
 
 test.run();
