@@ -18,6 +18,7 @@ let web: WebFixture;
 let browser: TestBrowser | undefined;
 let page: Page;
 let url: string;
+let lastSeeded: { ts: number; price: number };
 
 test.before(async () => {
   web = await startWeb();
@@ -49,6 +50,7 @@ test.before(async () => {
     },
   ]);
   const last = ticks[ticks.length - 1]!;
+  lastSeeded = last;
   await seedIndicators(web.store, {
     symbol: 'BTC-USD',
     timeframe: '1h',
@@ -116,6 +118,37 @@ test('the chart renders the stored candles with overlays and panes, live over SS
   // The stored signals as markers on the price series (drawn on the canvas; the chart says so too).
   await eventually(async () => assert.is(await page.getAttribute('#chart', 'data-markers'), '1 buy and 1 sell markers'));
   assert.match(String(await page.textContent('#today')), /Buy signals1/);
+});
+
+test('15m, 4h and 1d: each draws the candles the API answers, and a live tick folds into its forming candle', async () => {
+  let price = lastSeeded.price;
+  for (const [timeframe, sizeMs] of [
+    ['15m', 900_000],
+    ['4h', 14_400_000],
+    ['1d', 86_400_000],
+  ] as const) {
+    const answer = (await (await fetch(`${url}api/candles?symbol=BTC-USD&timeframe=${timeframe}`)).json()) as {
+      candles: Array<{ start: number }>;
+    };
+    assert.ok(answer.candles.length >= 1, timeframe);
+    await page.click(`button.tf[value="${timeframe}"]`);
+    await eventually(async () => assert.is(await page.getAttribute('#chart', 'data-bars'), String(answer.candles.length), timeframe));
+    assert.match(String(await page.textContent('#chart-values')), new RegExp(`^${timeframe} candles, last: `));
+    // A second after the last stored tick (on a minute boundary): the same bucket in every timeframe.
+    const ts = lastSeeded.ts + 1000;
+    price = Math.round((price + 1.25) * 100) / 100;
+    lastSeeded = { ts, price };
+    await publish('stock.ticks', { symbol: 'BTC-USD', price, ts, source: 'coinbase', volume: 0.1 });
+    await eventually(async () => assert.is(await page.getAttribute('#chart-values', 'data-close'), String(price), timeframe));
+    assert.is(
+      await page.getAttribute('#chart-values', 'data-start'),
+      String(ts - (ts % sizeMs)),
+      `${timeframe}: the forming candle, not a new one`,
+    );
+    assert.is(await page.getAttribute('#chart-values', 'data-start'), String(answer.candles[answer.candles.length - 1]!.start));
+  }
+  await page.click('button.tf[value="1m"]');
+  await eventually(async () => assert.ok(Number(await page.getAttribute('#chart', 'data-bars')) >= 240));
 });
 
 test('a published tick appears live with the simulated badge; the OLED mirrors the edge frame', async () => {
