@@ -1,12 +1,12 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core), against the web role
 // on the embedded log and SQLite: the chart draws, a tick arrives live, a signal with a hostile reason
 // is shown as text, the simulated badge, the disconnected state, and the phone layout. One launch.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { eventually } from '../support/wait.js';
 import { recentTicks, seedIndicators, seedStore, startWeb, type WebFixture } from '../support/web.js';
 
@@ -15,10 +15,10 @@ const ZONE = 'Asia/Tokyo';
 const HOSTILE = '<img src=x onerror="window.__xss=1">RSI < 30 & rising';
 
 let web: WebFixture;
-let context: BrowserContext;
+let browser: TestBrowser | undefined;
 let page: Page;
 let url: string;
-const problems: string[] = [];
+let lastSeeded: { ts: number; price: number };
 
 test.before(async () => {
   web = await startWeb();
@@ -50,6 +50,7 @@ test.before(async () => {
     },
   ]);
   const last = ticks[ticks.length - 1]!;
+  lastSeeded = last;
   await seedIndicators(web.store, {
     symbol: 'BTC-USD',
     timeframe: '1h',
@@ -71,31 +72,13 @@ test.before(async () => {
   });
   const { port } = await web.role.listen('127.0.0.1', 0);
   url = `http://127.0.0.1:${port}/`;
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 900 },
-    locale: 'en-US',
-    timezoneId: ZONE,
-    colorScheme: 'dark',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  // Browser-side code is passed as text: this project's TypeScript has no DOM types outside web/client.
-  await page.addInitScript(`
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (event) => window.__csp.push(event.violatedDirective + ' ' + event.blockedURI));
-  `);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(message.text()))
-      problems.push(`console: ${message.text()}`);
-  });
+  browser = await openBrowser({ timezoneId: ZONE, colorScheme: 'dark' });
+  page = browser.page;
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 test.after(async () => {
-  await context?.close();
+  await browser?.close();
   await web?.close().catch(() => undefined);
 });
 
@@ -135,6 +118,37 @@ test('the chart renders the stored candles with overlays and panes, live over SS
   // The stored signals as markers on the price series (drawn on the canvas; the chart says so too).
   await eventually(async () => assert.is(await page.getAttribute('#chart', 'data-markers'), '1 buy and 1 sell markers'));
   assert.match(String(await page.textContent('#today')), /Buy signals1/);
+});
+
+test('15m, 4h and 1d: each draws the candles the API answers, and a live tick folds into its forming candle', async () => {
+  let price = lastSeeded.price;
+  for (const [timeframe, sizeMs] of [
+    ['15m', 900_000],
+    ['4h', 14_400_000],
+    ['1d', 86_400_000],
+  ] as const) {
+    const answer = (await (await fetch(`${url}api/candles?symbol=BTC-USD&timeframe=${timeframe}`)).json()) as {
+      candles: Array<{ start: number }>;
+    };
+    assert.ok(answer.candles.length >= 1, timeframe);
+    await page.click(`button.tf[value="${timeframe}"]`);
+    await eventually(async () => assert.is(await page.getAttribute('#chart', 'data-bars'), String(answer.candles.length), timeframe));
+    assert.match(String(await page.textContent('#chart-values')), new RegExp(`^${timeframe} candles, last: `));
+    // A second after the last stored tick (on a minute boundary): the same bucket in every timeframe.
+    const ts = lastSeeded.ts + 1000;
+    price = Math.round((price + 1.25) * 100) / 100;
+    lastSeeded = { ts, price };
+    await publish('stock.ticks', { symbol: 'BTC-USD', price, ts, source: 'coinbase', volume: 0.1 });
+    await eventually(async () => assert.is(await page.getAttribute('#chart-values', 'data-close'), String(price), timeframe));
+    assert.is(
+      await page.getAttribute('#chart-values', 'data-start'),
+      String(ts - (ts % sizeMs)),
+      `${timeframe}: the forming candle, not a new one`,
+    );
+    assert.is(await page.getAttribute('#chart-values', 'data-start'), String(answer.candles[answer.candles.length - 1]!.start));
+  }
+  await page.click('button.tf[value="1m"]');
+  await eventually(async () => assert.ok(Number(await page.getAttribute('#chart', 'data-bars')) >= 240));
 });
 
 test('a published tick appears live with the simulated badge; the OLED mirrors the edge frame', async () => {
@@ -216,7 +230,7 @@ test('when the server stops, the page says it is disconnected and keeps the last
   assert.ok(await page.locator('#banner').isVisible());
   assert.is(await page.textContent('#conn'), 'DISCONNECTED');
   assert.is(await page.textContent('#price'), '98,765.43');
-  assert.equal(problems, []);
+  assert.equal(browser?.problems, []);
 });
 
 test.run();

@@ -2,14 +2,14 @@
 // on the embedded log and SQLite: the rules in words, the stance, the backtest over the store's history
 // and over a chosen history file, every figure and trade shown equal to the endpoint's answer, the
 // equity chart drawn, the hypothetical label, and a phone-width layout. Screenshots in test-artifacts/.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Tick } from '../../core/contracts/index.js';
 import { historyDir } from '../../web/server/dashboard.js';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { eventually } from '../support/wait.js';
 import { seedIndicators, seedStore, startWeb, type WebFixture } from '../support/web.js';
 
@@ -17,10 +17,9 @@ const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const HOUR = 3_600_000;
 
 let web: WebFixture;
-let context: BrowserContext;
+let browser: TestBrowser | undefined;
 let page: Page;
 let url: string;
-const problems: string[] = [];
 
 /** Hourly prices swinging through their Bollinger bands, so the default strategy (Bollinger reversion on 1h) trades. */
 function hourly(count: number, end: number, phase = 0): Tick[] {
@@ -133,30 +132,13 @@ test.before(async () => {
   writeFileSync(join(historyDir(web.config), 'btc-usd-1h.csv'), `ts,price\n${file.map((t) => `${t.ts},${t.price}`).join('\n')}\n`);
   const { port } = await web.role.listen('127.0.0.1', 0);
   url = `http://127.0.0.1:${port}/`;
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 900 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    colorScheme: 'light',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  await page.addInitScript(`
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (event) => window.__csp.push(event.violatedDirective + ' ' + event.blockedURI));
-  `);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(message.text()))
-      problems.push(`console: ${message.text()}`);
-  });
+  browser = await openBrowser({ timezoneId: 'UTC', colorScheme: 'light' });
+  page = browser.page;
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 test.after(async () => {
-  await context?.close();
+  await browser?.close();
   await web?.close().catch(() => undefined);
 });
 
@@ -216,7 +198,7 @@ test('phone width: one column, nothing wider than the screen, the figures readab
   assert.ok(layout.chart > 300 && layout.chart <= 390, `chart is ${layout.chart} px wide`);
   assert.ok(layout.font >= 12, `figures at ${layout.font} px`);
   await page.screenshot({ path: join(ARTIFACTS, 'strategy-phone.png'), fullPage: true });
-  assert.equal(problems, []);
+  assert.equal(browser?.problems, []);
 });
 
 test.run();

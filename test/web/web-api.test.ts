@@ -94,6 +94,72 @@ test('the API answers candles, daily figures, the latest snapshot and signals fr
   }
 });
 
+test('candles of every timeframe: 15m, 4h and 1d rolled up from the stored ones, equal to candles computed from the ticks', async () => {
+  const web = await seeded();
+  try {
+    const { app } = web.role;
+    assert.equal((await app.inject('/api/meta')).json().timeframes, ['1m', '5m', '15m', '1h', '4h', '1d']);
+    const ticks = recentTicks(180, END);
+    const direct = (sizeMs: number) => {
+      const out: Array<{ start: number; open: number; high: number; low: number; close: number; ticks: number }> = [];
+      for (const tick of ticks) {
+        const start = tick.ts - (tick.ts % sizeMs);
+        const last = out[out.length - 1];
+        if (last?.start === start) {
+          last.high = Math.max(last.high, tick.price);
+          last.low = Math.min(last.low, tick.price);
+          last.close = tick.price;
+          last.ticks += 1;
+        } else out.push({ start, open: tick.price, high: tick.price, low: tick.price, close: tick.price, ticks: 1 });
+      }
+      return out;
+    };
+    const counts: Record<string, number> = { '1m': 180, '5m': 37, '15m': 13, '1h': 4, '4h': 2, '1d': 1 };
+    for (const [timeframe, sizeMs] of Object.entries({
+      '1m': 60_000,
+      '5m': 300_000,
+      '15m': 900_000,
+      '1h': 3_600_000,
+      '4h': 14_400_000,
+      '1d': 86_400_000,
+    })) {
+      const response = await app.inject(`/api/candles?symbol=BTC-USD&timeframe=${timeframe}`);
+      assert.is(response.statusCode, 200, timeframe);
+      const body = response.json();
+      assert.is(body.timeframe, timeframe);
+      assert.is(body.candles.length, counts[timeframe], timeframe);
+      const shown = body.candles.map(({ start, open, high, low, close, ticks }: Record<string, number>) => ({
+        start,
+        open,
+        high,
+        low,
+        close,
+        ticks,
+      }));
+      assert.equal(shown, direct(sizeMs), timeframe);
+    }
+    // A range starting inside a 15-minute bucket starts at the bucket, so its first candle is whole.
+    const cut = (await app.inject(`/api/candles?symbol=BTC-USD&timeframe=15m&from=${END - 20 * 60_000}&to=${END}`)).json();
+    assert.is(cut.from, END - 30 * 60_000);
+    assert.equal(
+      cut.candles.map((c: { start: number; ticks: number }) => [c.start, c.ticks]),
+      [
+        [END - 30 * 60_000, 15],
+        [END - 15 * 60_000, 15],
+        [END, 1],
+      ],
+    );
+    for (const timeframe of ['2m', '15M', '4H', '1w', '', '1h%00', '5m,1h']) {
+      const response = await app.inject(`/api/candles?symbol=BTC-USD&timeframe=${timeframe}`);
+      assert.is(response.statusCode, 400, timeframe);
+      assert.is(response.json().error, 'ERR_BAD_REQUEST');
+      assert.match(response.json().message, /^querystring\/timeframe must be .*\(1m, 5m, 15m, 1h, 4h, 1d\)$/, timeframe);
+    }
+  } finally {
+    await web.close();
+  }
+});
+
 test('every answer carries the security headers; the CSP allows no inline code and no framing', async () => {
   const web = await startWeb();
   try {

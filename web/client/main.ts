@@ -1,5 +1,6 @@
 // The dashboard page: loads the snapshots from the JSON API, follows the live events, and keeps
 // every panel current. Values from data are only ever inserted as text (dom.ts).
+import { CANDLE_MS, isCandleTimeframe, type CandleTimeframe } from '../../core/candles/timeframe.js';
 import { PriceChart, type ChartValues } from './chart.js';
 import { byId, el, fill, setText } from './dom.js';
 import * as fmt from './format.js';
@@ -8,14 +9,12 @@ import { drawFrame } from './oled.js';
 import { StrategyView } from './strategy.js';
 import type { Candle, DailyStats, DashboardNotification, Health, Indicators, Latest, Leds, Meta, Panel, Signal, Tick } from './types.js';
 
-const TIMEFRAME_MS = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000 } as const;
-type Timeframe = keyof typeof TIMEFRAME_MS;
 const MAX_FEED = 50;
 
 const state = {
   meta: undefined as Meta | undefined,
   symbol: '',
-  timeframe: '1m' as Timeframe,
+  timeframe: '1m' as CandleTimeframe,
   connection: 'connecting' as ConnectionState,
   lastTick: undefined as Tick | undefined,
   lastTickAt: 0,
@@ -283,7 +282,7 @@ async function loadSymbol(): Promise<void> {
     state.lastTickAt = latest.freshness.ageMs === null ? 0 : Date.now() - latest.freshness.ageMs;
   }
   state.signals = [...signals.signals].sort((a, b) => b.ts - a.ts).slice(0, MAX_FEED);
-  state.chart?.load(candles.candles, TIMEFRAME_MS[timeframe], signals.signals);
+  state.chart?.load(candles.candles, CANDLE_MS[timeframe], signals.signals);
   byId('chart').dataset.bars = String(state.chart?.barCount ?? 0);
   renderPrice();
   renderToday();
@@ -392,15 +391,17 @@ async function start(): Promise<void> {
   });
   for (const button of document.querySelectorAll<HTMLButtonElement>('button.tf')) {
     button.addEventListener('click', () => {
-      state.timeframe = button.value as Timeframe;
+      if (!isCandleTimeframe(button.value)) return;
+      state.timeframe = button.value;
       for (const other of document.querySelectorAll<HTMLButtonElement>('button.tf'))
         other.setAttribute('aria-pressed', String(other === button));
       reload();
     });
   }
   // The chart opens on the strategy's timeframe when it has it, so it shows the side panel's numbers.
-  if (meta.strategyTimeframe in TIMEFRAME_MS) {
-    state.timeframe = meta.strategyTimeframe as Timeframe;
+  const strategyTimeframe = meta.strategyTimeframe;
+  if (isCandleTimeframe(strategyTimeframe) && meta.timeframes.includes(strategyTimeframe)) {
+    state.timeframe = strategyTimeframe;
     for (const button of document.querySelectorAll<HTMLButtonElement>('button.tf'))
       button.setAttribute('aria-pressed', String(button.value === state.timeframe));
   }

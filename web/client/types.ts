@@ -1,6 +1,7 @@
 // The JSON the server sends (web/server/app.ts and the SSE events), as the page reads it; where the
 // server sends a core record as is, its type is the core's.
 import type { DailyStats } from '../../core/aggregate/daily.js';
+import type { CandleTimeframe } from '../../core/candles/timeframe.js';
 import type { IndicatorValues } from '../../core/indicators/indicator-set.js';
 import type { Tick } from '../../core/contracts/index.js';
 
@@ -109,7 +110,7 @@ export interface Periods {
 
 export interface Meta {
   symbols: string[];
-  timeframes: Array<'1m' | '5m' | '1h'>;
+  timeframes: CandleTimeframe[];
   /** The strategy's timeframe: the side panel's indicators are on it. */
   strategyTimeframe: string;
   staleSeconds: number;

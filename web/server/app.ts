@@ -2,7 +2,9 @@
 // token-protected controls. Built here, listened elsewhere (dashboard.ts), so tests use inject().
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { addDays, isTimeframe, TIMEFRAME_MS, utcDay, type Timeframe } from '../../core/aggregate/calendar.js';
+import { addDays, utcDay } from '../../core/aggregate/calendar.js';
+import { rollUpCandles, sourceTimeframe } from '../../core/aggregate/derived-candles.js';
+import { CANDLE_MS, CANDLE_TIMEFRAMES, candleStart, isCandleTimeframe } from '../../core/candles/timeframe.js';
 import type { IndicatorPeriods } from '../../core/indicators/indicator-set.js';
 import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
 import type { AggregateStore } from '../../platform/store/store.js';
@@ -95,7 +97,7 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     const code = error.validation ? 'ERR_BAD_REQUEST' : status === 500 ? 'ERR_INTERNAL' : (error.code ?? 'ERR_BAD_REQUEST');
     const message = error.validation
-      ? `${error.validationContext ?? 'request'}${error.message.replace(/^(querystring|body|params)/, '')}`
+      ? `${error.validationContext ?? 'request'}${error.message.replace(/^(querystring|body|params)/, '')}${allowedValues(error)}`
       : status === 500
         ? 'internal error'
         : error.message;
@@ -145,7 +147,7 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
 
   app.get('/api/meta', async () => ({
     symbols: options.symbols,
-    timeframes: ['1m', '5m', '1h'],
+    timeframes: CANDLE_TIMEFRAMES,
     strategyTimeframe: options.pipeline.strategy.timeframe,
     staleSeconds: options.staleSeconds,
     historyDays: options.historyDays,
@@ -161,21 +163,25 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
           type: 'object',
           additionalProperties: false,
           required: ['symbol', 'timeframe'],
-          properties: { symbol: symbolQuery, timeframe: { type: 'string', enum: ['1m', '5m', '1h'] }, from: msQuery, to: msQuery },
+          properties: { symbol: symbolQuery, timeframe: { type: 'string', enum: CANDLE_TIMEFRAMES }, from: msQuery, to: msQuery },
         },
       },
     },
     async (request, reply) => {
       const { symbol, timeframe } = request.query;
-      if (!followed(symbol, reply) || !isTimeframe(timeframe)) return reply;
-      const size = TIMEFRAME_MS[timeframe as Timeframe];
+      if (!followed(symbol, reply) || !isCandleTimeframe(timeframe)) return reply;
+      const size = CANDLE_MS[timeframe];
       const to = request.query.to !== undefined ? Number(request.query.to) : await latestTs(symbol);
-      const from = Math.max(
+      const wanted = Math.max(
         request.query.from !== undefined ? Number(request.query.from) : to - DEFAULT_CANDLES * size,
         to - (MAX_CANDLES - 1) * size,
       );
-      if (from > to) return reply.code(400).send({ error: 'ERR_BAD_REQUEST', message: 'querystring/from must not be after to' });
-      return { symbol, timeframe, from, to, candles: await options.store.candles(symbol, timeframe as Timeframe, from, to) };
+      if (wanted > to) return reply.code(400).send({ error: 'ERR_BAD_REQUEST', message: 'querystring/from must not be after to' });
+      // 15m, 4h and 1d are rolled up from the stored 5m or 1h candles, from the start of the first bucket so that it is whole.
+      const source = sourceTimeframe(timeframe);
+      const from = source === timeframe ? wanted : candleStart(wanted, size);
+      const stored = await options.store.candles(symbol, source, from, to);
+      return { symbol, timeframe, from, to, candles: source === timeframe ? stored : rollUpCandles(stored, size) };
     },
   );
 
@@ -307,6 +313,12 @@ export function buildWebApp(options: WebAppOptions): FastifyInstance {
     }
   }
   return app;
+}
+
+/** For an enum's refusal, the values it allows (ajv says only "must be equal to one of the allowed values"). */
+function allowedValues(error: FastifyError): string {
+  const allowed = error.validation?.find((entry) => entry.keyword === 'enum')?.params.allowedValues as unknown;
+  return Array.isArray(allowed) ? ` (${allowed.join(', ')})` : '';
 }
 
 /** Constant-time comparison of two secrets of any length (their digests are compared). */

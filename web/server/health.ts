@@ -3,6 +3,7 @@
 import type { Bus } from '../../platform/bus/bus.js';
 import type { AggregateStore } from '../../platform/store/store.js';
 import type { HealthStatus } from '../../platform/health.js';
+import { safeUrl } from '../../platform/safe-url.js';
 import type { LiveFeed } from './live-feed.js';
 
 export interface SymbolFreshness {
@@ -124,9 +125,16 @@ export class HealthSource {
     return value;
   }
 
+  /** A URL's credentials go in an Authorization header (fetch refuses them in the URL); only the redacted URL is shown. */
   private async poll(url: string): Promise<RoleHealth> {
+    const shown = safeUrl(url);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 2000), redirect: 'error' });
+      const { target, headers } = withoutCredentials(url);
+      const response = await fetch(target, {
+        headers,
+        signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 2000),
+        redirect: 'error',
+      });
       const text = (await response.text()).slice(0, 64 * 1024);
       const body = JSON.parse(text) as { checks?: unknown };
       const checks: Record<string, HealthStatus> = {};
@@ -136,9 +144,20 @@ export class HealthSource {
           checks[name.slice(0, 40)] = { ok: s?.ok === true, detail: typeof s?.detail === 'string' ? s.detail.slice(0, 200) : '' };
         }
       }
-      return { url, ok: response.ok, detail: `HTTP ${response.status}`, checks };
+      return { url: shown, ok: response.ok, detail: `HTTP ${response.status}`, checks };
     } catch (error) {
-      return { url, ok: false, detail: `no answer: ${(error as Error).message}`.slice(0, 200), checks: {} };
+      const message = (error as Error).message.split(url).join(shown);
+      return { url: shown, ok: false, detail: `no answer: ${message}`.slice(0, 200), checks: {} };
     }
   }
+}
+
+function withoutCredentials(url: string): { target: string; headers: Record<string, string> } {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return { target: url, headers: {} };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { target: parsed.toString(), headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } };
 }

@@ -11,6 +11,7 @@ import { StrategyBacktest, type EquityPoint } from '../../core/backtest/strategy
 import type { BacktestReport, BacktestTrade } from '../../core/backtest/backtest.js';
 import { describeStrategy } from '../../core/strategy/describe-strategy.js';
 import type { Timeframe } from '../../core/aggregate/calendar.js';
+import { sourceTimeframe } from '../../core/aggregate/derived-candles.js';
 import { HISTORY_FILE_PATTERN, HistoryFileError, type HistoryFiles } from '../../platform/history/history-files.js';
 import { TickCsvParser } from '../../platform/replay/tick-csv.js';
 import type { AggregateStore } from '../../platform/store/store.js';
@@ -31,7 +32,6 @@ export const MAX_TRADES_SENT = 200;
 export const MAX_CURVE_POINTS = 1000;
 const CHUNK_BYTES = 1 << 20;
 const PROBLEMS_SENT = 5;
-const STORE_TIMEFRAMES: readonly Timeframe[] = ['1h', '5m', '1m'];
 
 export interface BacktestAnswer {
   readonly symbol: string;
@@ -51,7 +51,7 @@ export interface BacktestAnswer {
  * as `replay` reads an OHLC file).
  */
 export function storeTimeframeFor(timeframe: CandleTimeframe): Timeframe {
-  return STORE_TIMEFRAMES.find((stored) => CANDLE_MS[timeframe] % CANDLE_MS[stored] === 0) ?? '1m';
+  return sourceTimeframe(timeframe);
 }
 
 const percentQuery = { type: 'string', pattern: '^\\d{1,2}(\\.\\d{1,4})?$' } as const;
