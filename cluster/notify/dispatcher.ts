@@ -8,10 +8,10 @@
 // timeout plus a grace period has lost its sender; its channel's inDoubt policy then resends it
 // (at least once, same Message-ID / Idempotency-Key) or leaves it in-doubt (at most once).
 import { createHash } from 'node:crypto';
-import type { Side } from '../../core/contracts/index.js';
 import { laneReadyAt, takeToken, type Bucket } from '../../core/notify/flood.js';
 import { composeMessage } from '../../core/notify/message.js';
 import { isQuiet } from '../../core/notify/quiet-hours.js';
+import type { SubscriberFilter } from '../../core/notify/routing.js';
 import type { Logger } from '../../platform/log.js';
 import type { HealthStatus } from '../../platform/health.js';
 import { backoffDelay } from '../../platform/retry.js';
@@ -20,13 +20,10 @@ import type { ConfiguredChannel } from './channels/index.js';
 import { laneOf, WAITING, type Delivery, type Ledger } from './ledger.js';
 import type { NotifierMetrics } from './metrics.js';
 
-export interface SubscriberSettings {
-  readonly name: string;
-  readonly channels: readonly string[];
+/** A subscriber as configured: what it takes (the routing filter) and how it is told. */
+export interface SubscriberSettings extends SubscriberFilter {
   readonly email?: string | undefined;
   readonly phone?: string | undefined;
-  readonly symbols: readonly string[];
-  readonly sides: readonly Side[];
   readonly timeZone: string;
   readonly quietHours?: { readonly start: string; readonly end: string; readonly action: 'hold' | 'drop' } | undefined;
   readonly minIntervalSeconds: number;

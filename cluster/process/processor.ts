@@ -40,6 +40,11 @@ export interface ProcessorOptions {
    * subscribes. A symbol the restored state holds is not warmed.
    */
   readonly warmStart?: WarmStart;
+  /**
+   * The configured symbols: a tick of any other goes to the DLQ, since the state-size check at config
+   * load counts only these. Unset (tests of the processor alone): every valid symbol is processed.
+   */
+  readonly symbols?: readonly string[];
 }
 
 /** What the state changelog holds for one input partition. */
@@ -196,6 +201,13 @@ export class Processor implements Role {
         continue;
       }
       const tick = check.tick;
+      const listed = this.options.symbols;
+      if (listed !== undefined && !listed.includes(tick.symbol)) {
+        const reason = `symbol ${tick.symbol} is not configured (symbols: ${listed.join(', ')})`;
+        rejected.push({ key: message.key, value: JSON.stringify(deadLetter(message, reason)) });
+        metrics?.ticks.inc({ result: 'rejected' });
+        continue;
+      }
       let pipeline = state.symbols.get(tick.symbol);
       if (!pipeline) {
         // A symbol the restored state does not hold: warmed from history if it was, fresh if not.

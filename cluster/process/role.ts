@@ -43,6 +43,7 @@ export const processRole: RoleSpec = {
       group: config.process.group,
       topics: { ...config.topics, state: config.topics.processorState },
       pipelines: pipelineFactory(settings),
+      symbols: config.symbols,
       metrics: processorMetrics(registry),
       ...(warmStart ? { warmStart } : {}),
     });

@@ -90,14 +90,6 @@ export const RULE_DEFAULTS = {
   },
 } as const satisfies Record<string, RuleConfig>;
 
-/** The rules that run when the configuration names none. */
-export const DEFAULT_RULES: readonly RuleConfig[] = [
-  RULE_DEFAULTS.rsi,
-  RULE_DEFAULTS['ma-crossover'],
-  RULE_DEFAULTS['macd-cross'],
-  RULE_DEFAULTS.bollinger,
-];
-
 /** Throws one clear error naming the offending key, e.g. "rules[0].oversold: must be ...". */
 export function validateRules(rules: readonly RuleConfig[], path = 'rules'): void {
   const names = new Set<string>();

@@ -2,6 +2,7 @@
 // (docs/notifications.md). Kept beside schema.ts so that the shared file holds one line for it.
 import { z } from 'zod';
 import { SYMBOL_PATTERN } from '../../core/contracts/index.js';
+import { NOTIFIED_KINDS, type NotifiedKind } from '../../core/notify/routing.js';
 import { TEMPLATE_FIELDS } from '../../core/notify/template.js';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 07:30');
@@ -80,6 +81,17 @@ const subscriber = z
       .array(z.enum(['buy', 'sell']))
       .min(1)
       .default(['buy', 'sell']),
+    /** Recommendations, alerts or both (crossings reach nobody). */
+    kinds: z
+      .array(z.enum(NOTIFIED_KINDS as [NotifiedKind, ...NotifiedKind[]]))
+      .min(1, 'must list recommendation, alert or both')
+      .default([...NOTIFIED_KINDS]),
+    /** Which of the configured `alerts` by name, or all; checked against them where the whole config is. */
+    alerts: z
+      .union([z.literal('all'), z.array(name).min(1, 'must name at least one alert, or be all (kinds: [recommendation] takes none)')], {
+        error: 'must be all or a list of alert names',
+      })
+      .default('all'),
     timeZone: timeZone.default('UTC'),
     /** Between these local times email, SMS and webhooks wait (hold) or are dropped (drop); the dashboard is not held. */
     quietHours: z
@@ -99,6 +111,8 @@ const subscriber = z
       context.addIssue({ code: 'custom', message: 'needs an email address for the email channel', path: ['email'] });
     if (value.channels.includes('sms') && value.phone === undefined)
       context.addIssue({ code: 'custom', message: 'needs a phone number for the sms channel', path: ['phone'] });
+    if (value.alerts !== 'all' && !value.kinds.includes('alert'))
+      context.addIssue({ code: 'custom', message: 'names alerts, but kinds leaves alerts out', path: ['alerts'] });
   });
 
 export const notifySchema = z

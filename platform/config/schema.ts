@@ -442,9 +442,30 @@ export const ConfigSchema = z
   // failed its own check (macd.fast >= slow), and no pipeline can be built from that: its issue is the one to report.
   .superRefine((config, context) => {
     if (context.issues.length === 0) checkStateSize(config, context);
+  })
+  // After the keys' own checks, as above: each subscriber's alerts are then a list of names or 'all'.
+  .superRefine((config, context) => {
+    if (context.issues.length === 0) checkSubscriberAlerts(config.notify.subscribers, config.alerts, context);
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** A subscriber's `alerts` must name configured alerts: a misspelt one would silently take nothing. */
+function checkSubscriberAlerts(
+  subscribers: ReadonlyArray<{ readonly alerts: 'all' | readonly string[] }>,
+  alerts: readonly AlertConfig[],
+  context: z.RefinementCtx,
+): void {
+  const known = alerts.map((alert) => alert.name);
+  subscribers.forEach((sub, i) => {
+    if (sub.alerts === 'all') return;
+    sub.alerts.forEach((name, j) => {
+      if (known.includes(name)) return;
+      const message = `no alert named ${name} in alerts (${known.length > 0 ? `configured: ${known.join(', ')}` : 'none configured'})`;
+      context.addIssue({ code: 'custom', message, path: ['notify', 'subscribers', i, 'alerts', j] });
+    });
+  });
+}
 
 /** Keys whose values are secrets: never accepted from the config file, never logged. */
 export const SECRET_PATHS = [

@@ -1,10 +1,12 @@
 // Coinbase Exchange's public candles, GET /products/{id}/candles (docs.cdp.coinbase.com, "Get product
 // candles"): granularity in seconds, at most 300 candles a request, rows [time, low, high, open, close,
 // volume] newest first, nothing for a bucket without trades, and maybe rows from before `start`.
-import { alignUp, candleProblem, checkRequest } from './checks.js';
+import { alignUp, candleProblem } from './checks.js';
 import { CandleHistoryError } from './errors.js';
-import type { CandleHistory, CandleRequest, HistoricalCandle } from './history.js';
-import { PoliteJsonClient, type RestClientOptions } from './rest-client.js';
+import { ExchangeCandleHistory, type ExchangeHistoryOptions } from './exchange-history.js';
+import type { CandleRequest, HistoricalCandle } from './history.js';
+
+export type { ExchangeHistoryOptions } from './exchange-history.js';
 
 export const COINBASE_REST_URL = 'https://api.exchange.coinbase.com';
 const GRANULARITIES_S = [60, 300, 900, 3600, 21600, 86400];
@@ -12,36 +14,16 @@ const MAX_CANDLES = 300;
 /** Public endpoints allow 10 requests a second per IP (bursts of 15); history is not urgent: 3 a second. */
 export const COINBASE_MIN_INTERVAL_MS = 334;
 
-export interface ExchangeHistoryOptions extends Partial<RestClientOptions> {
-  /** Where the API lives; a test points it at a local server. */
-  readonly baseUrl?: string;
-  /** The clock that says which candle is still forming. */
-  readonly now?: () => number;
-}
-
-export class CoinbaseCandleHistory implements CandleHistory {
-  readonly name = 'coinbase';
+export class CoinbaseCandleHistory extends ExchangeCandleHistory {
   readonly granularities: readonly number[] = GRANULARITIES_S.map((s) => s * 1000);
-  private readonly client: PoliteJsonClient;
-  private readonly base: URL;
-  private readonly now: () => number;
 
   constructor(options: ExchangeHistoryOptions = {}) {
-    this.client = new PoliteJsonClient(this.name, { minIntervalMs: COINBASE_MIN_INTERVAL_MS, ...options });
-    this.base = baseUrl(options.baseUrl ?? COINBASE_REST_URL);
-    this.now = options.now ?? Date.now;
-  }
-
-  /** Requests sent so far, retries included. */
-  get requests(): number {
-    return this.client.requests;
+    super('coinbase', { baseUrl: COINBASE_REST_URL, minIntervalMs: COINBASE_MIN_INTERVAL_MS }, options);
   }
 
   async *candles(request: CandleRequest): AsyncIterable<readonly HistoricalCandle[]> {
-    checkRequest(this.name, this.granularities, request);
+    const end = this.closedEnd(request);
     const g = request.granularityMs;
-    // Only closed candles: the one holding now is still forming and would change.
-    const end = Math.min(request.toMs, Math.floor(this.now() / g) * g);
     // 299 buckets a page: whether `end` is inclusive or not, a request never spans more than 300.
     const step = (MAX_CANDLES - 1) * g;
     for (let pageStart = alignUp(request.fromMs, g); pageStart < end; pageStart += step) {
@@ -77,8 +59,4 @@ export function parseCoinbaseCandles(body: unknown, granularityMs: number): Hist
     if (problem !== undefined) throw new CandleHistoryError('coinbase', `malformed candles: row ${i}: ${problem}`);
     return candle;
   });
-}
-
-export function baseUrl(text: string): URL {
-  return new URL(text.endsWith('/') ? text : `${text}/`);
 }

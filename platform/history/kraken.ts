@@ -2,11 +2,10 @@
 // rows [time, open, high, low, close, vwap, volume, count] with prices as strings, keyed by the pair's
 // canonical name (XXBTZUSD for XBTUSD) beside `last`. Only the most recent 720 entries of an interval
 // are served, whatever `since` says, and the last entry is the current, not yet committed one.
-import { alignUp, candleProblem, checkRequest } from './checks.js';
-import { baseUrl, type ExchangeHistoryOptions } from './coinbase.js';
+import { alignUp, candleProblem } from './checks.js';
 import { CandleHistoryError, CandleRangeError, RetryableAnswer } from './errors.js';
-import type { CandleHistory, CandleRequest, HistoricalCandle } from './history.js';
-import { PoliteJsonClient } from './rest-client.js';
+import { ExchangeCandleHistory, type ExchangeHistoryOptions } from './exchange-history.js';
+import type { CandleRequest, HistoricalCandle } from './history.js';
 
 export const KRAKEN_REST_URL = 'https://api.kraken.com';
 const INTERVALS_MIN = [1, 5, 15, 30, 60, 240, 1440, 10080, 21600];
@@ -35,28 +34,17 @@ export function krakenPair(symbol: string): string {
     .join('');
 }
 
-export class KrakenCandleHistory implements CandleHistory {
-  readonly name = 'kraken';
+export class KrakenCandleHistory extends ExchangeCandleHistory {
   readonly granularities: readonly number[] = INTERVALS_MIN.map((m) => m * 60_000);
-  private readonly client: PoliteJsonClient;
-  private readonly base: URL;
-  private readonly now: () => number;
 
   constructor(options: ExchangeHistoryOptions = {}) {
-    this.client = new PoliteJsonClient(this.name, { minIntervalMs: KRAKEN_MIN_INTERVAL_MS, ...options });
-    this.base = baseUrl(options.baseUrl ?? KRAKEN_REST_URL);
-    this.now = options.now ?? Date.now;
-  }
-
-  get requests(): number {
-    return this.client.requests;
+    super('kraken', { baseUrl: KRAKEN_REST_URL, minIntervalMs: KRAKEN_MIN_INTERVAL_MS }, options);
   }
 
   async *candles(request: CandleRequest): AsyncIterable<readonly HistoricalCandle[]> {
-    checkRequest(this.name, this.granularities, request);
+    const end = this.closedEnd(request);
     const g = request.granularityMs;
     const from = alignUp(request.fromMs, g);
-    const end = Math.min(request.toMs, Math.floor(this.now() / g) * g);
     if (from >= end) return;
     const pair = krakenPair(request.symbol);
     const url = new URL('0/public/OHLC', this.base);

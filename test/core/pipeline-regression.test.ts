@@ -8,7 +8,7 @@ import { btcPrices } from '../../bench/bench.js';
 import { DEFAULT_INDICATOR_PERIODS } from '../../core/indicators/indicator-set.js';
 import { signalRecord } from '../../core/contracts/index.js';
 import { SymbolPipeline, type PipelineSettings } from '../../core/pipeline.js';
-import { DEFAULT_RULES, RULE_DEFAULTS, type RuleConfig } from '../../core/rules/rule-config.js';
+import { RULE_DEFAULTS, type RuleConfig } from '../../core/rules/rule-config.js';
 import type { AlertConfig } from '../../core/alerts/alert-config.js';
 import { DEFAULT_STRATEGY, type StrategyConfig } from '../../core/strategy/strategy-config.js';
 import { fnv1a64 } from '../../core/rules/signal-id.js';
@@ -17,7 +17,7 @@ const test = suite('pipeline output over a long path');
 
 // Every rule type, both Bollinger modes, confirmation, price as a series, and both combinations.
 const everyKind: RuleConfig[] = [
-  ...DEFAULT_RULES.map((r) => ({ ...r, name: `${r.name}-x`, cooldownMs: 20_000 })),
+  ...Object.values(RULE_DEFAULTS).map((r) => ({ ...r, name: `${r.name}-x`, cooldownMs: 20_000 })),
   { ...RULE_DEFAULTS.rsi, name: 'rsi-confirmed', confirmTicks: 4, cooldownMs: 0 },
   { ...RULE_DEFAULTS['ma-crossover'], name: 'price-bb', fast: 'price', slow: 'bbMiddle', confirmTicks: 2, cooldownMs: 0 },
   { ...RULE_DEFAULTS.bollinger, name: 'bb-break', mode: 'breakout', cooldownMs: 0 },

@@ -147,6 +147,40 @@ test('indicator periods and signal rules are checked with the key named', () => 
   assert.match(failure(env, files({ '/c.yaml': 'rules: []\n' })), /rules/);
 });
 
+test('notify subscribers: kinds and alerts by name, checked against the configured alerts, naming the key', () => {
+  const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
+  const alerts =
+    'alerts:\n  - { type: above, name: btc-100k, price: 100000 }\n  - { type: move, name: day-5pct, percent: 5, window: day }\n';
+  const withSubscriber = (keys: string, configured = alerts) =>
+    files({ '/c.yaml': `${configured}notify:\n  subscribers:\n    - { name: a, channels: [dashboard]${keys} }\n` });
+  const subscriber = (keys: string) => loadConfig({ env, readFile: withSubscriber(keys) }).notify.subscribers[0]!;
+  assert.equal(
+    subscriber(''),
+    { ...subscriber(''), kinds: ['recommendation', 'alert'], alerts: 'all' },
+    'both kinds, every alert by default',
+  );
+  assert.equal(subscriber(', kinds: [recommendation]').kinds, ['recommendation']);
+  assert.equal(subscriber(', kinds: [alert], alerts: [day-5pct]').alerts, ['day-5pct']);
+  const at = 'notify.subscribers.0';
+  assert.is(
+    failure(env, withSubscriber(', alerts: [btc-100k, btc-1m]')),
+    `${at}.alerts.1: no alert named btc-1m in alerts (configured: btc-100k, day-5pct) (in /c.yaml)`,
+  );
+  assert.is(
+    failure(env, withSubscriber(', alerts: [btc-100k]', '')),
+    `${at}.alerts.0: no alert named btc-100k in alerts (none configured) (in /c.yaml)`,
+  );
+  assert.match(failure(env, withSubscriber(', alerts: []')), /^notify\.subscribers\.0\.alerts: must name at least one alert, or be all/);
+  assert.is(failure(env, withSubscriber(', alerts: some')), `${at}.alerts: must be all or a list of alert names (in /c.yaml)`);
+  assert.is(failure(env, withSubscriber(', alerts: 5')), `${at}.alerts: must be all or a list of alert names (in /c.yaml)`);
+  assert.is(failure(env, withSubscriber(', kinds: []')), `${at}.kinds: must list recommendation, alert or both (in /c.yaml)`);
+  assert.match(failure(env, withSubscriber(', kinds: [crossing]')), /^notify\.subscribers\.0\.kinds\.0: /);
+  assert.is(
+    failure(env, withSubscriber(', kinds: [recommendation], alerts: [btc-100k]')),
+    `${at}.alerts: names alerts, but kinds leaves alerts out (in /c.yaml)`,
+  );
+});
+
 test('hostile files: alias bombs and prototype keys are refused, nothing is polluted', () => {
   const env = { STOCK_STREAM_CONFIG: '/c.yaml' };
   const bomb = [

@@ -54,6 +54,21 @@ function duplicates(ids: readonly string[]): string[] {
   return ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
 }
 
+/** The outputs of an uninterrupted run: one indicator record per tick, every expected signal once. */
+function assertUninterrupted(
+  indicators: readonly BusMessage[],
+  signals: readonly BusMessage[],
+  tickCount: number,
+  expected: readonly string[],
+): void {
+  const twice = duplicates(indicators.map(indicatorId));
+  assert.is(twice.length, 0, `${twice.length} indicator records twice (${twice.slice(0, 3).join(', ')} ...)`);
+  assert.is(indicators.length, tickCount, 'one indicator record per tick');
+  const signalsTwice = duplicates(signals.map(signalId));
+  assert.is(signalsTwice.length, 0, `${signalsTwice.length} signals twice (${signalsTwice.slice(0, 3).join(', ')} ...)`);
+  assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the signals of an uninterrupted run');
+}
+
 test('a partition handed back after another member moved it on is restored from the changelog, not from memory', async () => {
   const { kafka } = await services();
   const id = randomUUID().slice(0, 8);
@@ -149,12 +164,7 @@ test('a partition handed back after another member moved it on is restored from 
     await eventually(() => assert.ok(signals.length >= expected.length, `${signals.length} of ${expected.length} signals`), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
-    const twice = duplicates(indicators.map(indicatorId));
-    assert.is(twice.length, 0, `${twice.length} indicator records twice (${twice.slice(0, 3).join(', ')} ...)`);
-    assert.is(indicators.length, ticks.length, 'one indicator record per tick');
-    const signalsTwice = duplicates(signals.map(signalId));
-    assert.is(signalsTwice.length, 0, `${signalsTwice.length} signals twice (${signalsTwice.slice(0, 3).join(', ')} ...)`);
-    assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the signals of an uninterrupted run');
+    assertUninterrupted(indicators, signals, ticks.length, expected);
     // The case the test is for: reported, not asserted (it depends on B not committing its position again).
     console.log(
       `  B's first batch was ${lagged ? 'the tail A had consumed' : 'fresh ticks'}; partition ${moved} handed back at committed ` +
@@ -259,12 +269,7 @@ test('an owner paused past its session and resumed, a member joining and leaving
     await eventually(() => assert.ok(signals.length >= expected.length, `${signals.length} of ${expected.length} signals`), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
-    const twice = duplicates(indicators.map(indicatorId));
-    assert.is(twice.length, 0, `${twice.length} indicator records twice (${twice.slice(0, 3).join(', ')} ...)`);
-    assert.is(indicators.length, ticks.length, 'one indicator record per tick');
-    const signalsTwice = duplicates(signals.map(signalId));
-    assert.is(signalsTwice.length, 0, `${signalsTwice.length} signals twice (${signalsTwice.slice(0, 3).join(', ')} ...)`);
-    assert.equal(signals.map((m) => m.value).sort(), [...expected].sort(), 'the signals of an uninterrupted run');
+    assertUninterrupted(indicators, signals, ticks.length, expected);
   } catch (error) {
     const tail = (name: string, log: string) => `--- ${name} ---\n${log.slice(-1500)}`;
     throw new Error(`${(error as Error).message}\n${tail('a', a.stderr())}\n${b ? tail('b', b.stderr()) : ''}`, { cause: error });

@@ -159,6 +159,35 @@ for (const adapter of adapters) {
     assert.is(({} as Record<string, unknown>).polluted, undefined);
   });
 
+  test('a tick of a symbol not configured goes to the DLQ with the reason, and never into the state', async () => {
+    const ticks = tickPath(60, ['BTC-USD', 'ETH-USD', 'DOGE-USD']);
+    const listed = ticks.filter((tick) => tick.symbol !== 'DOGE-USD');
+    await bus.publish(topics.ticks, asMessages(ticks));
+    const running = new Processor({
+      bus,
+      logger,
+      topics,
+      group,
+      pipelines: pipelineFactory(TEST_SETTINGS),
+      restoreTimeoutMs: 20_000,
+      symbols: ['BTC-USD', 'ETH-USD'],
+    });
+    await running.start();
+    const dlq = await readAll(bus, topics.dlq, ticks.length - listed.length);
+    const indicators = await readAll(bus, topics.indicators, listed.length);
+    const states = await readAll(bus, topics.state, 1);
+    await running.stop();
+    assert.is(indicators.length, listed.length, 'every tick of a configured symbol processed');
+    const reasons = new Set(dlq.map((m) => (JSON.parse(m.value) as { reason: string }).reason));
+    assert.equal([...reasons], ['symbol DOGE-USD is not configured (symbols: BTC-USD, ETH-USD)']);
+    assert.is(dlq.length, ticks.length - listed.length);
+    // Snapshots only (key p<partition>), not the restore's barriers.
+    const snapshots = states.filter((m) => m.key?.startsWith('p') === true);
+    assert.ok(snapshots.length > 0, 'snapshots were written');
+    const held = snapshots.flatMap((m) => Object.keys((JSON.parse(m.value) as { symbols: Record<string, unknown> }).symbols));
+    assert.not.ok(held.includes('DOGE-USD'), `the state holds ${[...new Set(held)].join(', ')}`);
+  });
+
   test('stopped and restarted, it restores its state and continues exactly', async () => {
     const ticks = tickPath(1200, ['BTC-USD', 'ETH-USD']);
     const expected = expectedSignals(ticks);

@@ -1,16 +1,13 @@
 // Confirmation over N ticks, cooldown in tick time, and combinations within a window of ticks.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RuleTick } from '../../../core/rules/rule-engine.js';
 import { RULE_DEFAULTS, type RuleConfig } from '../../../core/rules/rule-config.js';
-import { RuleEngine } from '../../../core/rules/rule-engine.js';
-import { path, rsiPath, START_TS } from './ticks.js';
+import { fire, path, rsiPath, START_TS, type PathTick } from './ticks.js';
 
 const test = suite('confirmation, cooldown, combinations');
 
-function fired(rules: RuleConfig[], ticks: RuleTick[]): string[] {
-  const engine = new RuleEngine('BTC-USD', rules);
-  return ticks.flatMap((tick, i) => engine.step(tick).map((s) => `${s.rule}:${s.side}@${i}`));
+function fired(rules: RuleConfig[], ticks: PathTick[]): string[] {
+  return fire(rules, ticks).map((s) => `${s.rule}:${s.side}@${s.index}`);
 }
 const rsi = { ...RULE_DEFAULTS.rsi, cooldownMs: 0 };
 
@@ -19,8 +16,7 @@ test('confirmation: emitted when the crossing has held for N ticks, dropped if i
   assert.equal(fired([confirmed], rsiPath([25, 31, 32, 33, 34])), ['rsi-30-70:buy@3']);
   // Falls back below 30 on the second tick: no signal, and no late one either.
   assert.equal(fired([confirmed], rsiPath([25, 31, 29, 33, 34, 35])), []);
-  const engine = new RuleEngine('BTC-USD', [confirmed]);
-  const [signal] = rsiPath([25, 31, 32, 33]).flatMap((t) => engine.step(t));
+  const [signal] = fire([confirmed], rsiPath([25, 31, 32, 33]));
   assert.is(signal!.reason, 'RSI rose back above 30 after falling to 25.00 (now 31.00), held for 3 ticks');
   assert.is(signal!.ts, START_TS + 3000, 'the signal carries the tick that confirmed it');
 });
@@ -44,7 +40,7 @@ test('hysteresis and cooldown together: a noisy RSI swinging around 30 and 28 em
 
 const bbRule = { ...RULE_DEFAULTS.bollinger, cooldownMs: 0 };
 // RSI buys at index 2; the Bollinger reversion buy comes at index `bbAt`.
-function twoRulePath(bbAt: number, length = 30): RuleTick[] {
+function twoRulePath(bbAt: number, length = 30): PathTick[] {
   return path(length, (i) => ({
     rsi: i < 2 ? 25 : 35,
     price: i < bbAt ? 79_000 : 79_300,
@@ -69,6 +65,11 @@ test('any-of fires on the first rule and not again while the window still holds 
 
 test('rules run side by side and each emits its own signal', () => {
   assert.equal(fired([rsi, bbRule], twoRulePath(6)), ['rsi-30-70:buy@2', 'bollinger-reversion:buy@6']);
+});
+
+test('a rule never emits twice at one ts, even with no cooldown (ids stay unique)', () => {
+  const same = rsiPath([25, 31, 25, 31]).map((t) => ({ ...t, ts: START_TS }));
+  assert.is(fire([rsi], same).length, 1);
 });
 
 test.run();
