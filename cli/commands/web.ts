@@ -19,7 +19,7 @@ export const webCommand: Command = {
     'view (/#strategy): the strategy in words, its stance, and a hypothetical backtest (not advice) over\n' +
     "the store's candles or a CSV file in web.historyDir (default <dataDir>/history). Live data comes\n" +
     "from the ticks, indicators and signals topics and the notifier's dashboard notifications from the\n" +
-    'notifications topic, each id shown once (reader group web.group, from the latest message), as\n' +
+    'notifications topic, each id shown once (read from the latest message, outside any group), as\n' +
     'server-sent events on /api/events. Read-only without login; mute and the test notification\n' +
     'need WEB_TOKEN. HTTPS when web.tls.certFile and keyFile are set. Also serves /healthz and /metrics.\n' +
     'Stops cleanly on SIGINT/SIGTERM. See docs/dashboard.md.',

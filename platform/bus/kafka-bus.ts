@@ -272,15 +272,30 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       generation++;
     });
+    // A reader outside any group commits nothing: when kafkajs restarts its consumer (after the
+    // cluster was away for a while) it would start over from the earliest or the latest message,
+    // repeating or skipping what came meanwhile. It resumes where it was instead, and what was
+    // delivered is never delivered twice. 'latest' means the end of each partition at subscription.
+    const deliveredTo = new Map<string, bigint>();
+    if (group === undefined) {
+      if (from === 'latest') {
+        for (const topic of options.topics)
+          for (const { partition, high } of await this.admin.fetchTopicOffsets(topic))
+            deliveredTo.set(`${topic}:${partition}`, BigInt(high));
+      }
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        for (const [key, offset] of deliveredTo) {
+          const at = key.lastIndexOf(':');
+          consumer.seek({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: offset.toString() });
+        }
+      });
+    }
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = this.now();
       this.state = { ok: true, detail: `connected to ${this.options.brokers.join(',')}` };
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: from !== 'latest' });
-    // A reader outside any group commits nothing, so kafkajs starts it from the beginning again when it
-    // restarts the consumer (after the cluster was away): what was delivered is not delivered twice.
-    const deliveredTo = new Map<string, bigint>();
     const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: kafkajs.EachBatchPayload): Promise<void> => {
       if (batch.messages.length === 0 || !isRunning() || isStale()) return;
       const key = `${batch.topic}:${batch.partition}`;

@@ -69,7 +69,7 @@ export const ConfigSchema = z
     /** The LAN dashboard (`stock-stream web`, docs/dashboard.md); it serves on http.host:http.port. */
     web: z
       .object({
-        /** The dashboard's reader group for the live topics (it reads from the latest message). */
+        /** Names the reader group of the dashboard's virtual OLED panel (`<group>.panel`); the live feed itself reads outside any group, so every dashboard gets every message. */
         group: z
           .string()
           .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"')

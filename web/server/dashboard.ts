@@ -70,7 +70,6 @@ export class Dashboard implements Role {
       bus,
       hub: this.hub,
       logger,
-      group: web.group,
       topics: config.topics,
       symbols: config.symbols,
       tickIntervalMs: options.tickIntervalMs,

@@ -1,5 +1,6 @@
 // The dashboard's live input: ticks, indicators, signals and the notifier's dashboard notifications
-// read from the bus (its own reader group, from the latest message), checked like every other door,
+// read from the bus (a reader outside any group, so every dashboard gets every message, from the
+// latest one; the bus resumes it where it was after the cluster was away), checked like every other door,
 // thinned and handed to the event hub.
 import {
   checkTick,
@@ -17,7 +18,6 @@ export interface LiveFeedOptions {
   readonly bus: Bus;
   readonly hub: EventHub;
   readonly logger: Logger;
-  readonly group: string;
   readonly topics: { readonly ticks: string; readonly indicators: string; readonly signals: string; readonly notifications: string };
   /** Each checked notification from the notifications topic (the dashboard drops an id it has shown). */
   readonly onNotification?: (notification: DashboardNotification) => void;
@@ -54,12 +54,11 @@ export class LiveFeed {
   }
 
   async start(): Promise<void> {
-    const { bus, topics, group } = this.options;
+    const { bus, topics } = this.options;
     const names = [topics.ticks, topics.indicators, topics.signals, topics.notifications];
     await bus.ensureTopics(names.map((name) => ({ name })));
     this.subscription = await bus.consume({
       topics: names,
-      group,
       from: 'latest',
       handler: async (batch) => this.handle(batch),
     });
