@@ -389,7 +389,10 @@ test('three brokers: the leader broker and then a processor SIGKILLed mid-stream
     assert.is(new Set(shown().map((n) => n.id)).size, shown().length, 'each notification once on the dashboard');
     assert.not.match(events.text(), /event: reset\n/, 'the page never had to start over');
     const metrics = await (await fetch(`http://127.0.0.1:${web.port}/metrics`)).text();
-    assert.match(metrics, new RegExp(`stock_stream_web_notifications_total\\{result="shown"\\} ${shown().length}\n`));
+    // Every metric carries the role label too: {result="shown",role="web"}.
+    const counted = (result: string) =>
+      Number(new RegExp(`^stock_stream_web_notifications_total\\{[^}]*result="${result}"[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    assert.is(counted('shown'), shown().length, `the web role's count of notifications shown (repeats: ${counted('repeat')})`);
     const reconnections = events.text().split(': reconnecting').length - 1;
     console.log(
       `cluster test: ${ticks.length} ticks, ${all.length} signals, ${ids.length} notifications, each once, after ${elapsed()} (the page reconnected ${reconnections} time(s))`,
