@@ -68,7 +68,8 @@ test('Kafka dies mid-stream: healthz turns 503, the processor recovers by itself
     { name: 'stock.ticks', partitions: 3 },
     { name: 'stock.indicators', partitions: 3 },
   ]);
-  const role = await startRole({ KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(',') });
+  // Both symbols configured: the processor sends ticks of any other to the dead-letter topic.
+  const role = await startRole({ KAFKA_BOOTSTRAP_SERVERS: kafka.brokers.join(','), STOCK_STREAM_SYMBOLS: 'BTC-USD,ETH-USD' });
   const ticks = tickPath(400, ['BTC-USD', 'ETH-USD']);
   await bus.publish('stock.ticks', asMessages(ticks.slice(0, 200)));
   const before = collect(bus, 'stock.indicators');

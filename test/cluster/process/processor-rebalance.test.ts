@@ -200,7 +200,7 @@ test('an owner paused past its session and resumed, a member joining and leaving
     const file = join(dir, `${name}.yaml`);
     writeFileSync(
       file,
-      `${TEST_SETTINGS_YAML}log:\n  level: info\nhttp:\n  port: 0\nkafka:\n  clientId: ${name}-${id}\nprocess:\n  group: ${group}\n` +
+      `${TEST_SETTINGS_YAML}symbols: [BTC-USD, ETH-USD, SOL-USD]\nlog:\n  level: info\nhttp:\n  port: 0\nkafka:\n  clientId: ${name}-${id}\nprocess:\n  group: ${group}\n` +
         `topics:\n${Object.entries(topics)
           .map(([key, name]) => `  ${key}: ${name}\n`)
           .join('')}`,
