@@ -208,44 +208,42 @@ export class KafkaBus implements Bus {
     let generation = 0;
     // The generation in which each partition's last batch was committed; absent after a failed attempt.
     const committedIn = new Map<string, number>();
-    // One transactional producer per input partition, with an id that survives restarts: a new
-    // owner of the partition fences the old one and aborts whatever it left open. A producer is
+    // Two transactional producers per input partition, with ids that survive restarts: a new owner
+    // of the partition fences both and finishes whatever they left open. They take turns, one
+    // transaction each: the coordinator answers a commit once it has decided it, then writes the
+    // commit markers to every partition the transaction touched, and refuses the same id's next
+    // transaction until they are written (CONCURRENT_TRANSACTIONS, retried by kafkajs, a few
+    // milliseconds each time). Taking turns gives each id a whole transaction's time for that. Order
+    // holds: the next transaction begins after the last one's commit was decided, so its records
+    // follow that one's in every partition and no read_committed reader sees them first. The pair is
     // initialised again in each generation, so a member that gets a partition back (from a member
     // that owned it meanwhile) fences that member too, before its handler reads any state.
-    const producers = new Map<string, { producer: Producer; generation: number }>();
+    const producers = new Map<string, { pair: readonly [Producer, Producer]; turn: 0 | 1; generation: number }>();
     const transactionalProducer = async (topic: string, partition: number): Promise<Producer> => {
       const id = `${group}.${topic}.${partition}`;
-      const held = producers.get(id);
-      if (held && held.generation !== generation) dropProducer(topic, partition);
-      let producer = held?.generation === generation ? held.producer : undefined;
-      if (!producer) {
-        const born = generation;
-        producer = this.kafka.producer({
-          transactionalId: id,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          // The next transaction often starts while the broker still writes the last one's markers
-          // and is told CONCURRENT_TRANSACTIONS: retry that within milliseconds (as the Java client
-          // does), not after kafkajs' default 300 ms, which would be the whole latency budget.
-          retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 1000 },
-          allowAutoTopicCreation: false,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        });
-        await producer.connect();
-        // kafkajs registers the transactional id with the coordinator (InitProducerId: the fence,
-        // which also finishes an earlier owner's open transaction) only when a first transaction
-        // begins. Begin one now, empty (ending it sends nothing), so the fence is up before the
-        // handler reads any state that earlier owner could still have changed.
-        await (await producer.transaction()).abort();
-        producers.set(id, { producer, generation: born });
+      let held = producers.get(id);
+      if (held && held.generation !== generation) {
+        dropProducer(topic, partition);
+        held = undefined;
       }
-      return producer;
+      if (!held) {
+        const born = generation;
+        const pair = await Promise.all([id, `${id}.b`].map((transactionalId) => this.fencingProducer(transactionalId)));
+        held = { pair: [pair[0]!, pair[1]!], turn: 0, generation: born };
+        producers.set(id, held);
+      }
+      return held.pair[held.turn];
+    };
+    /** After a commit: the partition's next transaction goes to the other producer of its pair. */
+    const nextTurn = (topic: string, partition: number) => {
+      const held = producers.get(`${group}.${topic}.${partition}`);
+      if (held) held.turn = held.turn === 0 ? 1 : 0;
     };
     const dropProducer = (topic: string, partition: number) => {
       const id = `${group}.${topic}.${partition}`;
       const held = producers.get(id);
       producers.delete(id);
-      void held?.producer.disconnect().catch(() => {});
+      for (const producer of held?.pair ?? []) void producer.disconnect().catch(() => {});
     };
     // Positions committed after the outputs ('after-outputs'): when each partition was last committed.
     const positionCommittedAt = new Map<string, number>();
@@ -342,6 +340,7 @@ export class KafkaBus implements Bus {
           dropProducer(batch.topic, batch.partition);
           throw error;
         }
+        nextTurn(batch.topic, batch.partition);
         committedIn.set(key, batchGeneration);
         if (!positionInTransaction && this.now() - (positionCommittedAt.get(key) ?? 0) >= POSITION_COMMIT_INTERVAL_MS) {
           positionCommittedAt.set(key, this.now());
@@ -378,7 +377,7 @@ export class KafkaBus implements Bus {
       stop: () => {
         stopped ??= consumer
           .disconnect()
-          .then(() => Promise.allSettled([...producers.values()].map((held) => held.producer.disconnect())))
+          .then(() => Promise.allSettled([...producers.values()].flatMap((held) => held.pair.map((producer) => producer.disconnect()))))
           .then(() => undefined)
           .finally(() => this.subscriptions.delete(subscription));
         return stopped;
@@ -386,6 +385,28 @@ export class KafkaBus implements Bus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * A transactional producer, registered with the coordinator before it is returned: kafkajs does
+   * that (InitProducerId: the fence, which also finishes an earlier holder's open transaction) only
+   * when a first transaction begins, so one begins and ends here, empty (nothing is sent). The fence
+   * is then up before a handler reads any state the earlier holder could still have changed.
+   */
+  private async fencingProducer(transactionalId: string): Promise<Producer> {
+    const producer = this.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // Should the coordinator still refuse a transaction (CONCURRENT_TRANSACTIONS), it is asked again
+      // within milliseconds (as the Java client does), not after kafkajs' default 300 ms.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 1000 },
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    await (await producer.transaction()).abort();
+    return producer;
   }
 
   /**

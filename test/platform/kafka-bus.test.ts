@@ -67,11 +67,14 @@ test('a fenced transactional producer fails its batch, which is delivered again:
         if (!fenced && batch.some((message) => message.value === '3')) {
           // Another process takes the partition's transactional id, as a new owner does: the bus's
           // producer is fenced, and kafkajs calls that error one it will not retry.
-          const other = kafka.producer({ transactionalId: `${group}.${input}.0`, idempotent: true, maxInFlightRequests: 1 });
-          await other.connect();
-          // kafkajs registers the transactional id (and so fences) when a first transaction begins.
-          await (await other.transaction()).abort();
-          await other.disconnect();
+          // The bus holds two ids per input partition, used in turn: both are taken.
+          for (const transactionalId of [`${group}.${input}.0`, `${group}.${input}.0.b`]) {
+            const other = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+            await other.connect();
+            // kafkajs registers the transactional id (and so fences) when a first transaction begins.
+            await (await other.transaction()).abort();
+            await other.disconnect();
+          }
           fenced = true;
         }
         context.publish(
