@@ -40,7 +40,9 @@ async function crashAndCompare(seed: number, kills: number): Promise<void> {
   const configFile = join(dir, 'config.yaml');
   writeFileSync(
     configFile,
-    `${TEST_SETTINGS_YAML}symbols: [BTC-USD, ETH-USD, SOL-USD]\nlog:\n  level: info\nhttp:\n  port: 0\nprocess:\n  group: crash-${id}\ntopics:\n${Object.entries(topics)
+    `${TEST_SETTINGS_YAML}symbols: [BTC-USD, ETH-USD, SOL-USD]\nlog:\n  level: info\nhttp:\n  port: 0\nprocess:\n  group: crash-${id}\ntopics:\n${Object.entries(
+      topics,
+    )
       .map(([key, name]) => `  ${key}: ${name}\n`)
       .join('')}`,
   );
