@@ -54,6 +54,7 @@ export class KafkaBus implements Bus {
   private lastFetchAt = 0;
   private readonly now: () => number = Date.now;
   private closed = false;
+  private readonly log: Logger;
   /** Set when a consumer stopped for good (kafkajs would not restart it): health stays failed. */
   private stoppedForGood: string | undefined;
   private readonly partitionCounts = new Map<string, number>();
@@ -83,6 +84,7 @@ export class KafkaBus implements Bus {
 
   private constructor(private readonly options: KafkaBusOptions) {
     const logger = options.logger.child({ component: 'kafka' });
+    this.log = logger;
     this.kafka = new KafkaClient({
       clientId: options.clientId,
       brokers: [...options.brokers],
@@ -219,8 +221,9 @@ export class KafkaBus implements Bus {
     // initialised again in each generation, so a member that gets a partition back (from a member
     // that owned it meanwhile) fences that member too, before its handler reads any state.
     const producers = new Map<string, { pair: readonly [Producer, Producer]; turn: 0 | 1; generation: number }>();
+    const transactionalIdOf = (topic: string, partition: number) => `${group}.${topic}.${partition}`;
     const transactionalProducer = async (topic: string, partition: number): Promise<Producer> => {
-      const id = `${group}.${topic}.${partition}`;
+      const id = transactionalIdOf(topic, partition);
       let held = producers.get(id);
       if (held && held.generation !== generation) {
         dropProducer(topic, partition);
@@ -236,11 +239,11 @@ export class KafkaBus implements Bus {
     };
     /** After a commit: the partition's next transaction goes to the other producer of its pair. */
     const nextTurn = (topic: string, partition: number) => {
-      const held = producers.get(`${group}.${topic}.${partition}`);
+      const held = producers.get(transactionalIdOf(topic, partition));
       if (held) held.turn = held.turn === 0 ? 1 : 0;
     };
     const dropProducer = (topic: string, partition: number) => {
-      const id = `${group}.${topic}.${partition}`;
+      const id = transactionalIdOf(topic, partition);
       const held = producers.get(id);
       producers.delete(id);
       for (const producer of held?.pair ?? []) void producer.disconnect().catch(() => {});
@@ -368,6 +371,9 @@ export class KafkaBus implements Bus {
           // kafkajs gives up on a consumer for good after an error it calls non-retriable (a producer
           // fenced by a partition's new owner after a rebalance, say), leaving the process consuming
           // nothing. Any failed batch is delivered again instead, after kafkajs restarts the consumer.
+          // kafkajs logs only errors of other libraries, and the wrapped one is its own: said here.
+          const { topic, partition } = payload.batch;
+          this.log.error({ err: error, topic, partition, offset: payload.batch.firstOffset() }, 'batch failed; it will be delivered again');
           throw retriable(error as Error);
         }
       },

@@ -47,7 +47,9 @@ test('a compacted topic is created with cleanup.policy=compact and no time or si
 
 test('a fenced transactional producer fails its batch, which is delivered again: the consumer never stops', async () => {
   const brokers = (await services()).kafka.brokers;
-  const bus = await KafkaBus.connect({ brokers, clientId: 'kafka-bus-fence-test', logger: createLogger('silent'), partitions: 1 });
+  const logged: string[] = [];
+  const logger = createLogger('error', { write: (line: string) => void logged.push(line) });
+  const bus = await KafkaBus.connect({ brokers, clientId: 'kafka-bus-fence-test', logger, partitions: 1 });
   const kafka = new kafkajs.Kafka({ clientId: 'kafka-bus-fence-test-other', brokers, logLevel: kafkajs.logLevel.NOTHING });
   const input = `in-${randomUUID()}`;
   const output = `out-${randomUUID()}`;
@@ -94,6 +96,12 @@ test('a fenced transactional producer fails its batch, which is delivered again:
         await eventually(() => assert.ok(outputs.has(String(i)), `output ${i} (${attempts} attempts, fenced: ${fenced})`), 60_000, 50);
       }
       assert.ok(fenced, 'the producer was fenced mid-stream');
+      const failures = logged.filter((line) => line.includes('batch failed; it will be delivered again'));
+      assert.ok(failures.length >= 1, 'the failed batch is logged');
+      assert.ok(
+        failures.every((line) => line.includes(input)),
+        'with its topic',
+      );
       assert.equal([...outputs].sort(), ['0', '1', '2', '3', '4', '5']);
       assert.ok(bus.health().ok, bus.health().detail);
     } finally {
