@@ -70,6 +70,105 @@ test('a page that missed a burst of 1,500 events resumes with every tick and not
   }
 });
 
+/** An indicator record's size: what the processor sends once per tick after a failover. */
+const record = (i: number) => ({
+  symbol: 'BTC-USD',
+  ts: i,
+  values: Object.fromEntries(Array.from({ length: 24 }, (_, k) => [`ind${k}`, i + k / 7])),
+});
+
+test('a page that missed more than a slow client may have queued (1,500 records, ~1.2 MB) still resumes with all of them', async () => {
+  // Before: the whole resume was queued at once, over the 256 KiB a slow client may have queued, so
+  // the server dropped the page before its first byte; it reconnected with the same id, for ever.
+  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined });
+  const { server, port } = await serve(hub);
+  try {
+    const seen = hub.publish('tick', { price: 0 });
+    for (let i = 1; i <= 1500; i++) hub.publish('indicators', record(i));
+    const missed = eventsIn(await resumeText(port, seen.id));
+    assert.equal(
+      missed.map((e) => (JSON.parse(e.data) as { ts: number }).ts),
+      Array.from({ length: 1500 }, (_, i) => i + 1),
+      'every record since, in order',
+    );
+  } finally {
+    hub.close();
+    server.close();
+  }
+});
+
+test('a page that stops reading during a burst is not cut off: it gets every event once it reads again', async () => {
+  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined });
+  const { server, port } = await serve(hub);
+  try {
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+        let received = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (received += chunk));
+        res.on('close', () => resolve(received));
+        // The page is busy (a tab in the background) while 3,000 records (~2.4 MB) are published.
+        res.pause();
+        for (let i = 1; i <= 3000; i++) hub.publish('indicators', record(i));
+        setTimeout(() => {
+          res.resume();
+          setTimeout(() => req.destroy(), 500);
+        }, 300);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.not.match(text, /event: reset/, 'not reset: everything was still in the history');
+    assert.equal(
+      eventsIn(text).map((e) => (JSON.parse(e.data) as { ts: number }).ts),
+      Array.from({ length: 3000 }, (_, i) => i + 1),
+      'every record, in order, on the same connection',
+    );
+  } finally {
+    hub.close();
+    server.close();
+  }
+});
+
+test('a page that stays behind until its next event has left the history is told to reset, then follows live', async () => {
+  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined, historySize: 200 });
+  const { server, port } = await serve(hub);
+  try {
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+        let received = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (received += chunk));
+        res.on('close', () => resolve(received));
+        res.pause();
+        for (let i = 1; i <= 3000; i++) hub.publish('indicators', record(i));
+        setTimeout(() => {
+          res.resume();
+          setTimeout(() => {
+            hub.publish('tick', { price: 1 });
+            setTimeout(() => req.destroy(), 200);
+          }, 300);
+        }, 300);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const events = eventsIn(text);
+    const reset = events.findIndex((e) => e.type === 'reset');
+    assert.ok(reset > 0, 'reset after what it had received');
+    const ts = events.slice(0, reset).map((e) => (JSON.parse(e.data) as { ts: number }).ts);
+    assert.equal(
+      ts,
+      Array.from({ length: ts.length }, (_, i) => i + 1),
+      'what came before the reset came in order, without a hole',
+    );
+    assert.equal(events.at(-1), { type: 'tick', data: JSON.stringify({ price: 1 }) }, 'live again after the reset');
+  } finally {
+    hub.close();
+    server.close();
+  }
+});
+
 test('a page whose last event was trimmed from the history is told to reset', async () => {
   const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined, historySize: 100 });
   const { server, port } = await serve(hub);

@@ -1,6 +1,9 @@
-// Server-sent events for every dashboard: a bounded history for Last-Event-ID resume (the newest
-// frame, LEDs, health and controls, and every tick, record, signal and notification), a bounded
-// queue per client (a client that cannot keep up is dropped and reconnects), heartbeats, a client cap.
+// Server-sent events for every dashboard. Every event goes into one bounded history (the newest
+// frame, LEDs, health and controls, and every tick, record, signal and notification), and each client
+// is a cursor into it: it is written to while its socket takes more, and picks up where it was when
+// the socket drains. A client that reconnects with Last-Event-ID starts from that event. So a burst
+// (the processor catching up after a failover) costs no memory per client and cuts no one off; a
+// client whose next event has already left the history is told to reset. Heartbeats, a client cap.
 import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 
@@ -29,8 +32,6 @@ export interface EventHubOptions {
   /** Events kept for resume (default 5,000), and the bytes they may take (default 4 MiB). */
   readonly historySize?: number;
   readonly historyBytes?: number;
-  /** Bytes queued for one slow client before it is dropped. */
-  readonly maxQueuedBytes?: number;
   readonly heartbeatMs?: number | undefined;
   /** Response headers every stream carries besides the SSE ones (the security headers). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -38,9 +39,10 @@ export interface EventHubOptions {
 
 interface Client {
   readonly response: ServerResponse;
-  queued: string[];
-  queuedBytes: number;
-  waitingForDrain: boolean;
+  /** The sequence of the last event written to it. */
+  cursor: number;
+  /** False from a write the socket could not take at once until it drains. */
+  writable: boolean;
 }
 
 export class EventHub {
@@ -54,7 +56,8 @@ export class EventHub {
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
-  readonly counters = { dropped: 0, refused: 0 };
+  /** `reset`: clients told to start over because they fell behind the history. */
+  readonly counters = { reset: 0, refused: 0 };
 
   constructor(private readonly options: EventHubOptions) {
     this.heartbeat = setInterval(() => this.broadcastRaw(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
@@ -82,7 +85,7 @@ export class EventHub {
       this.historyBytes -= trimmed.data.length;
       this.trimmedThrough = sequenceOf(trimmed);
     }
-    this.broadcastRaw(format(event));
+    for (const client of this.clients) this.pump(client);
     return event;
   }
 
@@ -108,11 +111,17 @@ export class EventHub {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const client: Client = { response, queued: [], queuedBytes: 0, waitingForDrain: false };
+    const client: Client = { response, cursor: this.sequence, writable: true };
     this.clients.add(client);
     response.on('close', () => this.clients.delete(client));
-    this.send(client, 'retry: 2000\n\n');
-    for (const chunk of this.resume(lastEventId)) this.send(client, chunk);
+    this.write(client, 'retry: 2000\n\n');
+    if (lastEventId !== undefined && lastEventId !== '') {
+      const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(lastEventId);
+      const seen = match ? Number(match[2]) : Number.NaN;
+      // An id of another boot, or from the future, cannot be resumed: a cursor before any event resets.
+      client.cursor = match !== null && match[1] === this.bootId && seen <= this.sequence ? seen : -1;
+    }
+    this.pump(client);
     return true;
   }
 
@@ -123,40 +132,50 @@ export class EventHub {
     this.clients.clear();
   }
 
-  /** What a reconnecting client missed, or a reset when that is no longer known. */
-  private resume(lastEventId: string | undefined): string[] {
-    if (lastEventId === undefined || lastEventId === '') return [];
-    const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(lastEventId);
-    const seen = match ? Number(match[2]) : Number.NaN;
-    const resumable = match !== null && match[1] === this.bootId && seen <= this.sequence && seen >= this.trimmedThrough;
-    if (!resumable) return [format({ id: `${this.bootId}-${this.sequence}`, type: 'reset', data: '{}' })];
-    return this.history.filter((event) => sequenceOf(event) > seen).map(format);
+  /** Writes the client's next events while its socket takes them; resumed by the socket's drain. */
+  private pump(client: Client): void {
+    if (!client.writable || client.cursor >= this.sequence) return;
+    if (client.cursor < this.trimmedThrough) {
+      // Its next event is gone: the page reloads its snapshots and follows from the newest event.
+      this.counters.reset++;
+      client.cursor = this.sequence;
+      this.write(client, format({ id: `${this.bootId}-${this.sequence}`, type: 'reset', data: '{}' }));
+      return;
+    }
+    for (let i = this.firstAfter(client.cursor); i < this.history.length && client.writable; i++) {
+      const event = this.history[i]!;
+      client.cursor = sequenceOf(event);
+      this.write(client, format(event));
+    }
+    // Superseded events (an older frame) are not in the history: the client has seen all there is.
+    if (client.writable) client.cursor = this.sequence;
+  }
+
+  /** The index of the first event in the history after `sequence` (the history is in sequence order). */
+  private firstAfter(sequence: number): number {
+    let low = 0;
+    let high = this.history.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sequenceOf(this.history[middle]!) <= sequence) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private broadcastRaw(chunk: string): void {
-    for (const client of this.clients) this.send(client, chunk);
+    // Only to clients that are up to date and writable: the others get their events first.
+    for (const client of this.clients) if (client.writable && client.cursor >= this.sequence) this.write(client, chunk);
   }
 
-  private send(client: Client, chunk: string): void {
-    if (client.waitingForDrain) {
-      client.queued.push(chunk);
-      client.queuedBytes += chunk.length;
-      if (client.queuedBytes > (this.options.maxQueuedBytes ?? 256 * 1024)) {
-        // Too far behind: drop it; EventSource reconnects and resumes or resets.
-        this.counters.dropped++;
-        this.clients.delete(client);
-        client.response.destroy();
-      }
-      return;
-    }
-    if (!client.response.write(chunk)) {
-      client.waitingForDrain = true;
-      client.response.once('drain', () => {
-        client.waitingForDrain = false;
-        const queued = client.queued;
-        client.queued = [];
-        client.queuedBytes = 0;
-        for (const next of queued) this.send(client, next);
+  private write(client: Client, chunk: string): void {
+    const { response } = client;
+    if (response.destroyed || response.writableEnded) return;
+    if (!response.write(chunk)) {
+      client.writable = false;
+      response.once('drain', () => {
+        client.writable = true;
+        this.pump(client);
       });
     }
   }
