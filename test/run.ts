@@ -3,7 +3,7 @@
 //   node --import tsx test/run.ts [pattern]     (pattern: a regex over the test files' paths)
 //   node --import tsx test/run.ts --cluster [pattern]
 // The *.cluster.test.ts files start a three-node Kafka cluster of their own and take minutes: they
-// run only with --cluster (npm run test:cluster, a CI step of its own), without the shared servers.
+// run only with --cluster (npm run test:cluster; npm test runs them after the rest), without the shared servers.
 import { parse } from 'uvu/parse';
 import { services, stopServices } from './support/services.js';
 

@@ -7,7 +7,7 @@
 // figures, every signal once on the topic, every recommendation once by webhook and once on the
 // dashboard of the separate web process. Before that, on the same cluster: a transaction whose outputs
 // go to partitions led by three different brokers commits each output once. Run by `npm run
-// test:cluster` (its own CI step).
+// test:cluster` (the last phase of `npm test`).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';

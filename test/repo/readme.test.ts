@@ -15,6 +15,9 @@ test('.ci/run runs exactly the README test command, after the packages the READM
   const ci = read('.ci/run');
   assert.match(readme, /Install and run the whole test suite[^\n]*\n\n```\nnpm ci && npm test\n```/);
   assert.match(readme, /three-node Kafka cluster test[^`]*\n\n```\nnpm run test:cluster\n```/);
+  // ... and `npm test` (so CI) ends with that cluster phase.
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  assert.ok(scripts.test!.endsWith('node --import tsx test/run.ts && node --import tsx test/run.ts --cluster'), scripts.test);
   const commands = ci
     .trim()
     .split('\n')
