@@ -13,7 +13,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Processor, type ProcessorTopics } from '../../../cluster/process/processor.js';
 import { pipelineFactory } from '../../../core/pipeline.js';
-import type { Tick } from '../../../core/contracts/index.js';
 import type { BusMessage, OutgoingMessage } from '../../../platform/bus/bus.js';
 import { KafkaBus } from '../../../platform/bus/kafka-bus.js';
 import { createLogger } from '../../../platform/log.js';
@@ -88,16 +87,18 @@ test('a partition handed back after another member moved it on is restored from 
 
   const ticks = tickPath(1200, ['BTC-USD', 'ETH-USD']);
   const expected = expectedSignals(ticks);
-  const partitionOf = (tick: Tick) => (tick.symbol === 'BTC-USD' ? 0 : 1);
+  // Each symbol on its own partition, in order (a symbol's signals depend on its order only).
+  const onPartition = [ticks.filter((tick) => tick.symbol === 'BTC-USD'), ticks.filter((tick) => tick.symbol !== 'BTC-USD')];
   const sentOn = [0, 0];
-  let sent = 0;
-  /** Publishes the ticks up to `until` (both symbols, each on its own partition). */
-  const publishUntil = async (until: number) => {
+  const sent = () => sentOn[0]! + sentOn[1]!;
+  /** Publishes the next `count` ticks (or fewer, at the end) of each of `partitions`. */
+  const publish = async (count: number, partitions: readonly number[] = [0, 1]) => {
     const batch: OutgoingMessage[] = [];
-    for (; sent < until; sent++) {
-      const tick = ticks[sent]!;
-      sentOn[partitionOf(tick)]!++;
-      batch.push({ key: tick.symbol, value: JSON.stringify(tick), partition: partitionOf(tick) });
+    for (const partition of partitions) {
+      for (let i = 0; i < count && sentOn[partition]! < onPartition[partition]!.length; i++) {
+        const tick = onPartition[partition]![sentOn[partition]!++]!;
+        batch.push({ key: tick.symbol, value: JSON.stringify(tick), partition });
+      }
     }
     await observer.publish(topics.ticks, batch);
   };
@@ -117,21 +118,24 @@ test('a partition handed back after another member moved it on is restored from 
     await a.start();
     // A owns both partitions. Two quick batches: the group's position is committed lazily (about
     // once a second), so it lags behind what A's state has consumed.
-    await publishUntil(400);
-    await processed(sent);
-    // A tick each until A has just committed the group's position on both partitions, then at once
-    // a few more ticks: A consumes them without committing the position again (a loaded machine may
-    // take longer than the position's commit interval: then again).
+    await publish(200);
+    await processed(sent());
+    // A tick on each partition whose position A has not just committed at its end, until both are
+    // (a partition that is stays so: it gets no more ticks meanwhile), then at once a few more
+    // ticks: A consumes them without committing the position again (a loaded machine may take
+    // longer than the position's commit interval: then again).
     let aheadOfPosition = false;
     for (let attempt = 0; attempt < 10 && !aheadOfPosition; attempt++) {
       for (;;) {
-        await publishUntil(sent + 2);
-        await processed(sent);
-        if ((await committed(0)) === String(sentOn[0]) && (await committed(1)) === String(sentOn[1])) break;
+        const positions = await observer.committedOffsets(group, topics.ticks);
+        const behind = [0, 1].filter((partition) => positions.get(partition) !== String(sentOn[partition]));
+        if (behind.length === 0) break;
+        await publish(1, behind);
+        await processed(sent());
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      await publishUntil(sent + 10);
-      await processed(sent);
+      await publish(5);
+      await processed(sent());
       aheadOfPosition = Number(await committed(0)) < sentOn[0]! && Number(await committed(1)) < sentOn[1]!;
     }
     assert.ok(aheadOfPosition, "A's state has consumed more than the group's committed position says");
@@ -153,13 +157,13 @@ test('a partition handed back after another member moved it on is restored from 
     await eventually(async () => assert.is(await committed(moved), expectedByA), 20_000);
     const lagged = b.health().detail.startsWith('1 partition');
     // B moves the partition on, quickly enough not to commit the group's position again.
-    await publishUntil(sent + 20);
-    await processed(sent);
+    await publish(10);
+    await processed(sent());
     const positionWhenHandedBack = await committed(moved);
 
     // B leaves: the partition goes back to A, whose state in memory expects offset `expectedByA`.
     await b.stop();
-    await publishUntil(ticks.length);
+    await publish(Number.POSITIVE_INFINITY);
     await processed(ticks.length);
     await eventually(() => assert.ok(signals.length >= expected.length, `${signals.length} of ${expected.length} signals`), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
