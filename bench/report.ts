@@ -89,21 +89,21 @@ function summaryOf(module: string, rows: BenchRow[]): SummaryLine[] {
       });
     }
   } else if (module === 'latency') {
-    const signals = find(rows, /latency/, 'stock-stream (signals)');
+    const signals = find(rows, /latency/, 'stock-stream (recommendations)');
     const outputs = find(rows, /latency/, OURS);
     if (signals?.figures) {
       const { p50Ms, p99Ms } = signals.figures as { p50Ms: number; p99Ms: number };
       lines.push({
-        figure: 'tick-to-signal latency at 100 ticks/s (issue 3)',
+        figure: 'tick-to-recommendation latency at 100 ticks/s (issues 3, 15)',
         aim: 'p99 <= 25 ms',
         measured: `p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms`,
         verdict: p99Ms <= 25 ? 'met' : 'not met',
       });
     } else {
       lines.push({
-        figure: 'tick-to-signal latency at 100 ticks/s (issue 3)',
+        figure: 'tick-to-recommendation latency at 100 ticks/s (issues 3, 15)',
         aim: 'p99 <= 25 ms',
-        measured: 'no signal in the window',
+        measured: 'no recommendation in the window',
         verdict: 'not met',
       });
     }
