@@ -116,6 +116,17 @@ function summaryOf(module: string, rows: BenchRow[]): SummaryLine[] {
         verdict: 'no aim',
       });
     }
+  } else if (module === 'probe') {
+    const ours = find(rows, /^from outside/, OURS);
+    if (ours?.figures) {
+      const { p50Ms, p99Ms, missing } = ours.figures as { p50Ms: number; p99Ms: number; missing: number };
+      lines.push({
+        figure: 'tick-to-record latency from outside, `stock-stream process` on its own (issue 15)',
+        aim: 'p99 <= 25 ms, every tick',
+        measured: `p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms${missing > 0 ? `, ${missing} missing` : ''}`,
+        verdict: p99Ms <= 25 && missing === 0 ? 'met' : 'not met',
+      });
+    }
   } else if (module === 'edge') {
     const ours = find(rows, /^OLED frame/, OURS);
     if (ours) {

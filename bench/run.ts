@@ -1,7 +1,7 @@
 // Runs every bench module (or one) and writes a Markdown report: the machine, a summary of the
 // issues' aims beside the figures, then one table per module. Ratios against peers, not absolute claims.
 //   npm run bench            (node --import tsx bench/run.ts)
-//   npm run bench -- replay  (one module: indicators, replay, processor, latency, edge, aggregate, memory, storage or soak)
+//   npm run bench -- replay  (one module: indicators, replay, processor, latency, probe, edge, aggregate, memory, storage or soak)
 // The report goes to bench-report.md at the repository root (BENCH_REPORT=<file> elsewhere) and to stdout.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { edgeBench } from './edge.bench.js';
 import { indicatorsBench } from './indicators.bench.js';
 import { memoryBench } from './memory.bench.js';
 import { latencyBench, processorBench } from './processor.bench.js';
+import { probeBench } from './probe.bench.js';
 import { replayBench } from './replay.bench.js';
 import { machine, report, rowsSection, type ModuleResult } from './report.js';
 import { soakBench } from './soak.bench.js';
@@ -37,6 +38,11 @@ const benches: Record<string, { bench: Bench; about: string }> = {
     bench: latencyBench,
     about:
       'Tick publish to output received, one tick every 10 ms (100 ticks/s) through a real Kafka broker: our processor against kafkajs loops with and without the same transactions, in rotating turns after a warm-up round.',
+  },
+  probe: {
+    bench: probeBench,
+    about:
+      'Tick to indicator record from outside, as a user probe would time it: `stock-stream process` as its own process on a real Kafka broker, a separate kafkajs client publishing one tick every 10 ms and reading the records (and, as the floor, its own ticks) back.',
   },
   edge: {
     bench: edgeBench,
