@@ -429,11 +429,9 @@ export class KafkaBus implements Bus {
    * nothing in flight beside a failure (a leader map of our own would not do: it is stale exactly
    * when leaders move), unless every replica of every partition written to is on one broker (a
    * cluster of one broker): then every request has one leader whatever happens, and all
-   * partitions go in one request. A transaction
-   * then costs one AddPartitionsToTxn and one Produce round trip (each preceded by kafkajs'
-   * FindCoordinator) instead of one of each per partition, which took the tick-to-output p99 at
-   * 100 ticks/s from 55-73 ms to 37-44 ms here (docs/processing.md). Partitions are chosen as
-   * kafkajs' default partitioner would (Kafka's murmur2).
+   * partitions go in one request. A transaction then costs one AddPartitionsToTxn and one Produce
+   * round trip instead of one of each per partition (docs/processing.md#speed). Partitions are
+   * chosen as kafkajs' default partitioner would (Kafka's murmur2).
    */
   private async produceRequests(outputs: Readonly<BatchOutputs>) {
     const byPartition = new Map<string, { topic: string; messages: OutgoingMessage[] }>();
