@@ -115,9 +115,13 @@ export class KafkaBus implements Bus {
 
   async partitionCount(topic: string): Promise<number | undefined> {
     this.assertOpen();
+    return (await this.partitionsOf(topic))?.length;
+  }
+
+  /** The topic's partitions as the cluster describes them, or undefined when there is no such topic. */
+  private async partitionsOf(topic: string): Promise<kafkajs.PartitionMetadata[] | undefined> {
     if (!(await this.admin.listTopics()).includes(topic)) return undefined;
-    const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
-    return metadata.topics[0]?.partitions.length;
+    return (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions;
   }
 
   async committedOffsets(group: string, topic: string): Promise<Map<number, string>> {
@@ -463,9 +467,7 @@ export class KafkaBus implements Bus {
   private async layoutOf(topic: string): Promise<{ partitions: number; brokers: ReadonlySet<number> }> {
     let layout = this.layouts.get(topic);
     if (layout === undefined) {
-      const partitions = (await this.admin.listTopics()).includes(topic)
-        ? (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions
-        : undefined;
+      const partitions = await this.partitionsOf(topic);
       if (!partitions?.length) throw new BusError('ERR_BUS_USAGE', `topic ${topic} does not exist`);
       layout = { partitions: partitions.length, brokers: new Set(partitions.flatMap((p) => p.replicas)) };
       this.layouts.set(topic, layout);
