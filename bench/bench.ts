@@ -69,6 +69,10 @@ export async function measure(group: string, contenders: Contender[], prices: Fl
   });
 }
 
+/** The p-th percentile of some values (nearest rank, on a sorted copy). */
+export const percentile = (values: readonly number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+
 /** A reproducible BTC-like random walk (cents, 60,000 to 100,000), the same for every bench. */
 export function btcPrices(length: number, seed = 2024): Float64Array {
   const prices = new Float64Array(length);

@@ -9,15 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { startKafka } from '../test/services/kafka.js';
-import type { BenchRow } from './bench.js';
+import { percentile, type BenchRow } from './bench.js';
 import { ensureBuilt, sleep, startRole } from './roles.js';
 
 const WARM_UP_TICKS = 300;
 const TIMED_TICKS = 3000;
 const TICKS_TOPIC = 'stock.ticks';
 const RECORDS_TOPIC = 'stock.indicators';
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export async function probeBench(): Promise<BenchRow[]> {
   ensureBuilt();
@@ -73,10 +71,7 @@ export async function probeBench(): Promise<BenchRow[]> {
       await sleep(Math.max(0, next - performance.now()));
     }
     await sleep(3000);
-    const delays = (received: Map<number, number>) => {
-      const values = [...sentAt].flatMap(([ts, at]) => (received.has(ts) ? [received.get(ts)! - at] : []));
-      return values.sort((a, b) => a - b);
-    };
+    const delays = (received: Map<number, number>) => [...sentAt].flatMap(([ts, at]) => (received.has(ts) ? [received.get(ts)! - at] : []));
     const records = delays(seen.records);
     const ticks = delays(seen.ticks);
     const missing = TIMED_TICKS - records.length;

@@ -12,7 +12,7 @@ import { KafkaBus } from '../platform/bus/kafka-bus.js';
 import { createLogger } from '../platform/log.js';
 import { startKafka, type KafkaService } from '../test/services/kafka.js';
 import { asMessages, TEST_SETTINGS, tickPath } from '../test/support/ticks.js';
-import type { BenchRow } from './bench.js';
+import { percentile, type BenchRow } from './bench.js';
 
 const BACKLOG = 200_000;
 const LATENCY_TICKS = 1500;
@@ -251,9 +251,6 @@ function latencyContenders(brokers: string[], bus: Bus): LatencyContender[] {
     peer(false),
   ];
 }
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 /** Throughput draining a backlog, beside a plain kafkajs loop. */
 export async function processorBench(): Promise<BenchRow[]> {

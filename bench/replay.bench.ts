@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as ts from 'trading-signals';
 import { initialSimulatorState, stepSimulator } from '../core/ingest/simulator.js';
 import { btcPrices, type BenchRow } from './bench.js';
+import { median } from './roles.js';
 
 const ti = createRequire(import.meta.url)('technicalindicators') as typeof import('technicalindicators');
 const ROWS = 1_000_000;
@@ -55,7 +56,6 @@ function timed(run: () => void): number {
   return Number(process.hrtime.bigint() - start) / ROWS;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const perSecond = (ns: number) => `${(1e9 / ns / 1e6).toFixed(2)} M ticks/s`;
 
 export async function replayBench(): Promise<BenchRow[]> {
