@@ -34,6 +34,33 @@ function resumeText(port: number, lastEventId: string): Promise<string> {
   });
 }
 
+/**
+ * What a page receives on one connection that stops reading while `busy` runs (a tab in the
+ * background), reads again 300 ms later, sees `reading` run 300 ms after that, and closes after
+ * another 200 ms.
+ */
+function readAfterPause(port: number, busy: () => void, reading: () => void = () => {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      let received = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (received += chunk));
+      res.on('close', () => resolve(received));
+      res.pause();
+      busy();
+      setTimeout(() => {
+        res.resume();
+        setTimeout(() => {
+          reading();
+          setTimeout(() => req.destroy(), 200);
+        }, 300);
+      }, 300);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const eventsIn = (text: string) => [...text.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((m) => ({ type: m[1]!, data: m[2]! }));
 
 test('a page that missed a burst of 1,500 events resumes with every tick and notification and the newest frame', async () => {
@@ -101,22 +128,9 @@ test('a page that stops reading during a burst is not cut off: it gets every eve
   const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined });
   const { server, port } = await serve(hub);
   try {
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
-        let received = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (received += chunk));
-        res.on('close', () => resolve(received));
-        // The page is busy (a tab in the background) while 3,000 records (~2.4 MB) are published.
-        res.pause();
-        for (let i = 1; i <= 3000; i++) hub.publish('indicators', record(i));
-        setTimeout(() => {
-          res.resume();
-          setTimeout(() => req.destroy(), 500);
-        }, 300);
-      });
-      req.on('error', reject);
-      req.end();
+    // 3,000 records (~2.4 MB) published while the page does not read.
+    const text = await readAfterPause(port, () => {
+      for (let i = 1; i <= 3000; i++) hub.publish('indicators', record(i));
     });
     assert.not.match(text, /event: reset/, 'not reset: everything was still in the history');
     assert.equal(
@@ -134,25 +148,13 @@ test('a page that stays behind until its next event has left the history is told
   const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined, historySize: 200 });
   const { server, port } = await serve(hub);
   try {
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
-        let received = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (received += chunk));
-        res.on('close', () => resolve(received));
-        res.pause();
+    const text = await readAfterPause(
+      port,
+      () => {
         for (let i = 1; i <= 3000; i++) hub.publish('indicators', record(i));
-        setTimeout(() => {
-          res.resume();
-          setTimeout(() => {
-            hub.publish('tick', { price: 1 });
-            setTimeout(() => req.destroy(), 200);
-          }, 300);
-        }, 300);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+      },
+      () => hub.publish('tick', { price: 1 }),
+    );
     const events = eventsIn(text);
     const reset = events.findIndex((e) => e.type === 'reset');
     assert.ok(reset > 0, 'reset after what it had received');
