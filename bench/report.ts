@@ -117,14 +117,25 @@ function summaryOf(module: string, rows: BenchRow[]): SummaryLine[] {
       });
     }
   } else if (module === 'probe') {
-    const ours = find(rows, /^from outside/, OURS);
-    if (ours?.figures) {
-      const { p50Ms, p99Ms, missing } = ours.figures as { p50Ms: number; p99Ms: number; missing: number };
+    // The aim is judged on the steady window; the first 30 s after the broker starts are reported beside it.
+    const figures = (window: string, implementation: string) =>
+      find(rows, new RegExp(`^from outside.*, ${window}$`), implementation)?.figures as
+        | { p50Ms: number; p99Ms: number; count: number; missing: number; refused: number }
+        | undefined;
+    const ms = (f: { p50Ms: number; p99Ms: number }) => `p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms`;
+    const steady = figures('steady', 'stock-stream (recommendations)');
+    const records = figures('steady', OURS);
+    const cold = figures('first 30 s', 'stock-stream (recommendations)');
+    if (steady && records) {
+      const met = steady.count > 0 && steady.p99Ms <= 25 && records.missing === 0 && records.refused === 0;
       lines.push({
-        figure: 'tick-to-record latency from outside, `stock-stream process` on its own (issue 15)',
-        aim: 'p99 <= 25 ms, every tick',
-        measured: `p50 ${p50Ms.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms${missing > 0 ? `, ${missing} missing` : ''}`,
-        verdict: p99Ms <= 25 && missing === 0 ? 'met' : 'not met',
+        figure: 'tick-to-recommendation latency from outside, `stock-stream process` on its own, 100 ticks/s (issue 15)',
+        aim: 'p99 <= 25 ms, every tick, no transaction retried',
+        measured:
+          `${steady.count > 0 ? ms(steady) : 'no recommendation in the window'} (records ${ms(records)}` +
+          `${records.missing > 0 ? `, ${records.missing} missing` : ''}; ${records.refused} retried)` +
+          (cold && cold.count > 0 ? `; first 30 s after the broker started: ${ms(cold)}` : ''),
+        verdict: met ? 'met' : 'not met',
       });
     }
   } else if (module === 'edge') {

@@ -42,7 +42,7 @@ const benches: Record<string, { bench: Bench; about: string }> = {
   probe: {
     bench: probeBench,
     about:
-      'Tick to indicator record from outside, as a user probe would time it: `stock-stream process` as its own process on a real Kafka broker, a separate kafkajs client publishing one tick every 10 ms and reading the records (and, as the floor, its own ticks) back.',
+      'Tick to indicator record and to recommendation from outside, as a user probe would time them: `stock-stream process` as its own process on a real Kafka broker, a separate kafkajs client publishing one tick every 10 ms and reading the records, the recommendations (and, as the floor, its own ticks) back; timed in the first 30 s after the broker started and again after 90 s of traffic (steady).',
   },
   edge: {
     bench: edgeBench,

@@ -252,7 +252,15 @@ async function kafkaJars(dir: string, heapMb = 768): Promise<{ version: string; 
   const java = [
     `-Xms${Math.min(256, heapMb)}m`,
     `-Xmx${heapMb}m`,
+    // Kafka's own launcher options (kafka-run-class.sh's KAFKA_JVM_PERFORMANCE_OPTS), which the
+    // apache/kafka image runs with: the broker here behaves as the deployed one does.
+    '-server',
     '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:MaxInlineLevel=15',
+    '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${log4j}`,
     '-cp',
     `${libs}/*`,
