@@ -89,3 +89,15 @@ export function btcPrices(length: number, seed = 2024): Float64Array {
   }
   return prices;
 }
+
+/**
+ * When the coordinator refused a transaction request with CONCURRENT_TRANSACTIONS (kafkajs retries
+ * it), from the processor's JSON log lines: kafkajs logs each refusal twice, as the broker's answer
+ * (`Connection`, the error in `error`) and as the producer's retry; the answers are counted.
+ */
+export function refusedTransactions(logLines: string): number[] {
+  return logLines
+    .split('\n')
+    .filter((line) => /"error":"(?:The producer attempted to update a transaction while another concurrent operation|[^"]*CONCURRENT_TRANSACTIONS)/.test(line))
+    .map((line) => Date.parse((JSON.parse(line) as { time: string }).time));
+}

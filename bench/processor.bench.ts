@@ -12,7 +12,7 @@ import { KafkaBus } from '../platform/bus/kafka-bus.js';
 import { createLogger } from '../platform/log.js';
 import { startKafka, type KafkaService } from '../test/services/kafka.js';
 import { asMessages, TEST_SETTINGS, tickPath } from '../test/support/ticks.js';
-import { percentile, type BenchRow } from './bench.js';
+import { percentile, refusedTransactions, type BenchRow } from './bench.js';
 
 const BACKLOG = 200_000;
 const LATENCY_TICKS = 1500;
@@ -23,7 +23,7 @@ const LATENCY_TICKS = 1500;
 const logged = { concurrentTransactions: 0 };
 const logger = createLogger('warn', {
   write(line: string) {
-    if (/CONCURRENT_TRANSACTIONS|another concurrent operation on the same transaction/.test(line)) logged.concurrentTransactions++;
+    logged.concurrentTransactions += refusedTransactions(line).length;
   },
 });
 
