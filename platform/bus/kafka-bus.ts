@@ -20,6 +20,9 @@ import { sleep } from '../retry.js';
 const { Kafka: KafkaClient, Partitioners, logLevel: LogLevel } = kafkajs;
 
 const STALE_AFTER_MS = 5000;
+/** The transactional ids of one input partition's producers, which take turns (see consume()). */
+export const partitionTransactionalIds = (group: string, topic: string, partition: number): string[] =>
+  ['', '.b', '.c'].map((suffix) => `${group}.${topic}.${partition}${suffix}`);
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -213,53 +216,55 @@ export class KafkaBus implements Bus {
     const group = options.group;
     const transactional = options.transactional === true;
     const positionInTransaction = options.commitPosition !== 'after-outputs';
+    const groupId = group ?? `stock-stream-reader-${randomUUID()}`;
     // Each join of the group (a rebalance, a restart after a crash) starts a new generation. What was
     // true of a partition before it may no longer be: another member may have owned it in between.
     let generation = 0;
     // The generation in which each partition's last batch was committed; absent after a failed attempt.
     const committedIn = new Map<string, number>();
-    // Two transactional producers per input partition, with ids that survive restarts: a new owner
-    // of the partition fences both and finishes whatever they left open. They take turns, one
+    // Three transactional producers per input partition, with ids that survive restarts: a new owner
+    // of the partition fences them all and finishes whatever they left open. They take turns, one
     // transaction each: the coordinator answers a commit once it has decided it, then writes the
     // commit markers to every partition the transaction touched, and refuses the same id's next
     // transaction until they are written (CONCURRENT_TRANSACTIONS, retried by kafkajs, a few
-    // milliseconds each time). Taking turns gives each id a whole transaction's time for that. Order
+    // milliseconds each time). Taking turns gives each id two whole transactions' time for that
+    // (with two ids, one transaction's time was not always enough while the broker was slow). Order
     // holds: the next transaction begins after the last one's commit was decided, so its records
-    // follow that one's in every partition and no read_committed reader sees them first. The pair is
+    // follow that one's in every partition and no read_committed reader sees them first. The ring is
     // initialised again in each generation, so a member that gets a partition back (from a member
     // that owned it meanwhile) fences that member too, before its handler reads any state.
-    const producers = new Map<string, { pair: readonly [Producer, Producer]; turn: 0 | 1; generation: number }>();
-    const transactionalIdOf = (topic: string, partition: number) => `${group}.${topic}.${partition}`;
+    const producers = new Map<string, { ring: readonly Producer[]; turn: number; generation: number }>();
+    const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
     const transactionalProducer = async (topic: string, partition: number): Promise<Producer> => {
-      const id = transactionalIdOf(topic, partition);
-      let held = producers.get(id);
+      const key = partitionKey(topic, partition);
+      let held = producers.get(key);
       if (held && held.generation !== generation) {
         dropProducer(topic, partition);
         held = undefined;
       }
       if (!held) {
         const born = generation;
-        const pair = await Promise.all([id, `${id}.b`].map((transactionalId) => this.fencingProducer(transactionalId)));
-        held = { pair: [pair[0]!, pair[1]!], turn: 0, generation: born };
-        producers.set(id, held);
+        const ids = partitionTransactionalIds(groupId, topic, partition);
+        const ring = await Promise.all(ids.map((transactionalId) => this.fencingProducer(transactionalId)));
+        held = { ring, turn: 0, generation: born };
+        producers.set(key, held);
       }
-      return held.pair[held.turn];
+      return held.ring[held.turn]!;
     };
-    /** After a commit: the partition's next transaction goes to the other producer of its pair. */
+    /** After a commit: the partition's next transaction goes to the next producer of its ring. */
     const nextTurn = (topic: string, partition: number) => {
-      const held = producers.get(transactionalIdOf(topic, partition));
-      if (held) held.turn = held.turn === 0 ? 1 : 0;
+      const held = producers.get(partitionKey(topic, partition));
+      if (held) held.turn = (held.turn + 1) % held.ring.length;
     };
     const dropProducer = (topic: string, partition: number) => {
-      const id = transactionalIdOf(topic, partition);
-      const held = producers.get(id);
-      producers.delete(id);
-      for (const producer of held?.pair ?? []) void producer.disconnect().catch(() => {});
+      const key = partitionKey(topic, partition);
+      const held = producers.get(key);
+      producers.delete(key);
+      for (const producer of held?.ring ?? []) void producer.disconnect().catch(() => {});
     };
     // Positions committed after the outputs ('after-outputs'): when each partition was last committed.
     const positionCommittedAt = new Map<string, number>();
     const POSITION_COMMIT_INTERVAL_MS = 1000;
-    const groupId = group ?? `stock-stream-reader-${randomUUID()}`;
     if (group !== undefined && from !== 'committed') {
       for (const topic of options.topics) await this.admin.resetOffsets({ groupId, topic, earliest: from === 'earliest' });
     }
@@ -391,7 +396,7 @@ export class KafkaBus implements Bus {
       stop: () => {
         stopped ??= consumer
           .disconnect()
-          .then(() => Promise.allSettled([...producers.values()].flatMap((held) => held.pair.map((producer) => producer.disconnect()))))
+          .then(() => Promise.allSettled([...producers.values()].flatMap((held) => held.ring.map((producer) => producer.disconnect()))))
           .then(() => undefined)
           .finally(() => this.subscriptions.delete(subscription));
         return stopped;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KafkaBus } from '../../platform/bus/kafka-bus.js';
+import { KafkaBus, partitionTransactionalIds } from '../../platform/bus/kafka-bus.js';
 import { createLogger } from '../../platform/log.js';
 import { services } from '../support/services.js';
 import { eventually } from '../support/wait.js';
@@ -69,8 +69,8 @@ test('a fenced transactional producer fails its batch, which is delivered again:
         if (!fenced && batch.some((message) => message.value === '3')) {
           // Another process takes the partition's transactional id, as a new owner does: the bus's
           // producer is fenced, and kafkajs calls that error one it will not retry.
-          // The bus holds two ids per input partition, used in turn: both are taken.
-          for (const transactionalId of [`${group}.${input}.0`, `${group}.${input}.0.b`]) {
+          // The bus holds several ids per input partition, used in turn: all are taken.
+          for (const transactionalId of partitionTransactionalIds(group, input, 0)) {
             const other = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
             await other.connect();
             // kafkajs registers the transactional id (and so fences) when a first transaction begins.
