@@ -16,10 +16,14 @@ export const EXIT_ROWS_SKIPPED = 3;
 export const replayCommand: Command = {
   name: 'replay',
   description:
-    'The CSV has a header naming ts (or timestamp, time, date) and price, optionally volume; an OHLC\n' +
-    'file (ts,open,high,low,close[,volume]) is read as its closes. ts is epoch seconds (below 1e11),\n' +
-    'epoch milliseconds or ISO 8601 (UTC unless it has a zone). The ticks are built into candles of\n' +
-    "the strategy's timeframe (and of timeframes:), and for each closed candle it prints one JSON line\n" +
+    'The CSV has a header naming ts (or timestamp, time, date, unix, datetime, open_time) and price,\n' +
+    'optionally volume; an OHLC file (ts,open,high,low,close[,volume]) is read as its closes. ts is\n' +
+    'epoch seconds (below 1e11), milliseconds, microseconds (from 1e14) or ISO 8601 (UTC unless it\n' +
+    'has a zone). Exchange exports are read as they come: lines before the header are reported and\n' +
+    'passed over, a file without a header is read by position (2-3 columns: ts,price[,volume]; 5 or\n' +
+    'more: ts,open,high,low,close[,volume,...]), and a file listed newest first is read oldest first.\n' +
+    "The ticks are built into candles of the strategy's timeframe (and of timeframes:), and for each\n" +
+    'closed candle it prints one JSON line\n' +
     '  {"type":"candle","symbol","timeframe","start","open","high","low","close","volume","ticks",\n' +
     '   "indicators":{"sma","ema","rsi","macd","macdSignal","macdHist","bbUpper","bbMiddle","bbLower"}}\n' +
     '(indicators on that closed candle, null while warming up), and a {"type":"signal",...,"kind",\n' +
@@ -93,6 +97,7 @@ export const replayCommand: Command = {
     };
     const parser = new TickCsvParser({
       problem: report,
+      note: (message) => context.stderr.write(`replay: ${message}\n`),
       row(row) {
         const bad = priceProblem(row.price) ?? tsProblem(row.ts);
         if (bad !== undefined) return report(row.line, bad);

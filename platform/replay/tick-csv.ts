@@ -1,6 +1,8 @@
 // Parses a price CSV (header `ts,price` or an OHLC `ts,open,high,low,close`, optionally `volume`; ts
-// as epoch seconds, epoch ms or ISO 8601) from chunks of bytes, fast enough for millions of rows a
-// second, reporting bad rows by line number.
+// as epoch seconds, milliseconds or microseconds or ISO 8601) from chunks of bytes, fast enough for
+// millions of rows a second, reporting bad rows by line number. Exchange exports are read as they
+// come: lines before the header (a banner) are reported and passed over, a file without a header is
+// read by position, and a file listed newest first is handed over oldest first.
 
 export interface CsvTickRow {
   ts: number;
@@ -10,9 +12,11 @@ export interface CsvTickRow {
 }
 
 export interface CsvHandlers {
-  /** The row object is reused: copy what you keep. */
+  /** The row object is reused: copy what you keep. Rows come oldest first (see TickCsvParser). */
   row(row: Readonly<CsvTickRow>): void;
   problem(line: number, reason: string): void;
+  /** How the file was read, when that is not the plain case (no header, newest first). */
+  note?(message: string): void;
 }
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
@@ -22,16 +26,35 @@ const MAX_LINE_CHARS = 4096;
 const UTF8_BOM = '\u00EF\u00BB\u00BF';
 /** A numeric ts below this is epoch seconds (1e11 s is the year 5138; 1e11 ms is March 1973). */
 const SECONDS_BELOW = 1e11;
-const TS_NAMES = ['ts', 'timestamp', 'time', 'date'];
+/** A numeric ts from this on is epoch microseconds (Binance's exports since 2025; 1e14 ms is the year 5138). */
+const MICROSECONDS_FROM = 1e14;
+const TS_NAMES = ['ts', 'timestamp', 'time', 'date', 'unix', 'datetime', 'open_time', 'open time'];
+const EXPECTED = 'ts,price[,volume] or ts,open,high,low,close[,volume]';
+/** Lines before the header kept to be passed over (an export's banner is one or two). */
+const MAX_PREAMBLE_LINES = 10;
+/** How many first rows decide whether a file is oldest or newest first. */
+const ORDER_EVIDENCE_ROWS = 16;
 const NO_NEWLINE = -1;
 const FALLBACK = -2;
 
+/**
+ * Rows are handed over in the file's order when it is oldest first (streamed, after the first few
+ * that decide it). When the first rows mostly go back in time the file is taken as newest first, as
+ * many exports list it: its rows are kept and handed over, last to first, by end().
+ */
 export class TickCsvParser {
   private rest = '';
   private overlong = false;
   private line = 0;
   private columns: { ts: number; price: number; volume: number } | undefined;
+  /** A line before the header was not one: a row that follows cannot be read by position. */
+  private sawNonHeader = false;
+  /** Lines before the header (an export's banner): passed over once a header follows, else problems. */
+  private preamble: Array<{ line: number; text: string }> = [];
   private readonly current: CsvTickRow = { ts: 0, price: 0, volume: undefined, line: 0 };
+  private order: 'unknown' | 'oldest first' | 'newest first' = 'unknown';
+  /** The rows kept while the order is unknown (the first few) or the file is newest first (all). */
+  private kept = new KeptRows();
 
   constructor(private readonly handlers: CsvHandlers) {}
 
@@ -141,18 +164,46 @@ export class TickCsvParser {
     }
     if (column <= tsColumn || column <= priceColumn || Number.isNaN(ts) || Number.isNaN(price)) return FALLBACK;
     this.line++;
-    this.emit(ts < SECONDS_BELOW ? Math.round(ts * 1000) : ts, price, volume);
+    this.emit(epochMs(ts), price, volume);
     return i;
   }
 
-  /** Hands one row to the caller in the reused row object. */
-  private emit(ts: number, price: number, volume: number | undefined): void {
+  /** Hands one row to the caller in the reused row object, or keeps it until the order is known. */
+  private emit(ts: number, price: number, volume: number | undefined, line = this.line): void {
+    if (this.order !== 'oldest first') {
+      this.kept.push(ts, price, volume, line);
+      if (this.order === 'unknown' && this.kept.length === ORDER_EVIDENCE_ROWS) this.decideOrder();
+      return;
+    }
     const row = this.current;
     row.ts = ts;
     row.price = price;
     row.volume = volume;
-    row.line = this.line;
+    row.line = line;
     this.handlers.row(row);
+  }
+
+  /**
+   * Newest first when more of the first rows go back in time than forward (a row out of place in
+   * either kind of file does not decide it); the rows kept so far are handed over when oldest first.
+   */
+  private decideOrder(): void {
+    const { ts, length } = this.kept;
+    let back = 0;
+    let forward = 0;
+    for (let i = 1; i < length; i++) {
+      if (ts[i]! < ts[i - 1]!) back++;
+      else if (ts[i]! > ts[i - 1]!) forward++;
+    }
+    if (back > forward) {
+      this.order = 'newest first';
+      this.handlers.note?.('the rows go back in time (newest first): read last to first');
+      return;
+    }
+    this.order = 'oldest first';
+    const kept = this.kept;
+    this.kept = new KeptRows();
+    for (let i = 0; i < kept.length; i++) this.emit(kept.ts[i]!, kept.price[i]!, volumeOf(kept.volume[i]!), kept.line[i]!);
   }
 
   /** Holds the unfinished last line until the next chunk. */
@@ -168,7 +219,17 @@ export class TickCsvParser {
   end(): void {
     if (this.rest.length > 0 || this.overlong) this.handleLine(this.rest, 0, this.rest.length);
     this.rest = '';
-    if (this.columns === undefined) this.handlers.problem(this.line, 'no header line (expected ts,price[,volume])');
+    if (this.columns === undefined) {
+      this.preambleWasNoHeader();
+      this.handlers.problem(this.line, `no header line (expected ${EXPECTED})`);
+    }
+    if (this.order === 'unknown') this.decideOrder();
+    if (this.order === 'newest first') {
+      const kept = this.kept;
+      this.kept = new KeptRows();
+      this.order = 'oldest first';
+      for (let i = kept.length - 1; i >= 0; i--) this.emit(kept.ts[i]!, kept.price[i]!, volumeOf(kept.volume[i]!), kept.line[i]!);
+    }
   }
 
   private handleLine(text: string, start: number, endAt: number): void {
@@ -180,8 +241,8 @@ export class TickCsvParser {
     let end = endAt;
     if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
     if (end === start) return;
-    if (this.columns === undefined) return this.readHeader(text.slice(start, end));
-    const { ts: tsColumn, price: priceColumn, volume: volumeColumn } = this.columns;
+    if (this.columns === undefined && !this.findColumns(text.slice(start, end))) return;
+    const { ts: tsColumn, price: priceColumn, volume: volumeColumn } = this.columns!;
     let column = 0;
     let fieldStart = start;
     let tsText: string | undefined;
@@ -194,7 +255,7 @@ export class TickCsvParser {
       if (column === tsColumn) {
         tsNumber = parseDecimal(text, fieldStart, fieldEnd);
         if (Number.isNaN(tsNumber)) tsText = text.slice(fieldStart, fieldEnd).trim();
-        else if (tsNumber < SECONDS_BELOW) tsNumber = Math.round(tsNumber * 1000);
+        else tsNumber = epochMs(tsNumber);
       } else if (column === priceColumn) {
         price = parseDecimal(text, fieldStart, fieldEnd);
         if (Number.isNaN(price)) price = Number(text.slice(fieldStart, fieldEnd).trim() || 'x');
@@ -218,22 +279,94 @@ export class TickCsvParser {
     this.emit(tsNumber, price, volume);
   }
 
-  private readHeader(line: string): void {
+  /**
+   * Before the columns are known: a header names them; a first line that is already a row (an
+   * export without a header) names them by position; anything else (a banner, a header without ts
+   * and price) is reported and the next line is tried. True when the line is a row to read.
+   */
+  private findColumns(line: string): boolean {
     // The bytes are read as latin1, so a byte-order mark is three characters, not U+FEFF.
     const header = line.startsWith(UTF8_BOM) ? line.slice(UTF8_BOM.length) : line;
     const names = header.split(',').map((name) => name.trim().toLowerCase().replace(/^"|"$/g, ''));
     const ts = names.findIndex((name) => TS_NAMES.includes(name));
     // An OHLC file is read as its closes; a file with both columns, by its price.
     const price = names.includes('price') ? names.indexOf('price') : names.indexOf('close');
-    if (ts === -1 || price === -1) {
-      this.handlers.problem(this.line, `the header must name ts and price columns, found "${clip(header)}"`);
-      // Without a usable header no row can be read; keep reporting rather than guessing columns.
-      this.columns = { ts: Number.MAX_SAFE_INTEGER, price: Number.MAX_SAFE_INTEGER, volume: -1 };
-      return;
+    if (ts !== -1 && price !== -1) {
+      this.columns = { ts, price, volume: names.indexOf('volume') };
+      for (const { line, text } of this.preamble) this.handlers.note?.(`line ${line}, before the header, passed over: "${text}"`);
+      this.preamble = [];
+      return false;
     }
-    this.columns = { ts, price, volume: names.indexOf('volume') };
+    const byPosition = positionalColumns(header.split(',').map((field) => field.trim()));
+    if (byPosition !== undefined && !this.sawNonHeader) {
+      this.columns = byPosition;
+      const named = byPosition.price === 1 ? 'ts,price' : 'ts,open,high,low,close';
+      this.handlers.note?.(`no header: columns read by position as ${named}${byPosition.volume === -1 ? '' : ',volume'}`);
+      return true;
+    }
+    this.sawNonHeader = true;
+    if (byPosition !== undefined) {
+      // A row, and no header before it: what came before was not one.
+      this.preambleWasNoHeader();
+      this.handlers.problem(this.line, 'a row before any header line');
+    } else {
+      // Too long for a banner: no header is coming (what was kept is reported, in line order).
+      if (this.preamble.length === MAX_PREAMBLE_LINES) this.preambleWasNoHeader();
+      this.preamble.push({ line: this.line, text: clip(header) });
+    }
+    return false;
+  }
+
+  /** The lines kept before a header that never came are problems after all. */
+  private preambleWasNoHeader(): void {
+    for (const { line, text } of this.preamble) this.handlers.problem(line, notAHeader(text));
+    this.preamble = [];
   }
 }
+
+const notAHeader = (text: string) => `not a header (it must name ts and price or close columns: ${EXPECTED}), found "${text}"`;
+
+/** A header-less row's columns by their count: ts,price[,volume], or ts,open,high,low,close[,volume,...]. */
+function positionalColumns(fields: readonly string[]): { ts: number; price: number; volume: number } | undefined {
+  const count = fields.length;
+  const columns = count === 2 || count === 3 ? { ts: 0, price: 1, volume: count === 3 ? 2 : -1 } : count >= 5 ? { ts: 0, price: 4, volume: count >= 6 ? 5 : -1 } : undefined;
+  if (columns === undefined) return undefined;
+  const ts = fields[0]!;
+  const number = (text: string) => text !== '' && Number.isFinite(Number(text));
+  return (number(ts) || ISO_8601.test(ts)) && number(fields[columns.price]!) ? columns : undefined;
+}
+
+/** A numeric ts as epoch milliseconds: seconds below 1e11, microseconds from 1e14. */
+function epochMs(ts: number): number {
+  return ts < SECONDS_BELOW ? Math.round(ts * 1000) : ts >= MICROSECONDS_FROM ? Math.round(ts / 1000) : ts;
+}
+
+/** Rows kept in growing typed arrays: a million take 32 MB. Volume NaN stands for none. */
+class KeptRows {
+  length = 0;
+  ts = new Float64Array(1024);
+  price = new Float64Array(1024);
+  volume = new Float64Array(1024);
+  line = new Float64Array(1024);
+
+  push(ts: number, price: number, volume: number | undefined, line: number): void {
+    if (this.length === this.ts.length) {
+      const grow = (from: Float64Array) => {
+        const to = new Float64Array(from.length * 2);
+        to.set(from);
+        return to;
+      };
+      [this.ts, this.price, this.volume, this.line] = [grow(this.ts), grow(this.price), grow(this.volume), grow(this.line)];
+    }
+    const i = this.length++;
+    this.ts[i] = ts;
+    this.price[i] = price;
+    this.volume[i] = volume ?? Number.NaN;
+    this.line[i] = line;
+  }
+}
+
+const volumeOf = (kept: number): number | undefined => (Number.isNaN(kept) ? undefined : kept);
 
 /** Plain decimals ("97000.25", "-3", "1764200000000") without allocating; NaN for anything else. */
 function parseDecimal(text: string, start: number, end: number): number {

@@ -146,6 +146,28 @@ test('--trades and --summary-json: a line per round trip, then the report, consi
   assert.match(run.stderr, /^hypothetical backtest, not advice: max drawdown -?[\d.]+ % \(buying and holding -?[\d.]+ %\), Sharpe /m);
 });
 
+test("an exchange's newest-first OHLC export with a banner line gives the same output as the oldest-first file, exit code 0", async () => {
+  // CryptoDataDownload's layout: a banner, a header with unix and date columns, the newest row first.
+  const exported = join(dir, 'export.csv');
+  writeFileSync(
+    exported,
+    'https://www.CryptoDataDownload.com\nunix,date,symbol,open,high,low,close,Volume BTC\n' +
+      [...ticks]
+        .reverse()
+        .map((t) => `${t.ts / 1000},${new Date(t.ts).toISOString().slice(0, 19).replace('T', ' ')},BTC/USD,${t.price},${t.price},${t.price},${t.price},${t.volume}`)
+        .join('\n') +
+      '\n',
+  );
+  const [plain, fromExport] = await Promise.all([cli(['replay', '--input', csv, '--config', config]), cli(['replay', '--input', exported, '--config', config])]);
+  assert.is(fromExport.code, 0, fromExport.stderr);
+  assert.match(fromExport.stderr, /line 1, before the header, passed over/);
+  assert.match(fromExport.stderr, /newest first/);
+  // The export has no volume column by that name: candles differ only in volume.
+  const withoutVolume = (stdout: string) => stdout.replace(/"volume":[^,]*,/g, '');
+  assert.ok(plain.stdout.includes('"kind":"recommendation"'));
+  assert.is(withoutVolume(fromExport.stdout), withoutVolume(plain.stdout));
+});
+
 test('malformed and out-of-order rows: reported by line, the rest processed, exit code 3', async () => {
   const bad = join(dir, 'bad.csv');
   writeFileSync(

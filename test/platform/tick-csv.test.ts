@@ -127,16 +127,124 @@ test('each malformed row is reported with its line number and the reader goes on
 });
 
 test('no header, a header without ts and price, an over-long line', () => {
-  assert.equal(parse('').problems, [[0, 'no header line (expected ts,price[,volume])']]);
-  const wrong = parse('time_of_day,amount\n1,2\n');
+  assert.equal(parse('').problems, [[0, 'no header line (expected ts,price[,volume] or ts,open,high,low,close[,volume])']]);
+  // A header naming other columns: its rows are not guessed at, and each says why it is skipped.
+  const wrong = parse('time_of_day,amount\n1,2\n3,4\n');
   assert.is(wrong.rows.length, 0);
-  assert.match(wrong.problems[0]![1], /header must name ts and price/);
+  assert.equal(
+    wrong.problems.map(([line, reason]) => [line, reason.replace(/ \(.*\)/, '')]),
+    [
+      [1, 'not a header, found "time_of_day,amount"'],
+      [2, 'a row before any header line'],
+      [3, 'a row before any header line'],
+      [3, 'no header line'],
+    ],
+  );
   const long = parse(`ts,price\n1764200000000,${'9'.repeat(10_000)}\n1764200001000,97001\n`, 1000);
   assert.equal(long.problems, [[2, 'line longer than 4096 characters']]);
   assert.equal(
     long.rows.map((r) => [r.line, r.price]),
     [[3, 97001]],
   );
+});
+
+function parseWithNotes(input: string) {
+  const rows: CsvTickRow[] = [];
+  const problems: Array<[number, string]> = [];
+  const notes: string[] = [];
+  const parser = new TickCsvParser({
+    row: (row) => void rows.push({ ...row }),
+    problem: (line, reason) => void problems.push([line, reason]),
+    note: (message) => void notes.push(message),
+  });
+  parser.push(Buffer.from(input, 'latin1'));
+  parser.end();
+  return { rows, problems, notes };
+}
+
+test("an exchange export with a banner line before its header, listed newest first (CryptoDataDownload's layout), is read oldest first", () => {
+  const hours = Array.from({ length: 40 }, (_, i) => ({ unix: 1585000800 + i * 3600, close: 6500 + i }));
+  const file =
+    'https://www.CryptoDataDownload.com\n' +
+    'unix,date,symbol,open,high,low,close,Volume BTC,Volume USD\n' +
+    [...hours]
+      .reverse()
+      .map(({ unix, close }) => `${unix},${new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ')},BTC/USD,1,2,0.5,${close},1.5,9`)
+      .join('\n') +
+    '\n';
+  const { rows, problems, notes } = parseWithNotes(file);
+  assert.equal(problems, []);
+  assert.equal(notes, [
+    'line 1, before the header, passed over: "https://www.CryptoDataDownload.com"',
+    'the rows go back in time (newest first): read last to first',
+  ]);
+  // Oldest first, each with its own line number (the newest is line 3).
+  assert.equal(
+    rows.map((r) => [r.line, r.ts, r.price, r.volume]),
+    hours.map(({ unix, close }, i) => [42 - i, unix * 1000, close, undefined]),
+  );
+});
+
+test('an oldest-first file stays in its order, and a row out of place among the first does not turn it around', () => {
+  const ts = [0, 2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17].map((i) => 1764200000000 + i * 1000);
+  const { rows, notes } = parseWithNotes(`ts,price\n${ts.map((t, i) => `${t},${97000 + i}`).join('\n')}\n`);
+  assert.equal(notes, []);
+  assert.equal(
+    rows.map((r) => r.ts),
+    ts,
+  );
+  // Fewer rows than decide it: still handed over, in order, at the end.
+  assert.equal(
+    parseWithNotes('ts,price\n1764200000000,1\n1764200001000,2\n').rows.map((r) => r.price),
+    [1, 2],
+  );
+  assert.equal(
+    parseWithNotes('ts,price\n1764200001000,2\n1764200000000,1\n').rows.map((r) => r.price),
+    [1, 2],
+  );
+});
+
+test("files without a header are read by position: Kraken's OHLCVT (seconds), Binance's klines (microseconds), ts,price", () => {
+  const kraken = parseWithNotes('1585000800,6500.1,6510,6490,6505.5,12.5,321\n1585004400,6505.5,6520,6500,6512,8,210\n');
+  assert.equal(kraken.problems, []);
+  assert.equal(kraken.notes, ['no header: columns read by position as ts,open,high,low,close,volume']);
+  assert.equal(
+    kraken.rows.map((r) => [r.line, r.ts, r.price, r.volume]),
+    [
+      [1, 1585000800000, 6505.5, 12.5],
+      [2, 1585004400000, 6512, 8],
+    ],
+  );
+  // Binance spot klines since 2025: open time in microseconds, then open, high, low, close, volume, close time, ...
+  const binance = parseWithNotes(
+    '1735689600000000,93576.00,93610.93,93537.50,93610.93,8.21827000,1735689659999999,768978.46,1542,4.23,395815.61,0\n' +
+      '1735689660000000,93610.93,93652.00,93606.02,93648.38,11.91541000,1735689719999999,1115789.82,2318,6.81,637747.52,0\n',
+  );
+  assert.equal(binance.problems, []);
+  assert.equal(
+    binance.rows.map((r) => [r.ts, r.price, r.volume]),
+    [
+      [Date.UTC(2025, 0, 1), 93610.93, 8.21827],
+      [Date.UTC(2025, 0, 1, 0, 1), 93648.38, 11.91541],
+    ],
+  );
+  const plain = parseWithNotes('2025-11-27T00:00:00Z,97000\n2025-11-27T00:00:01Z,97001\n');
+  assert.equal(
+    plain.rows.map((r) => [r.ts, r.price]),
+    [
+      [Date.UTC(2025, 10, 27), 97000],
+      [Date.UTC(2025, 10, 27, 0, 0, 1), 97001],
+    ],
+  );
+  // Four columns could be either: not guessed.
+  assert.match(parseWithNotes('1585000800,1,2,3\n').problems[0]![1], /^not a header/);
+  // Lines that are neither a header nor a row, and never a header after them: each is a problem.
+  const garbage = parseWithNotes(Array.from({ length: 12 }, (_, i) => `junk ${i}`).join('\n'));
+  assert.equal(
+    garbage.problems.map(([line]) => line),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12],
+  );
+  assert.equal(garbage.rows, []);
 });
 
 test('numbers are read exactly as Number() reads them', () => {

@@ -49,6 +49,7 @@ export class ReplaySource implements PriceSource {
     const parser = new TickCsvParser({
       row: (row) => void pending.push({ line: row.line, ts: row.ts, price: row.price, volume: row.volume }),
       problem: (line, reason) => void pending.push({ line, problem: reason }),
+      note: (message) => this.deps.logger.info({ file }, `replay: ${message}`),
     });
     // Wall time and file time of the first row: later rows are due at the same offset / speed.
     let origin: { wall: number; ts: number } | undefined;
