@@ -52,7 +52,7 @@ test('rows become ticks of the first symbol; bad rows are rejected with their li
 });
 
 test('hostile files: no header, an overlong line, binary junk — rejected, no crash', async () => {
-  const noHeader = csv('no-header.csv', [`${T0},64000`]);
+  const noHeader = csv('no-header.csv', ['not a header', `${T0},64000`]);
   const sink = new RecordingSink();
   await new ReplaySource({ file: noHeader, speed: 0 }, { logger: capturedLogger().logger, symbols: ['BTC-USD'] }).run(
     sink,
@@ -60,6 +60,23 @@ test('hostile files: no header, an overlong line, binary junk — rejected, no c
   );
   assert.ok(sink.rejected.length >= 1 && sink.rejected.every((r) => r.reason === 'malformed'));
   assert.is(sink.ticks.length, 0);
+
+  // An export without a header whose first line is a row: read by position, and the log says so.
+  const byPosition = csv('by-position.csv', [`${T0},64000`, `${T0 + 1000},64001`]);
+  const logged = capturedLogger();
+  const sink1 = new RecordingSink();
+  await new ReplaySource({ file: byPosition, speed: 0 }, { logger: logged.logger, symbols: ['BTC-USD'] }).run(
+    sink1,
+    new AbortController().signal,
+  );
+  assert.equal(
+    sink1.ticks.map((tick) => [tick.ts, tick.price]),
+    [
+      [T0, 64000],
+      [T0 + 1000, 64001],
+    ],
+  );
+  assert.ok(logged.records().some((r) => /no header: columns read by position as ts,price/.test(String(r.msg))));
 
   const junk = csv('junk.csv', ['ts,price', 'x'.repeat(10_000), '\u0000\u0001\u00ff,NaN', `${T0},64000`, `${T0 + 1},Infinity`]);
   const sink2 = new RecordingSink();
