@@ -98,6 +98,10 @@ export function btcPrices(length: number, seed = 2024): Float64Array {
 export function refusedTransactions(logLines: string): number[] {
   return logLines
     .split('\n')
-    .filter((line) => /"error":"(?:The producer attempted to update a transaction while another concurrent operation|[^"]*CONCURRENT_TRANSACTIONS)/.test(line))
+    .filter((line) =>
+      /"error":"(?:The producer attempted to update a transaction while another concurrent operation|[^"]*CONCURRENT_TRANSACTIONS)/.test(
+        line,
+      ),
+    )
     .map((line) => Date.parse((JSON.parse(line) as { time: string }).time));
 }

@@ -120,8 +120,7 @@ function summaryOf(module: string, rows: BenchRow[]): SummaryLine[] {
     // The aim is judged on the steady window; the first 30 s after the broker starts are reported beside it.
     const figures = (window: string, implementation: string) =>
       find(rows, new RegExp(`^from outside.*, ${window}$`), implementation)?.figures as
-        | { p50Ms: number; p99Ms: number; count: number; missing: number; refused: number }
-        | undefined;
+        { p50Ms: number; p99Ms: number; count: number; missing: number; refused: number } | undefined;
     const ms = (f: { p50Ms: number; p99Ms: number }) => `p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms`;
     const steady = figures('steady', 'stock-stream (recommendations)');
     const records = figures('steady', OURS);

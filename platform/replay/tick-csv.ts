@@ -329,7 +329,12 @@ const notAHeader = (text: string) => `not a header (it must name ts and price or
 /** A header-less row's columns by their count: ts,price[,volume], or ts,open,high,low,close[,volume,...]. */
 function positionalColumns(fields: readonly string[]): { ts: number; price: number; volume: number } | undefined {
   const count = fields.length;
-  const columns = count === 2 || count === 3 ? { ts: 0, price: 1, volume: count === 3 ? 2 : -1 } : count >= 5 ? { ts: 0, price: 4, volume: count >= 6 ? 5 : -1 } : undefined;
+  const columns =
+    count === 2 || count === 3
+      ? { ts: 0, price: 1, volume: count === 3 ? 2 : -1 }
+      : count >= 5
+        ? { ts: 0, price: 4, volume: count >= 6 ? 5 : -1 }
+        : undefined;
   if (columns === undefined) return undefined;
   const ts = fields[0]!;
   const number = (text: string) => text !== '' && Number.isFinite(Number(text));

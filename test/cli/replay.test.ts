@@ -154,11 +154,17 @@ test("an exchange's newest-first OHLC export with a banner line gives the same o
     'https://www.CryptoDataDownload.com\nunix,date,symbol,open,high,low,close,Volume BTC\n' +
       [...ticks]
         .reverse()
-        .map((t) => `${t.ts / 1000},${new Date(t.ts).toISOString().slice(0, 19).replace('T', ' ')},BTC/USD,${t.price},${t.price},${t.price},${t.price},${t.volume}`)
+        .map(
+          (t) =>
+            `${t.ts / 1000},${new Date(t.ts).toISOString().slice(0, 19).replace('T', ' ')},BTC/USD,${t.price},${t.price},${t.price},${t.price},${t.volume}`,
+        )
         .join('\n') +
       '\n',
   );
-  const [plain, fromExport] = await Promise.all([cli(['replay', '--input', csv, '--config', config]), cli(['replay', '--input', exported, '--config', config])]);
+  const [plain, fromExport] = await Promise.all([
+    cli(['replay', '--input', csv, '--config', config]),
+    cli(['replay', '--input', exported, '--config', config]),
+  ]);
   assert.is(fromExport.code, 0, fromExport.stderr);
   assert.match(fromExport.stderr, /line 1, before the header, passed over/);
   assert.match(fromExport.stderr, /newest first/);

@@ -169,7 +169,9 @@ test("an exchange export with a banner line before its header, listed newest fir
     'unix,date,symbol,open,high,low,close,Volume BTC,Volume USD\n' +
     [...hours]
       .reverse()
-      .map(({ unix, close }) => `${unix},${new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ')},BTC/USD,1,2,0.5,${close},1.5,9`)
+      .map(
+        ({ unix, close }) => `${unix},${new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ')},BTC/USD,1,2,0.5,${close},1.5,9`,
+      )
       .join('\n') +
     '\n';
   const { rows, problems, notes } = parseWithNotes(file);
