@@ -1,16 +1,23 @@
 // The dashboard's event stream resumes a reconnecting page (Last-Event-ID) across a burst: after a
 // failover the processor catches up and the web role sends a thousand events in seconds, and a page
 // that fell behind must get every tick, signal and notification it missed, not start over.
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventHub } from '../../web/server/event-hub.js';
+import { EventHub, type EventHubOptions } from '../../web/server/event-hub.js';
 
-async function serve(hub: EventHub): Promise<{ server: Server; port: number }> {
+/** A hub served on a free port for the test's body, closed afterwards whatever the body does. */
+async function withHub(options: Partial<EventHubOptions>, body: (hub: EventHub, port: number) => Promise<void>): Promise<void> {
+  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined, ...options });
   const server = createServer((req, res) => void hub.attach(res, req.headers['last-event-id'] as string | undefined));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port };
+  try {
+    await body(hub, (server.address() as AddressInfo).port);
+  } finally {
+    hub.close();
+    server.close();
+  }
 }
 
 /** What a client resuming from `lastEventId` is sent at once (until the stream goes quiet). */
@@ -64,9 +71,7 @@ function readAfterPause(port: number, busy: () => void, reading: () => void = ()
 const eventsIn = (text: string) => [...text.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((m) => ({ type: m[1]!, data: m[2]! }));
 
 test('a page that missed a burst of 1,500 events resumes with every tick and notification and the newest frame', async () => {
-  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined });
-  const { server, port } = await serve(hub);
-  try {
+  await withHub({}, async (hub, port) => {
     const seen = hub.publish('tick', { price: 0 });
     for (let i = 1; i <= 500; i++) {
       hub.publish('tick', { price: i });
@@ -91,10 +96,7 @@ test('a page that missed a burst of 1,500 events resumes with every tick and not
       'only the newest frame',
     );
     assert.is(missed.filter((e) => e.type === 'leds').length, 1, 'only the newest LEDs');
-  } finally {
-    hub.close();
-    server.close();
-  }
+  });
 });
 
 /** An indicator record's size: what the processor sends once per tick after a failover. */
@@ -107,9 +109,7 @@ const record = (i: number) => ({
 test('a page that missed more than a slow client may have queued (1,500 records, ~1.2 MB) still resumes with all of them', async () => {
   // Before: the whole resume was queued at once, over the 256 KiB a slow client may have queued, so
   // the server dropped the page before its first byte; it reconnected with the same id, for ever.
-  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined });
-  const { server, port } = await serve(hub);
-  try {
+  await withHub({}, async (hub, port) => {
     const seen = hub.publish('tick', { price: 0 });
     for (let i = 1; i <= 1500; i++) hub.publish('indicators', record(i));
     const missed = eventsIn(await resumeText(port, seen.id));
@@ -118,16 +118,11 @@ test('a page that missed more than a slow client may have queued (1,500 records,
       Array.from({ length: 1500 }, (_, i) => i + 1),
       'every record since, in order',
     );
-  } finally {
-    hub.close();
-    server.close();
-  }
+  });
 });
 
 test('a page that stops reading during a burst is not cut off: it gets every event once it reads again', async () => {
-  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined });
-  const { server, port } = await serve(hub);
-  try {
+  await withHub({}, async (hub, port) => {
     // 3,000 records (~2.4 MB) published while the page does not read.
     const text = await readAfterPause(port, () => {
       for (let i = 1; i <= 3000; i++) hub.publish('indicators', record(i));
@@ -138,16 +133,11 @@ test('a page that stops reading during a burst is not cut off: it gets every eve
       Array.from({ length: 3000 }, (_, i) => i + 1),
       'every record, in order, on the same connection',
     );
-  } finally {
-    hub.close();
-    server.close();
-  }
+  });
 });
 
 test('a page that stays behind until its next event has left the history is told to reset, then follows live', async () => {
-  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined, historySize: 200 });
-  const { server, port } = await serve(hub);
-  try {
+  await withHub({ historySize: 200 }, async (hub, port) => {
     const text = await readAfterPause(
       port,
       () => {
@@ -165,16 +155,11 @@ test('a page that stays behind until its next event has left the history is told
       'what came before the reset came in order, without a hole',
     );
     assert.equal(events.at(-1), { type: 'tick', data: JSON.stringify({ price: 1 }) }, 'live again after the reset');
-  } finally {
-    hub.close();
-    server.close();
-  }
+  });
 });
 
 test('a page whose last event was trimmed from the history is told to reset', async () => {
-  const hub = new EventHub({ maxClients: 4, heartbeatMs: undefined, historySize: 100 });
-  const { server, port } = await serve(hub);
-  try {
+  await withHub({ historySize: 100 }, async (hub, port) => {
     const old = hub.publish('tick', { price: 0 });
     // 102 events: the oldest two are trimmed, and the second was not seen.
     for (let i = 1; i <= 101; i++) hub.publish('tick', { price: i });
@@ -188,10 +173,7 @@ test('a page whose last event was trimmed from the history is told to reset', as
       eventsIn(await resumeText(port, recent.id)).map((e) => e.data),
       [JSON.stringify({ price: 103 })],
     );
-  } finally {
-    hub.close();
-    server.close();
-  }
+  });
 });
 
 test.run();
