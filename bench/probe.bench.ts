@@ -81,9 +81,8 @@ export async function probeBench(): Promise<BenchRow[]> {
       });
     }
     await sleep(3000);
-    const sentAt = new Map<number, number>();
-    /** Each tick's publication on the wall clock, to place the processor's log lines in the windows. */
-    const sentWall: number[] = [];
+    /** Each tick as published: its ts, then, and on the wall clock (to place the processor's log lines in the windows). */
+    const sent: Array<{ ts: number; at: number; wall: number }> = [];
     // A random walk at about Bitcoin's volatility, a minute apart, ending now: a feed replayed at
     // 100 ticks a second.
     const firstTs = Date.now() - TOTAL_TICKS * TICK_STEP_MS;
@@ -93,8 +92,7 @@ export async function probeBench(): Promise<BenchRow[]> {
       price *= 1 + (Math.random() - 0.5) * 0.003;
       const ts = firstTs + i * TICK_STEP_MS;
       const tick = { symbol: 'BTC-USD', price: Math.round(price * 100) / 100, ts, source: 'probe', volume: 0.01 };
-      sentAt.set(ts, performance.now());
-      sentWall.push(Date.now());
+      sent.push({ ts, at: performance.now(), wall: Date.now() });
       await producer.send({ topic: TICKS_TOPIC, messages: [{ key: tick.symbol, value: JSON.stringify(tick) }] });
       await sleep(Math.max(0, next - performance.now()));
     }
@@ -102,13 +100,13 @@ export async function probeBench(): Promise<BenchRow[]> {
     const refusedAt = refusedTransactions(readFileSync(processLog, 'utf8'));
     const group = `from outside: tick → record and recommendation, stock-stream process as its own process, 100 ticks/s, Kafka ${broker.version}`;
     return WINDOWS.flatMap((window) => {
-      const timed = [...sentAt].slice(window.from, window.from + window.ticks);
-      const delays = (received: Map<number, number>) => timed.flatMap(([ts, at]) => (received.has(ts) ? [received.get(ts)! - at] : []));
+      const timed = sent.slice(window.from, window.from + window.ticks);
+      const delays = (received: Map<number, number>) => timed.flatMap(({ ts, at }) => (received.has(ts) ? [received.get(ts)! - at] : []));
       const records = delays(seen.records);
       const recommendations = delays(seen.recommendations);
       const ticks = delays(seen.ticks);
       const missing = window.ticks - records.length;
-      const [from, to] = [sentWall[window.from]!, sentWall[window.from + window.ticks - 1]! + 1000];
+      const [from, to] = [timed[0]!.wall, timed[timed.length - 1]!.wall + 1000];
       const refused = refusedAt.filter((at) => at >= from && at <= to).length;
       const row = (implementation: string, values: number[], note: string): BenchRow => ({
         group: `${group}, ${window.name}`,
